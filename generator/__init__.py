@@ -1,0 +1,4 @@
+"""valuemap: YAML scorecards → a static site that shows where each company stands on value versus price.
+
+The pipeline, one module per stage: load → validate → score → plan → render (views, charts) → write.
+"""

@@ -1,0 +1,240 @@
+"""Chart specifications as plain dicts (plotly.js figure JSON), built without plotly's Python objects.
+
+A ``go.Figure(...).to_json()`` costs milliseconds per chart; a dict serialised once with orjson costs
+microseconds, and the browser's plotly.js draws the same figure. Every chart here has a data table beside
+it on the page (see :mod:`generator.views`), so nothing depends on JavaScript to be read.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+from .score import ValueMap
+
+US = "#0f766e"  # teal: us, everywhere
+US_DARK = "#0b4f4a"
+OTHER = "#475569"
+GRID = "#e2e8f0"
+BETTER_FILL = "rgba(16, 185, 129, 0.10)"
+WORSE_FILL = "rgba(239, 68, 68, 0.08)"
+FAIR_FILL = "rgba(100, 116, 139, 0.10)"
+POSITIVE = "#059669"
+NEGATIVE = "#dc2626"
+# A qualitative palette with enough contrast on white (competitors on the strategy canvas).
+PALETTE = ["#2563eb", "#d97706", "#7c3aed", "#db2777", "#65a30d", "#0891b2", "#b45309", "#4f46e5",
+           "#be123c", "#15803d", "#9333ea", "#0369a1"]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif"
+
+T = Callable[..., str]
+
+
+def _base_layout(height: int) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
+        "font": {"family": FONT, "size": 13, "color": "#0f172a"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "y": -0.18, "x": 0, "font": {"size": 12}},
+    }
+
+
+def _axis(title: str, **extra) -> dict:
+    axis = {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "linecolor": "#94a3b8",
+            "ticks": "outside", "automargin": True}
+    axis.update(extra)
+    return axis
+
+
+# --- value map ------------------------------------------------------------------------------------------
+
+_POSITIONS = ["top center", "bottom center", "middle right", "middle left",
+              "top right", "top left", "bottom right", "bottom left"]
+
+
+def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[float, float],
+                 y_range: tuple[float, float], width_px: int = 760, height_px: int = 480) -> list[str]:
+    """Pick a text position per point so labels overlap each other and the markers as little as possible.
+
+    A greedy pass in screen space (approximate character width), most crowded points first.
+    """
+    sx = width_px / (x_range[1] - x_range[0])
+    sy = height_px / (y_range[1] - y_range[0])
+    screen = [((x - x_range[0]) * sx, (y_range[1] - y) * sy, label) for x, y, label in points]
+    boxes: list[tuple[float, float, float, float]] = []
+    markers = [(px - 6, py - 6, px + 6, py + 6) for px, py, _ in screen]
+
+    def box(px: float, py: float, label: str, pos: str) -> tuple[float, float, float, float]:
+        w, h = 7.2 * len(label) + 4, 16
+        vertical, horizontal = pos.split()
+        if horizontal == "center":
+            x0 = px - w / 2
+        elif horizontal == "right":
+            x0 = px + 6 if vertical == "middle" else px
+        else:
+            x0 = px - w - (6 if vertical == "middle" else 0)
+        y0 = {"top": py - 8 - h, "bottom": py + 8, "middle": py - h / 2}[vertical]
+        return (x0, y0, x0 + w, y0 + h)
+
+    def overlap(a, b) -> float:
+        dx = min(a[2], b[2]) - max(a[0], b[0])
+        dy = min(a[3], b[3]) - max(a[1], b[1])
+        return dx * dy if dx > 0 and dy > 0 else 0.0
+
+    def outside(b) -> float:
+        return (max(0.0, -b[0]) + max(0.0, b[2] - width_px)) * 16 + (max(0.0, -b[1]) + max(0.0, b[3] - height_px)) * 40
+
+    def crowding(i: int) -> float:
+        px, py, _ = screen[i]
+        return -sum(1 for j, (qx, qy, _) in enumerate(screen) if j != i and abs(qx - px) < 120 and abs(qy - py) < 40)
+
+    chosen = [""] * len(points)
+    for i in sorted(range(len(points)), key=lambda k: (crowding(k), k)):
+        px, py, label = screen[i]
+        best, best_cost = _POSITIONS[0], float("inf")
+        for rank, pos in enumerate(_POSITIONS):
+            b = box(px, py, label, pos)
+            cost = sum(overlap(b, o) for o in boxes) * 3 + sum(overlap(b, mk) for j, mk in enumerate(markers) if j != i)
+            cost += outside(b) + rank * 0.5
+            if cost < best_cost:
+                best, best_cost = pos, cost
+        chosen[i] = best
+        boxes.append(box(px, py, label, best))
+    return chosen
+
+
+def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, float]:
+    lo, hi = min(values), max(values)
+    span = max(hi - lo, 10.0)
+    return (lo - span * pad_share, hi + span * pad_share)
+
+
+def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
+    """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted."""
+    xs = [p.relative_quality for p in vmap.positions]
+    ys = [p.relative_price for p in vmap.positions]
+    x_range = _range(xs + [100.0])
+    y_range = _range(ys + [100.0] + [vmap.line.price_at(x) for x in x_range])
+    line = vmap.line
+    band = vmap.band
+    x0, x1 = x_range
+    y0, y1 = y_range
+    lo0, lo1 = line.price_at(x0) - band, line.price_at(x1) - band
+    hi0, hi1 = line.price_at(x0) + band, line.price_at(x1) + band
+    labels = [names[p.slug] for p in vmap.positions]
+    positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, labels)],
+                             x_range, y_range)
+    hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{x:.1f}}<br>"
+             f"{t('chart.relative_price')}: %{{y:.1f}}<br>{t('chart.customer_value')}: %{{customdata:+.1f}}<extra></extra>")
+
+    def points(selected: list[int], name: str, color: str, size: int, symbol: str, bold: bool) -> dict:
+        return {
+            "type": "scatter", "mode": "markers+text", "name": name,
+            "x": [round(xs[i], 2) for i in selected], "y": [round(ys[i], 2) for i in selected],
+            "text": [labels[i] for i in selected],
+            "textposition": [positions[i] for i in selected],
+            "customdata": [round(vmap.positions[i].customer_value, 2) for i in selected],
+            "hovertemplate": hover, "cliponaxis": False,
+            "textfont": {"size": 12.5, "color": US_DARK if bold else "#1e293b", "family": FONT},
+            "marker": {"size": size, "color": color, "symbol": symbol, "line": {"width": 1.5, "color": "#ffffff"}},
+        }
+
+    us_idx = [i for i, p in enumerate(vmap.positions) if p.is_us]
+    others = [i for i, p in enumerate(vmap.positions) if not p.is_us]
+    zone = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": {"width": 0}, "fill": "toself"}
+    data = [
+        dict(zone, name=t("zone.better"), x=[x0, x1, x1, x0, x0], y=[lo0, lo1, y0, y0, lo0], fillcolor=BETTER_FILL),
+        dict(zone, name=t("zone.worse"), x=[x0, x1, x1, x0, x0], y=[hi0, hi1, y1, y1, hi0], fillcolor=WORSE_FILL),
+        dict(zone, name=t("zone.fair"), x=[x0, x1, x1, x0, x0], y=[lo0, lo1, hi1, hi0, lo0], fillcolor=FAIR_FILL),
+        {"type": "scatter", "mode": "lines", "name": t("chart.fair_value_line"), "hoverinfo": "skip",
+         "x": [x0, x1], "y": [line.price_at(x0), line.price_at(x1)],
+         "line": {"color": "#64748b", "width": 1.5, "dash": "dash"}},
+        points(others, t("chart.competitors"), OTHER, 11, "circle", False),
+        points(us_idx, t("chart.us"), US, 17, "diamond", True),
+    ]
+    layout = _base_layout(540)
+    layout.update({
+        "xaxis": _axis(t("chart.relative_quality_axis"), range=[round(x0, 2), round(x1, 2)], fixedrange=True),
+        "yaxis": _axis(t("chart.relative_price_axis"), range=[round(y0, 2), round(y1, 2)], fixedrange=True),
+        "showlegend": True,
+        "annotations": [
+            {"text": t("zone.better_label"), "x": 1, "y": 0, "xref": "paper", "yref": "paper", "showarrow": False,
+             "xanchor": "right", "yanchor": "bottom", "font": {"color": POSITIVE, "size": 12}},
+            {"text": t("zone.worse_label"), "x": 0, "y": 1, "xref": "paper", "yref": "paper", "showarrow": False,
+             "xanchor": "left", "yanchor": "top", "font": {"color": NEGATIVE, "size": 12}},
+        ],
+    })
+    return {"data": data, "layout": layout}
+
+
+# --- value curves (strategy canvas, head-to-head) -------------------------------------------------------
+
+def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[dict], t: T,
+                        scale: tuple[float, float], height: int = 420) -> dict:
+    """One line per company over ``categories`` ((group, label) pairs; group "" for a flat axis).
+
+    ``series`` items: ``{"name", "values", "is_us"}``; colours follow the order given.
+    """
+    grouped = any(group for group, _ in categories)
+    x = [[g for g, _ in categories], [label for _, label in categories]] if grouped else [lab for _, lab in categories]
+    data = []
+    colour = 0
+    for item in series:
+        if item["is_us"]:
+            style = {"color": US, "width": 4}
+            marker = {"size": 9, "color": US, "symbol": "diamond"}
+        else:
+            c = PALETTE[colour % len(PALETTE)]
+            colour += 1
+            style = {"color": c, "width": 2}
+            marker = {"size": 6, "color": c}
+        data.append({"type": "scatter", "mode": "lines+markers", "name": item["name"], "x": x,
+                     "y": [round(v, 2) for v in item["values"]], "line": style, "marker": marker,
+                     "hovertemplate": "%{y:.1f}<extra>" + item["name"].replace("<", "&lt;") + "</extra>"})
+    layout = _base_layout(height)
+    layout.update({
+        "xaxis": _axis("", tickangle=-30 if len(categories) > 6 else 0, fixedrange=True),
+        "yaxis": _axis(t("chart.score_axis"), range=[scale[0], scale[1] + (scale[1] - scale[0]) * 0.04],
+                       fixedrange=True),
+        "hovermode": "x unified",
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 110 if grouped else 60},
+        "legend": {"orientation": "h", "y": -0.35 if grouped else -0.2, "x": 0, "font": {"size": 12}},
+    })
+    return {"data": data, "layout": layout}
+
+
+def difference_figure(labels: Sequence[str], differences: Sequence[float], t: T) -> dict:
+    """Horizontal bars: our score minus theirs per dimension (green: we lead)."""
+    data = [{
+        "type": "bar", "orientation": "h", "y": list(labels), "x": [round(d, 2) for d in differences],
+        "marker": {"color": [POSITIVE if d >= 0 else NEGATIVE for d in differences]},
+        "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>", "name": t("chart.difference"),
+        "text": [f"{d:+.1f}" for d in differences], "textposition": "outside", "cliponaxis": False,
+    }]
+    span = max([abs(d) for d in differences] + [1.0]) * 1.35
+    layout = _base_layout(70 + 44 * len(labels))
+    layout.update({
+        "xaxis": _axis(t("chart.difference_axis"), range=[-span, span], zeroline=True, zerolinecolor="#334155",
+                       fixedrange=True),
+        "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},
+        "showlegend": False, "margin": {"l": 16, "r": 24, "t": 8, "b": 48},
+    })
+    return {"data": data, "layout": layout}
+
+
+def bars_figure(labels: Sequence[str], values: Sequence[float], highlight: Sequence[bool], t: T,
+                axis_title: str, scale: tuple[float, float]) -> dict:
+    """Horizontal bars, one per company, us highlighted (dimension pages)."""
+    data = [{
+        "type": "bar", "orientation": "h", "y": list(labels), "x": [round(v, 2) for v in values],
+        "marker": {"color": [US if h else "#94a3b8" for h in highlight]},
+        "text": [f"{v:.1f}" for v in values], "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": axis_title,
+    }]
+    layout = _base_layout(70 + 34 * len(labels))
+    layout.update({
+        "xaxis": _axis(axis_title, range=[scale[0], scale[1] * 1.08], fixedrange=True),
+        "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},
+        "showlegend": False, "margin": {"l": 16, "r": 24, "t": 8, "b": 48},
+    })
+    return {"data": data, "layout": layout}

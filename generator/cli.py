@@ -1,0 +1,160 @@
+"""Command line: ``valuemap build | check | export | schema``. Parsing here; each command a function.
+
+Exit codes: 0 success, 1 content errors (all reported at once), 2 usage errors, 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .build import Timings, build, check
+from .diagnostics import ContentError, Diagnostics
+from .plan import AUDIENCES, EXTERNAL
+from .report import REPORTERS, TerminalReporter
+from .write import OutputError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _version() -> str:
+    try:
+        return version("valuemap")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0+source"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="valuemap", description="Build a value-versus-price positioning site from YAML scorecards.",
+        epilog="Exit codes: 0 ok, 1 content errors, 2 usage errors.")
+    parser.add_argument("--version", action="version", version=f"valuemap {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                       help="content folder (default: content/)")
+        p.add_argument("--format", choices=sorted(REPORTERS), default="text",
+                       help="how problems are reported: text (default), json, github (annotations)")
+
+    p = commands.add_parser("build", help="validate the content and build the site")
+    common(p)
+    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site/)")
+    p.add_argument("--templates", type=Path, default=None, metavar="DIR", help="templates folder")
+    p.add_argument("--audience", choices=AUDIENCES, default=EXTERNAL,
+                   help="external (default): safe for prospects; internal: adds talk tracks and notes")
+    p.add_argument("--timings", action="store_true", help="print the time each phase took")
+    p.set_defaults(func=cmd_build)
+
+    p = commands.add_parser("check", help="validate, score and plan the site without writing anything")
+    common(p)
+    p.set_defaults(func=cmd_check)
+
+    p = commands.add_parser("export", help="print the computed model (scores, positions, prices) as JSON")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="content folder (default: content/)")
+    p.add_argument("--format", dest="export_format", choices=["json"], default="json", help="output format")
+    p.add_argument("--output", "-o", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(func=cmd_export, format="text")
+
+    p = commands.add_parser("schema", help="write JSON Schemas of the content files (for editor autocomplete)")
+    p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="output folder (default: schema/)")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def _report_failure(reporter: TerminalReporter, diagnostics: Diagnostics) -> int:
+    reporter.diagnostics(diagnostics.sorted())
+    return EXIT_CONTENT
+
+
+def cmd_build(args, reporter: TerminalReporter) -> int:
+    diagnostics = Diagnostics()
+    try:
+        result = build(args.content, args.out, diagnostics, templates_dir=args.templates, audience=args.audience)
+    except ContentError:
+        return _report_failure(reporter, diagnostics)
+    except OutputError as exc:
+        reporter.problem(str(exc))
+        return EXIT_USAGE
+    if diagnostics.items:
+        reporter.diagnostics(diagnostics.sorted())
+    reporter.message(f"✓ built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) "
+                     f"in {result.timings.total:.2f} s → {args.out}/"
+                     + (" [internal audience: do not share]" if args.audience != EXTERNAL else ""))
+    if args.timings:
+        for name, seconds in result.timings.phases.items():
+            reporter.message(f"  {name:<9} {seconds * 1000:8.1f} ms")
+    return EXIT_OK
+
+
+def cmd_check(args, reporter: TerminalReporter) -> int:
+    diagnostics = Diagnostics()
+    timings = Timings()
+    try:
+        checked = check(args.content, diagnostics, timings=timings)
+    except ContentError:
+        return _report_failure(reporter, diagnostics)
+    reporter.diagnostics(diagnostics.sorted()) if diagnostics.items else None
+    reporter.message(f"✓ {len(checked.content.companies)} companies, {len(checked.plan.pages)} pages: "
+                     f"no errors ({timings.total * 1000:.0f} ms)")
+    return EXIT_OK
+
+
+def cmd_export(args, reporter: TerminalReporter) -> int:
+    from .export import export_json
+
+    diagnostics = Diagnostics()
+    try:
+        checked = check(args.content, diagnostics)
+    except ContentError:
+        return _report_failure(reporter, diagnostics)
+    data = export_json(checked)
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_schema(args, reporter: TerminalReporter) -> int:
+    import json
+
+    from .schema import json_schemas
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for kind, schema in json_schemas().items():
+        (args.out / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    reporter.message(f"✓ wrote {len(json_schemas())} schemas to {args.out}/")
+    return EXIT_OK
+
+
+def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: the build unwinds and the old site stays
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    reporter = REPORTERS[getattr(args, "format", "text")](root=Path.cwd())
+    previous = signal.signal(signal.SIGTERM, _terminate) if hasattr(signal, "SIGTERM") else None
+    try:
+        return args.func(args, reporter)
+    except KeyboardInterrupt:
+        reporter.problem("interrupted — the previous site was left as it was")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""``valuemap export``: the computed model as JSON, with stable keys documented in docs/export.md.
+
+Only what the external site shows is exported (no internal fields, no internal evidence), so the export
+can be shared wherever the site can.
+"""
+from __future__ import annotations
+
+import orjson
+
+from .build import Checked
+from .score import ValueMap
+
+EXPORT_VERSION = 1
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _scenario(checked: Checked, vmap: ValueMap) -> dict:
+    content = checked.content
+    companies = []
+    for p in vmap.positions:
+        dims = checked.scores.companies[p.slug].dimensions
+        companies.append({
+            "slug": p.slug,
+            "name": content.companies[p.slug].name,
+            "is_us": p.is_us,
+            "rank": p.rank,
+            "dimension_scores": {d: _r(r.value) for d, r in dims.items()},
+            "value_score": _r(p.value_score),
+            "relative_quality": _r(p.relative_quality),
+            "relative_price": _r(p.relative_price),
+            "price": _r(p.price),
+            "plan": p.plan,
+            "justified_price": _r(p.justified_price),
+            "headroom": _r(p.headroom),
+            "headroom_pct": _r(p.headroom_pct),
+            "customer_value": _r(p.customer_value),
+            "quality_price_ratio": _r(p.ratio),
+            "zone": p.zone,
+        })
+    return {
+        "id": vmap.scenario.id,
+        "label": vmap.scenario.label or None,
+        "weights": {d: _r(w, 6) for d, w in vmap.scenario.weights.items()},
+        "price_reference": {"tier": vmap.scenario.reference.tier, "seats": vmap.scenario.reference.seats},
+        "comparison": vmap.comparison,
+        "fair_value_line": {"method": vmap.line.method, "intercept": _r(vmap.line.intercept),
+                            "slope": _r(vmap.line.slope), "fallback": vmap.line.fallback},
+        "fair_value_band": vmap.band,
+        "companies": companies,
+    }
+
+
+def export_model(checked: Checked) -> dict:
+    site = checked.content.site
+    return {
+        "valuemap_export": EXPORT_VERSION,
+        "site": {"title": site.title, "market": site.market, "currency": site.currency,
+                 "price_basis": site.price_basis, "us": site.us,
+                 "scale": {"min": site.scale.min, "max": site.scale.max}},
+        "dimensions": [{"id": d.id, "label": d.label, "weight": d.weight,
+                        "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in d.criteria]}
+                       for d in site.dimensions],
+        "scenarios": [_scenario(checked, vmap) for vmap in checked.scores.maps()],
+    }
+
+
+def export_json(checked: Checked) -> bytes:
+    return orjson.dumps(export_model(checked), option=orjson.OPT_INDENT_2) + b"\n"

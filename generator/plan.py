@@ -1,0 +1,113 @@
+"""Stage 4 — plan: which pages exist, for which audience, at which URL — decided before any rendering.
+
+The plan is data: a tuple of frozen :class:`PlannedPage` records. URL and output path come from one function
+(:func:`page_path`), so links and files cannot disagree; every clash is reported at once, with the content
+files behind it. Templates never decide what an audience sees: the plan leaves internal pages out of an
+external build, and the views leave internal fields out of every page whose audience is external.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics
+from .validate import Content
+
+EXTERNAL = "external"
+INTERNAL = "internal"
+AUDIENCES = (EXTERNAL, INTERNAL)
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    kind: str  # home | competitors | competitor | canvas | dimensions | dimension | segments | segment | methodology | page | not-found
+    key: str  # the subject's slug or id ("" for singletons)
+    path: str  # output path relative to the site root, POSIX separators; also the page's URL
+    template: str
+    audience: str
+    source: str  # content file the page comes from (for clash reports)
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    audience: str
+    pages: tuple[PlannedPage, ...]
+
+    def find(self, kind: str, key: str = "") -> PlannedPage | None:
+        for page in self.pages:
+            if page.kind == kind and page.key == key:
+                return page
+        return None
+
+    def of_kind(self, kind: str) -> list[PlannedPage]:
+        return [p for p in self.pages if p.kind == kind]
+
+
+_LAYOUT = {
+    # kind: (path pattern, template)
+    "home": ("index.html", "home.html"),
+    "competitors": ("competitors/index.html", "competitors.html"),
+    "competitor": ("competitors/{key}.html", "competitor.html"),
+    "canvas": ("canvas.html", "canvas.html"),
+    "dimensions": ("dimensions/index.html", "dimensions.html"),
+    "dimension": ("dimensions/{key}.html", "dimension.html"),
+    "segments": ("segments/index.html", "segments.html"),
+    "segment": ("segments/{key}.html", "segment.html"),
+    "methodology": ("methodology.html", "methodology.html"),
+    "page": ("pages/{key}.html", "page.html"),
+    "not-found": ("404.html", "404.html"),
+}
+
+
+def page_path(kind: str, key: str = "") -> str:
+    """The one place a page's URL and output file are made."""
+    return _LAYOUT[kind][0].format(key=key)
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """A link from one page to another that works from file://, under any sub-path and on any host."""
+    start = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(to_path, start)
+    return rel
+
+
+def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> SitePlan:
+    site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
+    pages: list[PlannedPage] = []
+
+    def add(kind: str, key: str = "", source: str = site_file, audience_of_page: str = EXTERNAL) -> None:
+        if audience == EXTERNAL and audience_of_page != EXTERNAL:
+            return
+        pages.append(PlannedPage(kind, key, page_path(kind, key), _LAYOUT[kind][1], audience_of_page, source))
+
+    add("home")
+    add("competitors")
+    for slug in content.companies:
+        if slug != content.site.us:
+            add("competitor", slug, content.files.get(f"company:{slug}", slug))
+    add("canvas")
+    add("dimensions")
+    for dim in content.site.dimensions:
+        add("dimension", dim.id)
+    if content.site.segments:
+        add("segments")
+        for seg in content.site.segments:
+            add("segment", seg.id)
+    add("methodology")
+    for slug, page in sorted(content.pages.items(), key=lambda kv: (kv[1].meta.order, kv[0])):
+        add("page", slug, page.file, page.meta.audience)
+    add("not-found")
+    _report_clashes(pages, diagnostics)
+    return SitePlan(audience, tuple(pages))
+
+
+def _report_clashes(pages: list[PlannedPage], diagnostics: Diagnostics) -> None:
+    """Two pages writing the same file (also on case-insensitive file systems) is an error, all reported."""
+    by_path: dict[str, list[PlannedPage]] = {}
+    for page in pages:
+        by_path.setdefault(page.path.lower(), []).append(page)
+    for clashing in by_path.values():
+        if len(clashing) > 1:
+            sources = ", ".join(sorted({p.source for p in clashing}))
+            diagnostics.error("path-clash", f"{len(clashing)} pages would be written to '{clashing[0].path}'",
+                              file=clashing[0].source, hint=f"from {sources}: rename one of them")

@@ -1,0 +1,104 @@
+"""Stage 5 — render: view models → HTML through Jinja2, and the site's static assets.
+
+The environment autoescapes everything and uses ``StrictUndefined``: a template that names a field the view
+does not have fails the build, with the template file and line, instead of rendering blank.
+"""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import Diagnostic
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def find_templates(explicit: Path | None, content_dir: Path) -> Path:
+    """``--templates`` if given, else ``templates/`` beside the content folder, else the bundled ones."""
+    if explicit is not None:
+        return explicit
+    beside = content_dir.resolve().parent / "templates"
+    if (beside / "base.html").is_file():
+        return beside
+    return PACKAGE_TEMPLATES
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+class TemplateFailure(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def template_diagnostic(exc: BaseException, templates_dir: Path, page_path: str) -> Diagnostic:
+    """Name the template file and line of a rendering error (Jinja maps its frames back to templates)."""
+    root = str(templates_dir.resolve())
+    file, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename or exc.name, exc.lineno
+    else:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
+                file, line = frame.filename, frame.lineno
+                break
+    if file:
+        try:
+            file = str(Path(file).resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            pass
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and getattr(exc, "message", None) else str(exc)
+    return Diagnostic("template-error", f"{type(exc).__name__}: {message} (while rendering {page_path})",
+                      file=file, line=line, column=1 if line else None,
+                      hint="a template names a value its page does not provide, or has a syntax error")
+
+
+def render_page(env: jinja2.Environment, template: str, view: dict, templates_dir: Path, page_path: str) -> str:
+    try:
+        return env.get_template(template).render(view)
+    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        raise TemplateFailure(template_diagnostic(exc, templates_dir, page_path)) from None
+
+
+@dataclass(frozen=True)
+class Asset:
+    logical: str  # name views use, e.g. "css"
+    path: str  # output path from the site root, fingerprinted
+    data: bytes
+
+
+def _fingerprint(name: str, data: bytes) -> str:
+    stem, dot, ext = name.partition(".")
+    return f"assets/{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{ext}"
+
+
+def collect_assets(templates_dir: Path) -> list[Asset]:
+    """The stylesheet, the site script and the one local copy of plotly.js, each with a content hash."""
+    out = []
+    for logical, name in (("css", "valuemap.css"), ("js", "valuemap.js")):
+        data = (templates_dir / "assets" / name).read_bytes()
+        out.append(Asset(logical, _fingerprint(name, data), data))
+    out.append(Asset("plotly", *_plotly()))
+    return out
+
+
+def _plotly() -> tuple[str, bytes]:
+    import plotly  # only for the bundled plotly.min.js
+
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    data = source.read_bytes()
+    return _fingerprint("plotly.min.js", data), data

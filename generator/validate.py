@@ -1,0 +1,421 @@
+"""Stage 2 — validate: loaded documents → the typed, frozen :class:`Content`, every problem collected.
+
+Two passes per run, and neither stops at the first problem:
+
+1. *shape*: each document through its pydantic model (:mod:`generator.model`); every error is turned into a
+   :class:`~generator.diagnostics.Diagnostic` that names the file, line, column and field path;
+2. *references*: what one file says about another (dimension and criterion ids, source kinds, segments,
+   plans at the reference price points, our own company) — with a did-you-mean for every unknown name.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model as m
+from .diagnostics import Diagnostics, format_path, suggestion
+from .load import Document, SourceTree
+from .locales import available_languages
+from .score import price_at
+
+
+@dataclass(frozen=True)
+class NarrativePage:
+    slug: str
+    meta: m.PageMeta
+    body: str
+    file: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Content:
+    """Validated content: the only input of scoring and planning."""
+
+    site: m.Site
+    companies: dict[str, m.Company]  # slug → company, sorted by slug
+    prospects: dict[str, m.Prospect]
+    pages: dict[str, NarrativePage]
+    files: dict[str, str] = field(default_factory=dict)  # "company:<slug>" → file shown to authors
+    documents: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def us(self) -> m.Company:
+        return self.companies[self.site.us]
+
+
+def today() -> _dt.date:
+    """The build's "today": ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the real date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+    return _dt.date.today()
+
+
+# --- pass 1: shape --------------------------------------------------------------------------------------
+
+_EXPECTED = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_from_float": "a whole number", "string_type": "text", "bool_type": "true or false",
+    "date_type": "a date (YYYY-MM-DD)", "list_type": "a list", "dict_type": "a mapping (key: value pairs)",
+    "model_type": "a mapping (key: value pairs)", "model_attributes_type": "a mapping (key: value pairs)",
+}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    if isinstance(value, _dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _unwrap(annotation: Any, tag: str | None = None) -> Any:
+    """Strip Annotated/Optional; pick the union member named by a discriminator tag."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            members = typing.get_args(annotation)
+            chosen = None
+            for member in members:
+                meta = getattr(member, "__metadata__", ())
+                if tag and any(getattr(x, "tag", None) == tag for x in meta):
+                    chosen = member
+                    break
+            if chosen is None:
+                real = [x for x in members if x is not type(None)]
+                chosen = next((x for x in real if _is_model(_unwrap(x)) or typing.get_origin(_unwrap(x))), real[0])
+            annotation = chosen
+            tag = None
+            continue
+        return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names valid at ``loc`` (the location of an unknown key), for a did-you-mean."""
+    annotation: Any = model
+    pending_tag = None
+    for part in loc[:-1]:
+        if isinstance(part, str) and part.startswith("<"):
+            pending_tag = part
+            annotation = _unwrap(annotation, pending_tag)
+            continue
+        annotation = _unwrap(annotation, pending_tag)
+        pending_tag = None
+        if _is_model(annotation):
+            info = annotation.model_fields.get(part)
+            if info is None:
+                return []
+            annotation = info.annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation, pending_tag)
+    if _is_model(annotation):
+        return list(annotation.model_fields)
+    return []
+
+
+def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], diagnostics: Diagnostics,
+                 prefix: tuple = ()) -> None:
+    """Translate pydantic errors into diagnostics with file, line, column and field path."""
+    for err in error.errors(include_url=False):
+        raw_loc = tuple(prefix) + tuple(err["loc"])
+        loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.startswith("<")))
+        path = format_path(loc)
+        kind = err["type"]
+        value = err.get("input")
+        hint = None
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(model, tuple(err["loc"]))
+            hint = suggestion(str(loc[-1]), allowed)
+            diagnostics.error("unknown-key", f"unknown field '{loc[-1]}'", path=path, hint=hint,
+                              **doc.where(loc, key=True))
+            continue
+        if kind == "missing":
+            diagnostics.error("missing-field", f"missing required field '{loc[-1]}'", path=path,
+                              **doc.where(loc[:-1], key=True))
+            continue
+        if kind in _EXPECTED:
+            expected = _EXPECTED[kind]
+            if kind == "bool_type" and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+                hint = f"'{value}' is text in YAML 1.2; write true or false"
+            elif kind == "string_type" and isinstance(value, (bool, int, float, _dt.date)):
+                hint = "put the value in quotes if it is meant as text"
+            elif kind in ("float_type", "int_type") and isinstance(value, str):
+                hint = "write the number without quotes or units"
+            diagnostics.error("wrong-type", f"expected {expected}, got {_describe(value)}", path=path, hint=hint,
+                              **doc.where(loc))
+            continue
+        if kind == "finite_number":
+            diagnostics.error("not-finite", f"expected a finite number, got {_describe(value)}", path=path,
+                              **doc.where(loc))
+            continue
+        if kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            diagnostics.error("invalid-choice", f"{_describe(value)} is not a valid choice", path=path,
+                              hint=f"expected {expected}", **doc.where(loc))
+            continue
+        if kind == "string_pattern_mismatch":
+            if path.endswith("currency"):
+                msg, hint = f"{_describe(value)} is not a currency code", "use the ISO 4217 code, e.g. EUR or USD"
+            else:
+                msg = f"{_describe(value)} is not a valid id"
+                hint = "ids are lower-case letters, digits and hyphens, e.g. 'personal-approach'"
+            diagnostics.error("invalid-id" if "currency" not in path else "invalid-value", msg, path=path,
+                              hint=hint, **doc.where(loc))
+            continue
+        if kind == "score_type":
+            diagnostics.error("wrong-type", f"{err['msg']}, got {_describe(value)}", path=path, **doc.where(loc))
+            continue
+        if kind in ("too_short", "string_too_short"):
+            msg = "must not be empty" if kind == "string_too_short" else "needs at least one item"
+            diagnostics.error("empty-value", f"'{loc[-1] if loc else 'value'}' {msg}", path=path, **doc.where(loc))
+            continue
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+            message = f"{_describe(value)} is out of range: {message[0].lower()}{message[1:]}"
+        diagnostics.error("invalid-value", message, path=path, **doc.where(loc))
+
+
+def _validate_doc(doc: Document, model: type[m._Model], diagnostics: Diagnostics):
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        shape_errors(exc, doc, model, diagnostics)
+        return None
+
+
+# --- pass 2: references ---------------------------------------------------------------------------------
+
+def _duplicates(items: list, doc: Document, list_path: tuple, what: str, diagnostics: Diagnostics) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            diagnostics.error("duplicate-id", f"{what} id '{item.id}' is used twice",
+                              path=format_path(list_path + (i, "id")), **doc.where(list_path + (i, "id")))
+        seen.add(item.id)
+
+
+def _check_weights(weights: dict, dims: list[str], doc: Document, path: tuple, diagnostics: Diagnostics) -> None:
+    for key in weights:
+        if key not in dims:
+            diagnostics.error("unknown-dimension", f"unknown dimension '{key}'",
+                              path=format_path(path + (key,)), hint=suggestion(key, dims),
+                              **doc.where(path + (key,), key=True))
+
+
+def _check_site(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None:
+    _duplicates(site.dimensions, doc, ("dimensions",), "dimension", diagnostics)
+    _duplicates(site.segments, doc, ("segments",), "segment", diagnostics)
+    _duplicates(site.source_kinds, doc, ("source_kinds",), "source kind", diagnostics)
+    for i, dim in enumerate(site.dimensions):
+        _duplicates(dim.criteria, doc, ("dimensions", i, "criteria"), "criterion", diagnostics)
+        for j, crit in enumerate(dim.criteria):
+            if crit.id in m.SCORE_DETAIL_KEYS:
+                diagnostics.error("reserved-id", f"'{crit.id}' cannot be a criterion id",
+                                  path=format_path(("dimensions", i, "criteria", j, "id")),
+                                  hint=f"{', '.join(m.SCORE_DETAIL_KEYS)} are score fields",
+                                  **doc.where(("dimensions", i, "criteria", j, "id")))
+    dim_ids = [d.id for d in site.dimensions]
+    for i, seg in enumerate(site.segments):
+        _check_weights(seg.weights, dim_ids, doc, ("segments", i, "weights"), diagnostics)
+    languages = available_languages()
+    if site.lang not in languages:
+        diagnostics.error("unknown-language", f"no interface translation for language '{site.lang}'",
+                          path="lang", hint=suggestion(site.lang, languages), **doc.where(("lang",)))
+
+
+def _in_scale(value: float, scale: m.Scale) -> bool:
+    return scale.min <= value <= scale.max
+
+
+def _check_score(score: Any, path: tuple, site: m.Site, kinds: list[str], doc: Document,
+                 diagnostics: Diagnostics, day: _dt.date) -> None:
+    rng = f"{site.scale.min:g}–{site.scale.max:g}"
+    if isinstance(score, float):
+        if not _in_scale(score, site.scale):
+            diagnostics.error("out-of-scale", f"score {score:g} is outside the scale {rng}",
+                              path=format_path(path), **doc.where(path))
+        return
+    if score.value is not None and not _in_scale(score.value, site.scale):
+        diagnostics.error("out-of-scale", f"score {score.value:g} is outside the scale {rng}",
+                          path=format_path(path + ("value",)), **doc.where(path + ("value",)))
+    if score.as_of and score.as_of > day:
+        diagnostics.error("date-in-future", f"date {score.as_of.isoformat()} is in the future",
+                          path=format_path(path + ("as_of",)), hint=f"today is {day.isoformat()}",
+                          **doc.where(path + ("as_of",)))
+    for i, ev in enumerate(score.evidence):
+        ev_path = path + ("evidence", i)
+        if ev.source not in kinds:
+            diagnostics.error("unknown-source-kind", f"unknown source kind '{ev.source}'",
+                              path=format_path(ev_path + ("source",)), hint=suggestion(ev.source, kinds),
+                              **doc.where(ev_path + ("source",)))
+        if not _in_scale(ev.value, site.scale):
+            diagnostics.error("out-of-scale", f"evidence value {ev.value:g} is outside the scale {rng}",
+                              path=format_path(ev_path + ("value",)), **doc.where(ev_path + ("value",)))
+        if ev.date > day:
+            diagnostics.error("date-in-future", f"date {ev.date.isoformat()} is in the future",
+                              path=format_path(ev_path + ("date",)), hint=f"today is {day.isoformat()}",
+                              **doc.where(ev_path + ("date",)))
+        if ev.url is not None:
+            _check_url(ev.url, ev_path + ("url",), doc, diagnostics)
+
+
+def _check_url(url: str, path: tuple, doc: Document, diagnostics: Diagnostics) -> None:
+    if not url.lower().startswith(("https://", "http://")):
+        diagnostics.error("unsafe-url", f"'{url[:60]}' is not a web address",
+                          path=format_path(path), hint="links must start with https:// or http://",
+                          **doc.where(path))
+
+
+def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, diagnostics: Diagnostics,
+                   day: _dt.date) -> None:
+    dims = {d.id: d for d in site.dimensions}
+    kinds = [k.id for k in site.source_kinds]
+    for dim_id, score in company.scores.items():
+        path = ("scores", dim_id)
+        if dim_id not in dims:
+            diagnostics.error("unknown-dimension", f"unknown dimension '{dim_id}'", path=format_path(path),
+                              hint=suggestion(dim_id, dims), **doc.where(path, key=True))
+            continue
+        dim = dims[dim_id]
+        if isinstance(score, dict):
+            crit_ids = [c.id for c in dim.criteria]
+            if not crit_ids:
+                diagnostics.error("no-criteria", f"dimension '{dim_id}' has no criteria; give it one score",
+                                  path=format_path(path), hint="write e.g. 'usability: 7' or add criteria in site.yaml",
+                                  **doc.where(path))
+                continue
+            for crit_id, crit_score in score.items():
+                if crit_id not in crit_ids:
+                    diagnostics.error("unknown-criterion", f"unknown criterion '{crit_id}' in dimension '{dim_id}'",
+                                      path=format_path(path + (crit_id,)), hint=suggestion(crit_id, crit_ids),
+                                      **doc.where(path + (crit_id,), key=True))
+                    continue
+                _check_score(crit_score, path + (crit_id,), site, kinds, doc, diagnostics, day)
+            missing = [c for c in crit_ids if c not in score]
+            if missing:
+                diagnostics.error("missing-criterion",
+                                  f"dimension '{dim_id}' scores criteria but not {', '.join(repr(c) for c in missing)}",
+                                  path=format_path(path), hint="score every criterion, or give the dimension one score",
+                                  **doc.where(path, key=True))
+        else:
+            _check_score(score, path, site, kinds, doc, diagnostics, day)
+    missing_dims = [d for d in dims if d not in company.scores]
+    if missing_dims:
+        diagnostics.error("missing-score", f"no score for dimension(s) {', '.join(repr(d) for d in missing_dims)}",
+                          path="scores", hint="every company is scored on every dimension",
+                          **doc.where(("scores",), key=True))
+    refs = [("price_reference", site.price_reference)] + [(f"segment '{s.id}'", s.price_reference) for s in site.segments]
+    for label, ref in refs:
+        if price_at(company, ref) is None:
+            diagnostics.error("no-price", f"no '{ref.tier}' plan for {ref.seats} seats (needed by {label} in site.yaml)",
+                              path="prices", hint="add a plan with that tier whose seats range covers the count",
+                              **doc.where(("prices",), key=True))
+    for i, price in enumerate(company.prices):
+        if price.as_of and price.as_of > day:
+            diagnostics.error("date-in-future", f"date {price.as_of.isoformat()} is in the future",
+                              path=format_path(("prices", i, "as_of")), **doc.where(("prices", i, "as_of")))
+    if company.as_of and company.as_of > day:
+        diagnostics.error("date-in-future", f"date {company.as_of.isoformat()} is in the future",
+                          path="as_of", **doc.where(("as_of",)))
+    if company.website:
+        _check_url(company.website, ("website",), doc, diagnostics)
+
+
+def _check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Document,
+                    diagnostics: Diagnostics) -> None:
+    segments = [s.id for s in site.segments]
+    if prospect.segment not in segments:
+        diagnostics.error("unknown-segment", f"unknown segment '{prospect.segment}'", path="segment",
+                          hint=suggestion(prospect.segment, segments), **doc.where(("segment",)))
+    _check_weights(prospect.weights, [d.id for d in site.dimensions], doc, ("weights",), diagnostics)
+    others = [s for s in companies if s != site.us]
+    for i, slug in enumerate(prospect.evaluating):
+        if slug not in others:
+            hint = "that is us" if slug == site.us else suggestion(slug, others)
+            diagnostics.error("unknown-company", f"unknown competitor '{slug}'", path=f"evaluating[{i}]",
+                              hint=hint, **doc.where(("evaluating", i)))
+
+
+def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
+    """Validate everything; return the Content when there is no error, else None (errors are collected)."""
+    day = today()
+    site = _validate_doc(tree.site, m.Site, diagnostics) if tree.site else None
+    if site is not None:
+        _check_site(site, tree.site, diagnostics)
+    companies: dict[str, m.Company] = {}
+    files: dict[str, str] = {}
+    documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
+    for slug in sorted(tree.companies):
+        doc = tree.companies[slug]
+        company = _validate_doc(doc, m.Company, diagnostics)
+        files[f"company:{slug}"] = doc.file
+        documents[f"company:{slug}"] = doc
+        if company is None:
+            continue
+        companies[slug] = company
+        if site is not None:
+            _check_company(slug, company, site, doc, diagnostics, day)
+    if site is not None and site.us not in tree.companies:
+        choices = list(tree.companies)
+        diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",
+                          path="us", hint=suggestion(site.us, choices), **tree.site.where(("us",)))
+    if site is not None and len(tree.companies) < 2:
+        diagnostics.error("too-few-companies", "a value map needs at least two companies (us and a competitor)",
+                          file=tree.site.file, hint="add competitor files to content/companies/")
+    prospects: dict[str, m.Prospect] = {}
+    for slug in sorted(tree.prospects):
+        doc = tree.prospects[slug]
+        prospect = _validate_doc(doc, m.Prospect, diagnostics)
+        documents[f"prospect:{slug}"] = doc
+        if prospect is None:
+            continue
+        prospects[slug] = prospect
+        if site is not None:
+            _check_prospect(prospect, site, tree.companies, doc, diagnostics)
+    pages: dict[str, NarrativePage] = {}
+    for slug in sorted(tree.pages):
+        page = tree.pages[slug]
+        meta = _validate_doc(page.front, m.PageMeta, diagnostics)
+        if meta is not None:
+            pages[slug] = NarrativePage(slug, meta, page.body, page.front.file, page.body_line)
+    if diagnostics.has_errors() or site is None:
+        return None
+    return Content(site=site, companies=companies, prospects=prospects, pages=pages, files=files,
+                   documents=documents)
+
+
+def company_file(content: Content, slug: str) -> str:
+    return content.files.get(f"company:{slug}", str(Path("companies") / f"{slug}.yaml"))
+
+

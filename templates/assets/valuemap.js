@@ -1,0 +1,41 @@
+/* valuemap: draws every chart on the page from its JSON data block with the local plotly.js.
+   No inline script (the Content-Security-Policy forbids it) and no network: data and library ship in the site. */
+(function () {
+  "use strict";
+  function narrow() { return window.matchMedia("(max-width: 640px)").matches; }
+
+  function adapt(figure, el) {
+    var layout = figure.layout;
+    if (narrow()) {
+      layout.margin = { l: 44, r: 8, t: 8, b: layout.margin ? layout.margin.b : 48 };
+      layout.font = Object.assign({}, layout.font, { size: 11 });
+      if (layout.height && layout.height > 420 && el.getAttribute("data-chart").indexOf("value-map") === 0) {
+        layout.height = 440;
+      }
+      figure.data.forEach(function (trace) {
+        if (trace.textfont) { trace.textfont = Object.assign({}, trace.textfont, { size: 10 }); }
+      });
+    }
+    return figure;
+  }
+
+  function draw(el) {
+    var source = document.getElementById(el.getAttribute("data-chart"));
+    if (!source || typeof Plotly === "undefined") { return; }
+    var figure = adapt(JSON.parse(source.textContent), el);
+    el.classList.add("chart-drawn");
+    Plotly.newPlot(el, figure.data, figure.layout, {
+      responsive: true,
+      displaylogo: false,
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "pan2d", "zoom2d"],
+      toImageButtonOptions: { format: "png", scale: 2 }
+    });
+  }
+
+  function init() {
+    var charts = document.querySelectorAll("[data-chart]");
+    for (var i = 0; i < charts.length; i++) { draw(charts[i]); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
