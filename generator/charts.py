@@ -103,6 +103,12 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
     return chosen
 
 
+def short_label(name: str) -> str:
+    """A label for narrow screens: the first word when it is distinctive enough, else the name."""
+    first = name.split()[0] if name.split() else name
+    return first if len(first) >= 4 and first != name else name
+
+
 def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, float]:
     lo, hi = min(values), max(values)
     span = max(hi - lo, 10.0)
@@ -132,6 +138,7 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
             "type": "scatter", "mode": "markers+text", "name": name,
             "x": [round(xs[i], 2) for i in selected], "y": [round(ys[i], 2) for i in selected],
             "text": [labels[i] for i in selected],
+            "meta": {"short": [short_label(labels[i]) for i in selected]},
             "textposition": [positions[i] for i in selected],
             "customdata": [round(vmap.positions[i].customer_value, 2) for i in selected],
             "hovertemplate": hover, "cliponaxis": False,

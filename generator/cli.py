@@ -1,10 +1,12 @@
 """Command line: ``valuemap build | check | export | schema``. Parsing here; each command a function.
 
-Exit codes: 0 success, 1 content errors (all reported at once), 2 usage errors, 130 interrupted.
+Exit codes: 0 success, 1 content errors (all reported at once), 2 usage errors, 3 internal error (a bug),
+130 interrupted.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -16,7 +18,7 @@ from .plan import AUDIENCES, EXTERNAL
 from .report import REPORTERS, TerminalReporter
 from .write import OutputError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _version() -> str:
@@ -62,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("schema", help="write JSON Schemas of the content files (for editor autocomplete)")
     p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="output folder (default: schema/)")
     p.set_defaults(func=cmd_schema)
+    p = commands.add_parser("docs", help="regenerate the field reference in docs/content.md from the model")
+    p.add_argument("--file", type=Path, default=Path("docs/content.md"), metavar="FILE", help="file to update")
+    p.set_defaults(func=cmd_docs)
     return parser
 
 
@@ -132,6 +137,21 @@ def cmd_schema(args, reporter: TerminalReporter) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args, reporter: TerminalReporter) -> int:
+    from .docs import update
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+        new = update(text)
+    except (OSError, ValueError) as exc:
+        reporter.problem(f"cannot update {args.file}: {exc} (it needs the fields:begin/fields:end markers)")
+        return EXIT_USAGE
+    if new != text:
+        args.file.write_text(new, encoding="utf-8")
+    reporter.message(f"✓ {args.file} is up to date with the model")
+    return EXIT_OK
+
+
 def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: the build unwinds and the old site stays
     raise KeyboardInterrupt
 
@@ -151,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug in valuemap, not in the content: say so, keep the site, no traceback
+        if os.environ.get("VALUEMAP_DEBUG"):
+            raise
+        reporter.problem(f"internal error: {type(exc).__name__}: {exc} — the previous site was left as it was. "
+                         "This is a bug in valuemap; run again with VALUEMAP_DEBUG=1 for the traceback.")
+        return EXIT_INTERNAL
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

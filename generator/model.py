@@ -203,6 +203,8 @@ DimensionScore = Annotated[
 
 
 class SeatRange(_Model):
+    """The seat counts a plan is sold for."""
+
     min: int = Field(1, ge=1, description="Fewest seats the plan is sold for.")
     max: int | None = Field(None, ge=1, description="Most seats (leave out for no limit).")
 
@@ -225,6 +227,8 @@ class PricePoint(_Model):
 
 
 class Objection(_Model):
+    """An objection sales hears, and the answer (internal)."""
+
     objection: str = Field(min_length=1, description="What the prospect says.")
     response: Markdown = Field(min_length=1, description="How we answer (Markdown).")
 

@@ -14,6 +14,7 @@
       }
       figure.data.forEach(function (trace) {
         if (trace.textfont) { trace.textfont = Object.assign({}, trace.textfont, { size: 10 }); }
+        if (trace.meta && trace.meta.short) { trace.text = trace.meta.short; }
       });
     }
     return figure;
