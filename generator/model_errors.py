@@ -1,0 +1,162 @@
+"""Model errors → diagnostics: each pydantic error becomes a message a strategy team can act on.
+
+It names the file, line and column (from the loader's positions), the field path, what was expected and
+what was found, with a did-you-mean for unknown keys (the valid keys are read off the model at that path).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostics, format_path, suggestion
+from .load import Document
+
+_EXPECTED = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_from_float": "a whole number", "string_type": "text", "bool_type": "true or false",
+    "date_type": "a date (YYYY-MM-DD)", "list_type": "a list", "dict_type": "a mapping (key: value pairs)",
+    "model_type": "a mapping (key: value pairs)", "model_attributes_type": "a mapping (key: value pairs)",
+}
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    if isinstance(value, _dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _unwrap(annotation: Any, tag: str | None = None) -> Any:
+    """Strip Annotated/Optional; pick the union member named by a discriminator tag."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            members = typing.get_args(annotation)
+            chosen = None
+            for member in members:
+                meta = getattr(member, "__metadata__", ())
+                if tag and any(getattr(x, "tag", None) == tag for x in meta):
+                    chosen = member
+                    break
+            if chosen is None:
+                real = [x for x in members if x is not type(None)]
+                chosen = next((x for x in real if _is_model(_unwrap(x)) or typing.get_origin(_unwrap(x))), real[0])
+            annotation = chosen
+            tag = None
+            continue
+        return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names valid at ``loc`` (the location of an unknown key), for a did-you-mean."""
+    annotation: Any = model
+    pending_tag = None
+    for part in loc[:-1]:
+        if isinstance(part, str) and part.startswith("<"):
+            pending_tag = part
+            annotation = _unwrap(annotation, pending_tag)
+            continue
+        annotation = _unwrap(annotation, pending_tag)
+        pending_tag = None
+        if _is_model(annotation):
+            info = annotation.model_fields.get(part)
+            if info is None:
+                return []
+            annotation = info.annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation, pending_tag)
+    if _is_model(annotation):
+        return list(annotation.model_fields)
+    return []
+
+
+def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], diagnostics: Diagnostics,
+                 prefix: tuple = ()) -> None:
+    """Translate pydantic errors into diagnostics with file, line, column and field path."""
+    for err in error.errors(include_url=False):
+        raw_loc = tuple(prefix) + tuple(err["loc"])
+        loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.startswith("<")))
+        path = format_path(loc)
+        kind = err["type"]
+        value = err.get("input")
+        hint = None
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(model, tuple(err["loc"]))
+            hint = suggestion(str(loc[-1]), allowed)
+            diagnostics.error("unknown-key", f"unknown field '{loc[-1]}'", path=path, hint=hint,
+                              **doc.where(loc, key=True))
+            continue
+        if kind == "missing":
+            diagnostics.error("missing-field", f"missing required field '{loc[-1]}'", path=path,
+                              **doc.where(loc[:-1], key=True))
+            continue
+        if kind in _EXPECTED:
+            expected = _EXPECTED[kind]
+            if kind == "bool_type" and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+                hint = f"'{value}' is text in YAML 1.2; write true or false"
+            elif kind == "string_type" and isinstance(value, (bool, int, float, _dt.date)):
+                hint = "put the value in quotes if it is meant as text"
+            elif kind in ("float_type", "int_type") and isinstance(value, str):
+                hint = "write the number without quotes or units"
+            diagnostics.error("wrong-type", f"expected {expected}, got {_describe(value)}", path=path, hint=hint,
+                              **doc.where(loc))
+            continue
+        if kind == "finite_number":
+            diagnostics.error("not-finite", f"expected a finite number, got {_describe(value)}", path=path,
+                              **doc.where(loc))
+            continue
+        if kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            diagnostics.error("invalid-choice", f"{_describe(value)} is not a valid choice", path=path,
+                              hint=f"expected {expected}", **doc.where(loc))
+            continue
+        if kind == "string_pattern_mismatch":
+            if path.endswith("currency"):
+                msg, hint = f"{_describe(value)} is not a currency code", "use the ISO 4217 code, e.g. EUR or USD"
+            else:
+                msg = f"{_describe(value)} is not a valid id"
+                hint = "ids are lower-case letters, digits and hyphens, e.g. 'personal-approach'"
+            diagnostics.error("invalid-id" if "currency" not in path else "invalid-value", msg, path=path,
+                              hint=hint, **doc.where(loc))
+            continue
+        if kind == "score_type":
+            diagnostics.error("wrong-type", f"{err['msg']}, got {_describe(value)}", path=path, **doc.where(loc))
+            continue
+        if kind in ("too_short", "string_too_short"):
+            msg = "must not be empty" if kind == "string_too_short" else "needs at least one item"
+            diagnostics.error("empty-value", f"'{loc[-1] if loc else 'value'}' {msg}", path=path, **doc.where(loc))
+            continue
+        message = err["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+            message = f"{_describe(value)} is out of range: {message[0].lower()}{message[1:]}"
+        diagnostics.error("invalid-value", message, path=path, **doc.where(loc))
+
+

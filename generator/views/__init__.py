@@ -1,0 +1,29 @@
+"""View models: everything a template shows, precomputed — sorted, formatted, linked, charts as data.
+
+Templates receive these dicts and only place them (StrictUndefined: a missing field fails the build). Each
+page's view is computed from the shared, read-only :class:`SiteContext` and its :class:`PlannedPage` alone,
+so pages are independent of each other and can be rendered in any order or in parallel.
+
+Audience rule: internal fields (see :func:`generator.model.internal_fields`) and evidence marked internal
+are added to a view only when the page's audience is internal.
+"""
+from __future__ import annotations
+
+from ..plan import PlannedPage
+from .common import SiteContext
+from .company import competitor_view
+from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
+from .reference import dimension_view, dimensions_view, methodology_view, narrative_view, not_found_view
+
+VIEWS = {
+    "home": home_view, "competitors": competitors_view, "competitor": competitor_view, "canvas": canvas_view,
+    "dimensions": dimensions_view, "dimension": dimension_view, "segments": segments_view, "segment": segment_view,
+    "methodology": methodology_view, "page": narrative_view, "not-found": not_found_view,
+}
+
+
+def page_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    return VIEWS[page.kind](ctx, page)
+
+
+__all__ = ["SiteContext", "page_view", "VIEWS"]

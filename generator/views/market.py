@@ -1,0 +1,122 @@
+"""Market-wide pages: overview, competitor list, strategy canvas, segments."""
+from __future__ import annotations
+
+from .. import charts
+from ..plan import PlannedPage
+from ..text import inline_markdown, markdown, money, num, signed_money
+from .common import (Links, SiteContext, base, categories, cell, chart_block, criterion_value, headline,
+                     method_note, ranking_table, reference_label, table, tone, value_map_block, weights_table,
+                     zone_label)
+
+
+def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    t, site = ctx.t, ctx.site
+    links = Links(ctx, page)
+    vmap = ctx.scores.overall
+    view = base(ctx, page, site.title, site.tagline)
+    view["market"] = site.market
+    view["tagline"] = site.tagline
+    view["reference"] = reference_label(ctx, site.price_reference)
+    view["method_note"] = method_note(ctx, vmap)
+    view["headline"] = headline(ctx, vmap)
+    view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
+    view["charts"] = [view["value_map"]]
+    view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.weights_caption"), links)
+    segments = []
+    for seg in site.segments:
+        smap = ctx.scores.segments[seg.id]
+        us = smap.get(site.us)
+        segments.append([cell(seg.label, links.page_of("segment", seg.id)), cell(reference_label(ctx, seg.price_reference)),
+                         cell(t("fig.rank_value", rank=us.rank, count=len(smap.positions))),
+                         cell(money(us.justified_price, site.currency)),
+                         cell(signed_money(us.headroom, site.currency), tone=tone(us.headroom))])
+    view["segments"] = table(t("table.segments_caption"),
+                             [(t("col.segment"), False), (t("col.reference"), False), (t("col.our_rank"), True),
+                              (t("col.justified_price"), True), (t("col.headroom"), True)], segments) if segments else None
+    return view
+
+
+def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    t = ctx.t
+    links = Links(ctx, page)
+    view = base(ctx, page, t("competitors.title"), t("competitors.intro"))
+    vmap = ctx.scores.overall
+    cards = []
+    for p in vmap.positions:
+        if p.is_us:
+            continue
+        company = ctx.content.companies[p.slug]
+        cards.append({"name": company.name, "href": links.company(p.slug), "summary": inline_markdown(
+            company.summary.split("\n\n")[0]) if company.summary else "",
+            "zone": zone_label(t, p.zone), "tone": {"better": "positive", "worse": "negative"}.get(p.zone, ""),
+            "facts": t("competitors.facts", rank=p.rank, price=money(p.price, ctx.site.currency),
+                       value=num(p.value_score))})
+    view["cards"] = cards
+    view["ranking"] = ranking_table(ctx, vmap, links, t("table.ranking_caption"))
+    return view
+
+
+
+
+def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    t, site = ctx.t, ctx.site
+    links = Links(ctx, page)
+    view = base(ctx, page, t("canvas.title"), t("canvas.intro"))
+    order = [p.slug for p in ctx.scores.overall.positions]
+    scale = (site.scale.min, site.scale.max)
+    dims = [("", d.label) for d in site.dimensions]
+    series = [{"name": ctx.name(s), "is_us": s == site.us,
+               "values": [ctx.scores.companies[s].value(d.id) for d in site.dimensions]} for s in order]
+    rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us)] +
+            [cell(num(ctx.scores.companies[s].value(d.id))) for d in site.dimensions] for s in order]
+    view["dimensions_chart"] = chart_block(
+        "canvas-dimensions", charts.value_curves_figure(dims, series, t, scale, 460), t("chart.canvas_label"),
+        table(t("table.canvas_caption"), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],
+              rows, [s == site.us for s in order]))
+    cats = categories(site, t)
+    crit_series = [{"name": ctx.name(s), "is_us": s == site.us,
+                    "values": [criterion_value(ctx, s, d, c) for _, _, d, c in cats]} for s in order]
+    crit_rows = [[cell(dl), cell(cl)] + [cell(num(criterion_value(ctx, s, d, c))) for s in order]
+                 for dl, cl, d, c in cats]
+    view["criteria_chart"] = chart_block(
+        "canvas-criteria", charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats], crit_series, t, scale, 520),
+        t("chart.canvas_criteria_label"),
+        table(t("table.canvas_criteria_caption"), [(t("col.dimension"), False), (t("col.criterion"), False)] +
+              [(ctx.name(s), True) for s in order], crit_rows))
+    view["charts"] = [view["dimensions_chart"], view["criteria_chart"]]
+    return view
+
+
+
+
+def segments_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    t, site = ctx.t, ctx.site
+    links = Links(ctx, page)
+    view = base(ctx, page, t("segments.title"), t("segments.intro"))
+    items = []
+    for seg in site.segments:
+        us = ctx.scores.segments[seg.id].get(site.us)
+        items.append({"label": seg.label, "href": links.page_of("segment", seg.id), "description": markdown(seg.description),
+                      "reference": reference_label(ctx, seg.price_reference),
+                      "facts": t("segments.facts", rank=us.rank, count=len(ctx.scores.segments[seg.id].positions),
+                                 headroom=signed_money(us.headroom, site.currency))})
+    view["entries"] = items
+    return view
+
+
+def segment_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    t, site = ctx.t, ctx.site
+    links = Links(ctx, page)
+    seg = next(s for s in site.segments if s.id == page.key)
+    vmap = ctx.scores.segments[seg.id]
+    view = base(ctx, page, seg.label, t("segment.description", label=seg.label))
+    view["description"] = markdown(seg.description)
+    view["reference"] = reference_label(ctx, seg.price_reference)
+    view["method_note"] = method_note(ctx, vmap)
+    view["headline"] = headline(ctx, vmap)
+    view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
+    view["charts"] = [view["value_map"]]
+    view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.segment_weights_caption", label=seg.label), links)
+    return view
+
+
