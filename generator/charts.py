@@ -204,6 +204,7 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
         "yaxis": _axis(t("chart.score_axis"), range=[scale[0], scale[1] + (scale[1] - scale[0]) * 0.04],
                        fixedrange=True),
         "hovermode": "x unified",
+        "meta": {"rotate_on_narrow": True, "categories": len(categories)},
         "margin": {"l": 56, "r": 16, "t": 16, "b": 110 if grouped else 60},
         "legend": {"orientation": "h", "y": -0.35 if grouped else -0.2, "x": 0, "font": {"size": 12}},
     })

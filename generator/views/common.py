@@ -86,7 +86,9 @@ def method_note(ctx: SiteContext, vmap: ValueMap) -> str:
     return t("method.note", comparison=t(f"method.comparison.{vmap.comparison}"), line=line, band=num(vmap.band, 1))
 
 
-def reference_label(ctx: SiteContext, ref: m.PriceReference) -> str:
+def reference_label(ctx: SiteContext, ref: m.PriceReference, short: bool = True) -> str:
+    if short:
+        return ctx.t("price.reference_short", tier=ref.tier.capitalize(), seats=ref.seats)
     return ctx.t("price.reference", tier=ref.tier, seats=ref.seats, basis=ctx.site.price_basis)
 
 

@@ -16,7 +16,7 @@ def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view = base(ctx, page, site.title, site.tagline)
     view["market"] = site.market
     view["tagline"] = site.tagline
-    view["reference"] = reference_label(ctx, site.price_reference)
+    view["reference"] = reference_label(ctx, site.price_reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
@@ -111,7 +111,7 @@ def segment_view(ctx: SiteContext, page: PlannedPage) -> dict:
     vmap = ctx.scores.segments[seg.id]
     view = base(ctx, page, seg.label, t("segment.description", label=seg.label))
     view["description"] = markdown(seg.description)
-    view["reference"] = reference_label(ctx, seg.price_reference)
+    view["reference"] = reference_label(ctx, seg.price_reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map")

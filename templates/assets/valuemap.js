@@ -4,10 +4,26 @@
   "use strict";
   function narrow() { return window.matchMedia("(max-width: 640px)").matches; }
 
+  /* On a phone a value curve with many criteria cannot fit across: turn it sideways (criteria down). */
+  function rotate(figure) {
+    var layout = figure.layout;
+    figure.data.forEach(function (trace) {
+      var x = trace.x; trace.x = trace.y; trace.y = Array.isArray(x[0]) ? x[1] : x;  /* criteria only */
+      trace.hovertemplate = trace.hovertemplate.replace("%{y", "%{x");
+    });
+    var xaxis = layout.xaxis, yaxis = layout.yaxis;
+    layout.xaxis = Object.assign({}, yaxis, { side: "top" });
+    layout.yaxis = Object.assign({}, xaxis, { autorange: "reversed", tickangle: 0 });
+    layout.hovermode = "y unified";
+    layout.height = 26 * layout.meta.categories + 150;
+    layout.legend = Object.assign({}, layout.legend, { y: -0.02, yanchor: "top" });
+  }
+
   function adapt(figure, el) {
     var layout = figure.layout;
     if (narrow()) {
-      layout.margin = { l: 44, r: 8, t: 8, b: layout.margin ? layout.margin.b : 48 };
+      if (layout.meta && layout.meta.rotate_on_narrow) { rotate(figure); }
+      layout.margin = { l: 44, r: 8, t: layout.meta && layout.meta.rotate_on_narrow ? 40 : 8, b: 48 };
       layout.font = Object.assign({}, layout.font, { size: 11 });
       if (layout.height && layout.height > 420 && el.getAttribute("data-chart").indexOf("value-map") === 0) {
         layout.height = 440;
