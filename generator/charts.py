@@ -205,8 +205,8 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
                        fixedrange=True),
         "hovermode": "x unified",
         "meta": {"rotate_on_narrow": True, "categories": len(categories)},
-        "margin": {"l": 56, "r": 16, "t": 16, "b": 110 if grouped else 60},
-        "legend": {"orientation": "h", "y": -0.35 if grouped else -0.2, "x": 0, "font": {"size": 12}},
+        "margin": {"l": 56, "r": 16, "t": 24 + 22 * ((len(series) + 4) // 5), "b": 130 if grouped else 60},
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 12}},
     })
     return {"data": data, "layout": layout}
 

@@ -17,13 +17,14 @@
     layout.hovermode = "y unified";
     layout.height = 26 * layout.meta.categories + 150;
     layout.legend = Object.assign({}, layout.legend, { y: -0.02, yanchor: "top" });
+    layout.margin = { l: 44, r: 8, t: 40, b: 24 + 20 * figure.data.length };
+    layout.height += 20 * figure.data.length;
   }
 
   function adapt(figure, el) {
     var layout = figure.layout;
     if (narrow()) {
-      if (layout.meta && layout.meta.rotate_on_narrow) { rotate(figure); }
-      layout.margin = { l: 44, r: 8, t: layout.meta && layout.meta.rotate_on_narrow ? 40 : 8, b: 48 };
+      if (!(layout.meta && layout.meta.rotate_on_narrow)) { layout.margin = { l: 44, r: 8, t: 8, b: 48 }; }
       layout.font = Object.assign({}, layout.font, { size: 11 });
       if (layout.height && layout.height > 420 && el.getAttribute("data-chart").indexOf("value-map") === 0) {
         layout.height = 440;
@@ -32,6 +33,7 @@
         if (trace.textfont) { trace.textfont = Object.assign({}, trace.textfont, { size: 10 }); }
         if (trace.meta && trace.meta.short) { trace.text = trace.meta.short; }
       });
+      if (layout.meta && layout.meta.rotate_on_narrow) { rotate(figure); }
     }
     return figure;
   }
