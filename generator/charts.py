@@ -56,13 +56,28 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
                  y_range: tuple[float, float], width_px: int = 760, height_px: int = 480) -> list[str]:
     """Pick a text position per point so labels overlap each other and the markers as little as possible.
 
-    A greedy pass in screen space (approximate character width), most crowded points first.
+    A greedy pass in screen space (approximate character width), most crowded points first. Boxes are kept
+    in a coarse grid so each candidate is compared with its neighbours only: linear in the number of points.
     """
+    cell_w, cell_h = 160.0, 48.0
     sx = width_px / (x_range[1] - x_range[0])
     sy = height_px / (y_range[1] - y_range[0])
     screen = [((x - x_range[0]) * sx, (y_range[1] - y) * sy, label) for x, y, label in points]
-    boxes: list[tuple[float, float, float, float]] = []
-    markers = [(px - 6, py - 6, px + 6, py + 6) for px, py, _ in screen]
+    grid: dict[tuple[int, int], list[tuple[float, float, float, float, int]]] = {}
+
+    def cells(b) -> list[tuple[int, int]]:
+        return [(i, j) for i in range(int(b[0] // cell_w), int(b[2] // cell_w) + 1)
+                for j in range(int(b[1] // cell_h), int(b[3] // cell_h) + 1)]
+
+    def put(b, owner: int) -> None:
+        for c in cells(b):
+            grid.setdefault(c, []).append((*b, owner))
+
+    def near(b) -> set:
+        return {item for c in cells(b) for item in grid.get(c, ())}
+
+    for i, (px, py, _) in enumerate(screen):
+        put((px - 6, py - 6, px + 6, py + 6), -1 - i)  # markers: owner < 0
 
     def box(px: float, py: float, label: str, pos: str) -> tuple[float, float, float, float]:
         w, h = 7.2 * len(label) + 4, 16
@@ -84,22 +99,23 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
     def outside(b) -> float:
         return (max(0.0, -b[0]) + max(0.0, b[2] - width_px)) * 16 + (max(0.0, -b[1]) + max(0.0, b[3] - height_px)) * 40
 
-    def crowding(i: int) -> float:
-        px, py, _ = screen[i]
-        return -sum(1 for j, (qx, qy, _) in enumerate(screen) if j != i and abs(qx - px) < 120 and abs(qy - py) < 40)
-
+    crowd = [len(near((px - 60, py - 20, px + 60, py + 20))) for px, py, _ in screen]
     chosen = [""] * len(points)
-    for i in sorted(range(len(points)), key=lambda k: (crowding(k), k)):
+    for i in sorted(range(len(points)), key=lambda k: (-crowd[k], k)):
         px, py, label = screen[i]
         best, best_cost = _POSITIONS[0], float("inf")
         for rank, pos in enumerate(_POSITIONS):
             b = box(px, py, label, pos)
-            cost = sum(overlap(b, o) for o in boxes) * 3 + sum(overlap(b, mk) for j, mk in enumerate(markers) if j != i)
-            cost += outside(b) + rank * 0.5
+            cost = outside(b) + rank * 0.5
+            for other in near(b):
+                if other[4] >= 0:
+                    cost += 3 * overlap(b, other)
+                elif other[4] != -1 - i:
+                    cost += overlap(b, other)
             if cost < best_cost:
                 best, best_cost = pos, cost
         chosen[i] = best
-        boxes.append(box(px, py, label, best))
+        put(box(px, py, label, best), i)
     return chosen
 
 
