@@ -120,7 +120,11 @@ def cmd_export(args, reporter: TerminalReporter) -> int:
     if args.output:
         args.output.write_bytes(data)
     else:
-        sys.stdout.buffer.write(data)
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is not None:
+            stream.write(data)
+        else:  # a text-only stdout (captured output, some IDE consoles)
+            sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
     return EXIT_OK
 

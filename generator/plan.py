@@ -24,7 +24,7 @@ class PlannedPage:
     key: str  # the subject's slug or id ("" for singletons)
     path: str  # output path relative to the site root, POSIX separators; also the page's URL
     template: str
-    audience: str
+    audience: str  # who the page is rendered for: the build's audience
     source: str  # content file the page comes from (for clash reports)
 
 
@@ -75,10 +75,12 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> Site
     site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
     pages: list[PlannedPage] = []
 
-    def add(kind: str, key: str = "", source: str = site_file, audience_of_page: str = EXTERNAL) -> None:
-        if audience == EXTERNAL and audience_of_page != EXTERNAL:
+    def add(kind: str, key: str = "", source: str = site_file, visible_to: str = EXTERNAL) -> None:
+        """``visible_to``: the widest audience allowed to see the page. In an internal build every page is
+        rendered for the internal audience; an external build leaves out internal-only pages."""
+        if audience == EXTERNAL and visible_to != EXTERNAL:
             return
-        pages.append(PlannedPage(kind, key, page_path(kind, key), _LAYOUT[kind][1], audience_of_page, source))
+        pages.append(PlannedPage(kind, key, page_path(kind, key), _LAYOUT[kind][1], audience, source))
 
     add("home")
     add("competitors")

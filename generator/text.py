@@ -7,6 +7,7 @@ allow-list below: raw HTML in content can format text but cannot run script, loa
 from __future__ import annotations
 
 import threading
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import markdown as _markdown
@@ -86,7 +87,7 @@ def money(value: float, currency: str, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if abs(value - round(value)) < 0.005 and abs(value) >= 1 else 2
     sign = "−" if value < 0 else ""
-    body = f"{abs(value):,.{decimals}f}"
+    body = f"{abs(rounded(value, decimals)):,}"
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
 
 
@@ -94,15 +95,22 @@ def signed_money(value: float, currency: str) -> str:
     return ("+" if value >= 0.005 else "") + money(value, currency, 2 if abs(value) < 10 else 0)
 
 
+def rounded(value: float, decimals: int = 1) -> Decimal:
+    """Round half away from zero, as a reader rounding by hand does (71.25 → 71.3, not Python's 71.2).
+
+    ``repr`` gives the shortest decimal that round-trips, so 0.15 rounds as the 0.15 the author wrote."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def num(value: float, decimals: int = 1) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace("-", "−")
+    return f"{rounded(value, decimals):,}".replace("-", "−")
 
 
 def signed(value: float, decimals: int = 1) -> str:
-    if round(value, decimals) == 0:
-        return f"{0:.{decimals}f}"
-    return ("+" if value > 0 else "−") + f"{abs(value):,.{decimals}f}"
+    r = rounded(value, decimals)
+    if r == 0:
+        return f"{Decimal(0).quantize(Decimal(1).scaleb(-decimals))}"
+    return ("+" if r > 0 else "−") + f"{abs(r):,}"
 
 
 def percent(value: float | None, decimals: int = 0, sign: bool = True) -> str:

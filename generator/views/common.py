@@ -171,7 +171,7 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "")
         "site_title": site.title, "home_href": links.to("index.html"),
         "canonical": (absolute + ("" if page.path == "index.html" else page.path)) if absolute else None,
         "assets": {name: links.to(path) for name, path in ctx.asset_paths.items()},
-        "nav": nav, "internal": page.audience == INTERNAL or ctx.plan.audience == INTERNAL,
+        "nav": nav, "internal": page.audience == INTERNAL,
         "kind": page.kind, "charts": [],
         "footer": t("footer.text", market=site.market, count=len(ctx.content.companies),
                     basis=site.price_basis, currency=site.currency),
