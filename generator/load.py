@@ -121,14 +121,26 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
     if not folder.is_dir():
         return []
     out: list[tuple[str, Path, str]] = []
-    folded: dict[str, str] = {}
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+    if not _inside(folder, root):
+        diagnostics.error("path-outside-content", f"'{folder.name}/' is a link to a place outside the content folder",
+                          file=_display(folder, base), hint="make it a real folder inside the content folder")
+        return out
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    by_folded: dict[str, list[Path]] = {}
+    for path in entries:
+        if path.suffix.lower() in suffixes and not path.name.startswith("."):
+            by_folded.setdefault(path.stem.lower(), []).append(path)
+    for path in entries:
         display = _display(path, base)
         if path.name.startswith(".") or path.name.endswith("~"):
             continue
         if path.suffix.lower() not in suffixes:
             if path.is_file():
                 diagnostics.warning("file-ignored", f"ignored: not a {'/'.join(suffixes)} file", file=display)
+            continue
+        if path.is_symlink() and not path.exists():
+            diagnostics.error("broken-link", "the file is a link to something that does not exist", file=display,
+                              hint="remove the link or copy the file it meant into the content folder")
             continue
         if path.is_symlink() and not _inside(path, root):
             diagnostics.error("path-outside-content", "the file is a link to a place outside the content folder",
@@ -137,6 +149,15 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
         if not path.is_file():
             continue
         slug = path.stem
+        clashing = by_folded.get(slug.lower(), [])
+        if len(clashing) > 1:
+            # Keep the one valid name (if any); the others would give the same page on a case-insensitive disk.
+            keep = next((p for p in clashing if SLUG.match(p.stem) and p.suffix == clashing[0].suffix), clashing[0])
+            if path != keep:
+                diagnostics.error("slug-clash", f"'{path.name}' and '{keep.name}' give the same page",
+                                  file=display, hint="names that differ only in case or extension clash; "
+                                  "merge or rename one of them")
+                continue
         if not SLUG.match(slug):
             diagnostics.error(
                 "slug-invalid", f"'{path.name}': the file name is used in URLs and must be lower-case letters, "
@@ -147,11 +168,6 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
             diagnostics.error("slug-reserved", f"'{slug}' is a reserved name and cannot be a file name here",
                               file=display, hint=f"rename it, e.g. '{slug}-1{path.suffix}'")
             continue
-        if slug.lower() in folded:
-            diagnostics.error("slug-clash", f"'{path.name}' and '{folded[slug.lower()]}' give the same page",
-                              file=display, hint="give each file its own name")
-            continue
-        folded[slug.lower()] = path.name
         out.append((slug, path, display))
     return out
 

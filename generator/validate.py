@@ -9,6 +9,7 @@ Two passes per run, and neither stops at the first problem:
 """
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
@@ -64,6 +65,43 @@ def _validate_doc(doc: Document, model: type[m._Model], diagnostics: Diagnostics
     except ValidationError as exc:
         shape_errors(exc, doc, model, diagnostics)
         return None
+
+
+def _salvage(doc: Document, model: type[m._Model]) -> tuple[m._Model, list[str]] | None:
+    """The document without the values that failed the shape check, if that validates.
+
+    Lets the reference checks run on the rest of a file that has a shape error, so one typo does not hide
+    the file's other problems. Returns the partial model and the field paths that were left out."""
+    data = copy.deepcopy(doc.data)
+    removed: list[str] = []
+    try:
+        model.model_validate(data)
+        return None
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    for err in errors:
+        if err["type"] == "missing":
+            return None
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("<"))]
+        parent = data
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]
+            if isinstance(parent, dict):
+                parent.pop(loc[-1], None)
+            else:
+                return None
+        except (KeyError, IndexError, TypeError):
+            return None
+        removed.append(format_path(loc))
+    try:
+        return model.model_validate(data), removed
+    except ValidationError:
+        return None
+
+
+def _related(a: str | None, b: str) -> bool:
+    return bool(a) and (a.startswith(b) or b.startswith(a))
 
 
 # --- pass 2: references ---------------------------------------------------------------------------------
@@ -151,7 +189,9 @@ def _check_url(url: str, path: tuple, doc: Document, diagnostics: Diagnostics) -
 
 def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, diagnostics: Diagnostics,
                    day: _dt.date) -> None:
-    dims = {d.id: d for d in site.dimensions}
+    dims: dict[str, m.Dimension] = {}
+    for d in site.dimensions:  # a duplicate id is reported on site.yaml; the first definition counts
+        dims.setdefault(d.id, d)
     kinds = [k.id for k in site.source_kinds]
     for dim_id, score in company.scores.items():
         path = ("scores", dim_id)
@@ -234,6 +274,11 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         files[f"company:{slug}"] = doc.file
         documents[f"company:{slug}"] = doc
         if company is None:
+            partial = _salvage(doc, m.Company) if site is not None else None
+            if partial is not None:
+                found = Diagnostics()
+                _check_company(slug, partial[0], site, doc, found, day)
+                diagnostics.extend(d for d in found.items if not any(_related(d.path, r) for r in partial[1]))
             continue
         companies[slug] = company
         if site is not None:
@@ -242,7 +287,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         choices = list(tree.companies)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",
                           path="us", hint=suggestion(site.us, choices), **tree.site.where(("us",)))
-    if site is not None and len(tree.companies) < 2:
+    if site is not None and len(tree.companies) < 2 \
+            and not any(d.file and "companies" in d.file for d in diagnostics.errors):
         diagnostics.error("too-few-companies", "a value map needs at least two companies (us and a competitor)",
                           file=tree.site.file, hint="add competitor files to content/companies/")
     prospects: dict[str, m.Prospect] = {}

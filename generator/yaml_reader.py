@@ -85,6 +85,8 @@ _SPECIAL_FLOATS = {
     ".INF": math.inf, "+.INF": math.inf, "-.INF": -math.inf,
     ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
 }
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()  # what libyaml would have resolved implicitly: tells explicit tags apart
 _STD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
@@ -163,6 +165,8 @@ class _Builder:
     def scalar(self, node, mark: Mark) -> Any:
         if node.style:  # quoted or block scalars are always text
             return node.value
+        if node.tag == _STR and _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)) != _STR:
+            return node.value  # an explicit !!str on a plain scalar: the author said "text"
         return _plain_scalar(node.value, mark)
 
     def mapping(self, node, path: tuple, depth: int) -> dict:
@@ -219,6 +223,9 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlProblem("encoding", f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column,
                          hint="save the file as UTF-8")
+    if "\x00" in text and (raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4):
+        raise YamlProblem("encoding", "the file looks UTF-16 encoded (every other byte is zero)",
+                          hint="save it as UTF-8")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise YamlProblem("encoding", "the file contains a NUL character (is it binary?)", line, 1)
@@ -241,7 +248,7 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> Document:
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         hint = None
-        if "\t" in problem or "'\\t'" in problem:
+        if "\t" in problem or "'\\t'" in problem or "tab" in problem.split():
             problem, hint = "a tab character is used for indentation", "YAML indents with spaces only"
         elif "expected a single document" in str(exc) or "but found another document" in problem:
             hint = "a content file holds one document: remove the extra '---'"

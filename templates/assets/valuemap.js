@@ -46,6 +46,8 @@
     Plotly.newPlot(el, figure.data, figure.layout, {
       responsive: true,
       displaylogo: false,
+      showSendToCloud: false,   /* never offer to upload the data to a third party */
+      showEditInChartStudio: false,
       modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "pan2d", "zoom2d"],
       toImageButtonOptions: { format: "png", scale: 2 }
     });

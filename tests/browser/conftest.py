@@ -4,8 +4,12 @@
 * ``http_site``   – that site served by a local ``http.server`` under a sub-path (``/valuemap/``), to catch
                     links and assets that only work at the root of a domain.
 * ``browser``     – Debian's headless Chromium driven by Playwright (Playwright's own browser download is not
-                    used). Tests that need it are skipped when ``/usr/bin/chromium`` is missing (CI installs it).
+                    used).
+* ``axe_source``, ``vnu_jar`` – axe-core and the Nu HTML checker from tests/tools (``npm ci --prefix tests/tools``).
 * ``Probe``       – a page wrapper recording console messages, page errors, CSP violations and requests.
+
+Missing tools (Chromium, Playwright, the npm tools, Java) skip the tests that need them on a developer machine;
+with ``VALUEMAP_REQUIRE_BROWSER=1`` (set by .ci/run) they fail instead, so CI cannot pass by skipping.
 
 Nothing here touches the network: the site is served from 127.0.0.1 and every test asserts that no request
 leaves the machine.
@@ -19,6 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -35,6 +40,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SUBPATH = "valuemap"  # the http server serves the site at http://127.0.0.1:PORT/valuemap/
 CHART_TIMEOUT_MS = 20_000
 NPM_HINT = "run `npm ci --prefix tests/tools` to install the test tools (axe-core, vnu-jar)"
+REQUIRED = os.environ.get("VALUEMAP_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason: str):
+    """Skip (developer machine) or fail (``VALUEMAP_REQUIRE_BROWSER=1``, CI) when a tool is missing."""
+    if REQUIRED:
+        pytest.fail(f"{reason} (VALUEMAP_REQUIRE_BROWSER=1 makes this an error)", pytrace=False)
+    pytest.skip(reason)
 
 
 # --------------------------------------------------------------------------- the site
@@ -51,15 +64,25 @@ def built_site(tmp_path_factory) -> Path:
     return out
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _RecordingHandler(SimpleHTTPRequestHandler):
+    """Serves files quietly and records every requested path (also those the browser makes on its own,
+    such as ``/favicon.ico``, which Playwright's request events do not show)."""
+
+    served: list[str]
+
     def log_message(self, format, *args):  # noqa: A002 - keep pytest output clean
         pass
+
+    def send_head(self):
+        self.served.append(self.path)
+        return super().send_head()
 
 
 @dataclass(frozen=True)
 class HttpSite:
     root: str  # e.g. http://127.0.0.1:41234/valuemap/
     folder: Path  # the copy of the site being served
+    served: list[str]  # request paths the server has seen, in order; tests may clear it
 
 
 @pytest.fixture(scope="session")
@@ -68,13 +91,14 @@ def http_site(built_site: Path, tmp_path_factory) -> HttpSite:
     www = tmp_path_factory.mktemp("www")
     folder = www / SUBPATH
     shutil.copytree(built_site, folder)
-    handler = functools.partial(_QuietHandler, directory=str(www))
+    served: list[str] = []
+    handler = functools.partial(type("Handler", (_RecordingHandler,), {"served": served}), directory=str(www))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="valuemap-http", daemon=True)
     thread.start()
     try:
-        yield HttpSite(f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/", folder)
+        yield HttpSite(f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/", folder, served)
     finally:
         server.shutdown()
         server.server_close()
@@ -87,24 +111,56 @@ def origins(built_site: Path, http_site: HttpSite) -> dict[str, str]:
     return {"file": built_site.as_uri() + "/", "http": http_site.root}
 
 
+# --------------------------------------------------------------------------- test tools (tests/tools, npm)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """The text of axe-core's ``axe.min.js`` from tests/tools/node_modules."""
+    axe = NODE_MODULES / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        unavailable(f"{axe.relative_to(ROOT)} not found: {NPM_HINT}")
+    return axe.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def vnu_jar() -> Path:
+    """The Nu HTML checker jar from the vnu-jar npm package (needs ``java``, 11 or later)."""
+    jar = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not jar.is_file():
+        unavailable(f"{jar.relative_to(ROOT)} not found: {NPM_HINT}")
+    if shutil.which("java") is None:
+        unavailable("java not found (apt-get install default-jre-headless): the Nu HTML checker needs Java 11+")
+    return jar
+
+
 # --------------------------------------------------------------------------- the browser
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium through Playwright; skips when Chromium or Playwright is missing."""
+def playwright():
+    """A running Playwright driver for Debian's Chromium."""
     if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} not found (apt-get install chromium); browser tests skipped")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
-    playwright = sync_api.sync_playwright().start()
+        unavailable(f"{CHROMIUM} not found (apt-get install chromium): browser tests need it")
     try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """Headless Debian Chromium, shared by the session."""
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
@@ -169,6 +225,11 @@ class Probe:
     def _on_console(self, message) -> None:
         if message.type in ("error", "warning"):
             loc = message.location or {}
+            if urlsplit(loc.get("url", "")).path == "/favicon.ico":
+                # Chromium's own request for the server root's /favicon.ico when a page declares no icon: it
+                # happens once per browser, on whichever test comes first, so it is not held against that
+                # page here; test_requests_stay_inside_the_site_path checks it in a browser of its own.
+                return
             where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc.get("url") else ""
             self.console.append(f"[{message.type}] {message.text}{where}")
 
@@ -220,3 +281,14 @@ def probe(new_context):
         return Probe.attach(new_context(**options))
 
     return make
+
+
+@pytest.fixture
+def fresh_probe(playwright):
+    """A :class:`Probe` in a browser of its own, for checks that depend on per-browser state (Chromium fetches
+    a missing /favicon.ico only once per browser, on whichever page comes first)."""
+    chromium = launch(playwright)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield Probe.attach(context)
+    context.close()
+    chromium.close()
