@@ -146,6 +146,8 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
     labels = [names[p.slug] for p in vmap.positions]
     positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, labels)],
                              x_range, y_range)
+    first_words = [short_label(n) for n in labels]
+    shorts = [s if first_words.count(s) == 1 else n for s, n in zip(first_words, labels)]  # unique or full
     hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{x:.1f}}<br>"
              f"{t('chart.relative_price')}: %{{y:.1f}}<br>{t('chart.customer_value')}: %{{customdata:+.1f}}<extra></extra>")
 
@@ -154,7 +156,7 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
             "type": "scatter", "mode": "markers+text", "name": name,
             "x": [round(xs[i], 2) for i in selected], "y": [round(ys[i], 2) for i in selected],
             "text": [labels[i] for i in selected],
-            "meta": {"short": [short_label(labels[i]) for i in selected]},
+            "meta": {"short": [shorts[i] for i in selected]},
             "textposition": [positions[i] for i in selected],
             "customdata": [round(vmap.positions[i].customer_value, 2) for i in selected],
             "hovertemplate": hover, "cliponaxis": False,
