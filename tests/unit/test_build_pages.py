@@ -362,6 +362,8 @@ def test_every_link_resolves_to_a_file(which, request):
         ids = {n.attrs["id"] for n in doc.iter() if "id" in n.attrs}
         for tag, attr, url, parts in _local_targets(page, doc):
             checked += 1
+            if tag == "link" and url == "data:,":  # the empty favicon: stops browsers asking the server root
+                continue
             if parts.scheme or parts.netloc or url.startswith("/"):
                 problems.append(f"{page.relative_to(site)}: <{tag} {attr}={url!r}> is not relative")
                 continue
