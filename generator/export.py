@@ -37,6 +37,7 @@ def _scenario(checked: Checked, vmap: ValueMap) -> dict:
             "headroom": _r(p.headroom),
             "headroom_pct": _r(p.headroom_pct),
             "customer_value": _r(p.customer_value),
+            "perpendicular_distance": _r(p.perpendicular),
             "quality_price_ratio": _r(p.ratio),
             "zone": p.zone,
         })

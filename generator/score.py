@@ -243,10 +243,6 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
     return ValueMap(scenario, method.comparison, line, method.fair_value_band, positions)
 
 
-def rank_by_value_score(positions: Sequence[Position]) -> list[Position]:
-    return sorted(positions, key=lambda p: (-p.value_score, p.slug))
-
-
 @dataclass(frozen=True)
 class MarketScores:
     """Everything scoring produces for one content set: the input of planning and rendering."""

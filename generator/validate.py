@@ -13,7 +13,6 @@ import copy
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -311,10 +310,3 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         return None
     return Content(site=site, companies=companies, prospects=prospects, pages=pages, files=files,
                    documents=documents)
-
-
-def company_file(content: Content, slug: str) -> str:
-    return content.files.get(f"company:{slug}", str(Path("companies") / f"{slug}.yaml"))
-
-
-

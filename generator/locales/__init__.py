@@ -41,6 +41,3 @@ class Translator:
         if text is None:
             raise KeyError(f"no interface string '{key}' in generator/locales/{FALLBACK}.yaml")
         return text.format(**values) if values else text
-
-    def has(self, key: str) -> bool:
-        return key in self.table or key in self.fallback
