@@ -18,16 +18,16 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 
 
 def _scenario(checked: Checked, vmap: ValueMap) -> dict:
-    content = checked.content
     companies = []
     for p in vmap.positions:
         dims = checked.scores.companies[p.slug].dimensions
         companies.append({
             "slug": p.slug,
-            "name": content.companies[p.slug].name,
+            "name": p.name,
             "is_us": p.is_us,
             "rank": p.rank,
-            "dimension_scores": {d: _r(r.value) for d, r in dims.items()},
+            "dimension_scores": {d: _r(v) for d, v in dims.items()},
+            "coverage": _r(p.coverage),
             "value_score": _r(p.value_score),
             "relative_quality": _r(p.relative_quality),
             "relative_price": _r(p.relative_price),
@@ -45,12 +45,16 @@ def _scenario(checked: Checked, vmap: ValueMap) -> dict:
         "id": vmap.scenario.id,
         "label": vmap.scenario.label or None,
         "weights": {d: _r(w, 6) for d, w in vmap.scenario.weights.items()},
-        "price_reference": {"tier": vmap.scenario.reference.tier, "seats": vmap.scenario.reference.seats},
+        "price_reference": ({"tier": vmap.scenario.reference.tier, "seats": vmap.scenario.reference.seats}
+                            if vmap.scenario.reference else None),
         "comparison": vmap.comparison,
+        "quality_ratio": vmap.quality_ratio,
+        "rank_by": vmap.rank_by,
         "fair_value_line": {"method": vmap.line.method, "intercept": _r(vmap.line.intercept),
-                            "slope": _r(vmap.line.slope), "fallback": vmap.line.fallback},
+                            "slope": _r(vmap.line.slope), "fallback": vmap.line.fallback or None},
         "fair_value_band": vmap.band,
         "companies": companies,
+        "unplaced": [{"slug": u.slug, "name": u.name, "is_us": u.is_us, "reason": u.reason} for u in vmap.unplaced],
     }
 
 
@@ -61,8 +65,9 @@ def export_model(checked: Checked) -> dict:
         "site": {"title": site.title, "market": site.market, "currency": site.currency,
                  "price_basis": site.price_basis, "us": site.us,
                  "scale": {"min": site.scale.min, "max": site.scale.max}},
-        "dimensions": [{"id": d.id, "label": d.label, "weight": d.weight,
-                        "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in d.criteria]}
+        "dimensions": [{"id": d.id, "label": d.label, "weight": d.weight, "input": d.input,
+                        "criteria": [{"id": c.id, "label": c.label, "weight": c.weight, "better": c.better,
+                                      "unit": c.unit} for c in d.criteria]}
                        for d in site.dimensions],
         "scenarios": [_scenario(checked, vmap) for vmap in checked.scores.maps()],
     }

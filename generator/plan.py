@@ -8,7 +8,7 @@ external build, and the views leave internal fields out of every page whose audi
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostics
 from .validate import Content
@@ -32,15 +32,19 @@ class PlannedPage:
 class SitePlan:
     audience: str
     pages: tuple[PlannedPage, ...]
+    _by_key: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_kind: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):  # look-ups by dictionary: a page asks for its links in constant time
+        for page in self.pages:
+            self._by_key.setdefault((page.kind, page.key), page)
+            self._by_kind.setdefault(page.kind, []).append(page)
 
     def find(self, kind: str, key: str = "") -> PlannedPage | None:
-        for page in self.pages:
-            if page.kind == kind and page.key == key:
-                return page
-        return None
+        return self._by_key.get((kind, key))
 
     def of_kind(self, kind: str) -> list[PlannedPage]:
-        return [p for p in self.pages if p.kind == kind]
+        return list(self._by_kind.get(kind, ()))
 
 
 _LAYOUT = {

@@ -1,58 +1,102 @@
 """Stage 3 — score: pure functions from validated content to numbers. No I/O, no globals.
 
-The arithmetic follows the customer value map (Gale, *Managing Customer Value*, 1994) as documented on the
-methodology page (``templates/methodology.html``, built from the same settings):
+The arithmetic follows the customer value map (Gale, *Managing Customer Value*, 1994) as the methodology page
+states it (built from the same settings, see :mod:`generator.views.reference`):
 
-* criterion score  = the score given, or the source-weighted mean of its evidence;
-* dimension score  = the criterion-weighted mean of its criteria (or the score given for the dimension);
-* value score      = Σ wᵢ·sᵢ with the scenario's normalised dimension weights (on the site's scale);
-* relative quality RQ = 100 · Σ wᵢ · (sᵢ / s̄ᵢ)  — a weighted sum of per-dimension ratios;
-* relative price   RP = 100 · p / p̄;
-  s̄ and p̄ are the comparison averages: of the *other* companies (default) or of the whole *market*;
-* fair-value line  RP = a + b·RQ (diagonal a=0,b=1; slope through (100,100); or least squares);
-* customer value   d = RP_line(RQ) − RP  (vertical distance, in relative-price points; > 0 is better value);
-* justified price  = RP_line(RQ) · p̄ / 100;  headroom = justified − price.
+* a *point* is what a company is scored on: a criterion, or a dimension scored as a whole;
+  its score is the value given, or the source-weighted mean of its evidence (unknown when neither exists,
+  or when the audience may not see the only evidence);
+* relative quality ``RQ = 100 · Σ Wᵢ·rᵢ / Σ Wᵢ`` over the points with a known ratio, where
+  ``Wᵢ = dimension weight × criterion weight`` and ``rᵢ = sᵢ / s̄ᵢ`` (``s̄ᵢ / sᵢ`` when lower is better,
+  ``sᵢ / 100`` for relative inputs) — a weighted sum of per-criterion ratios (``method.quality_ratio:
+  criterion``), or of per-dimension ratios (``dimension``);
+* relative price ``RP = 100 · p / p̄``; ``s̄`` and ``p̄`` are averages of the *other* companies (default) or
+  of the whole *market*, itself included;
+* fair-value line ``RP = a + b·RQ`` (diagonal; a given slope through the centroid; or least squares),
+  floored at 0: no quality justifies a negative price;
+* customer value ``d = max(line(RQ), 0) − RP``; justified price ``= max(line(RQ), 0) · p̄ / 100``;
+  headroom ``= justified − price``; value-for-money ratio ``= RQ / RP``.
 
-Weights are an argument (a scenario), so the same functions serve the overall map, each segment and, later,
-a prospect's or a visitor's own priorities.
+Every edge case is decided here and written on the methodology page: a company is *not placed* (with a
+reason) when none of its points has a known ratio, when it has no comparable price, or when every company it
+is compared with is free; a point whose comparison average is 0 (or, lower-is-better, whose own value is 0)
+has no ratio and is left out with its weight; a regression with fewer than three points, no spread in
+quality, or prices that do not rise with quality falls back to the diagonal.
+
+Weights come in as a :class:`Scenario`, so the overall map, each segment, each prospect and a visitor's own
+weights all ask the same functions. Every step is linear in the number of companies (totals minus one's own
+value for the averages of the others; dictionaries for look-ups).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from . import model as m
 
+EXTERNAL, INTERNAL = "external", "internal"
 
-# --- scores per company (independent of weights) --------------------------------------------------------
+
+# --- points and scores per company (independent of weights) ---------------------------------------------
+
+@dataclass(frozen=True)
+class Point:
+    """What companies are scored on: a criterion, or a dimension scored as a whole (``criterion`` None)."""
+
+    dimension: str
+    criterion: str | None
+    weight: float  # within its dimension, normalised (1.0 for a dimension scored as a whole)
+    better: str = "higher"
+    unit: str | None = None  # measured in this unit, not on the site's scale
+    relative: bool = False  # already relative to the market (100 = average)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.dimension, self.criterion)
+
+    @property
+    def on_scale(self) -> bool:
+        return self.unit is None and not self.relative
+
+
+def points(site: m.Site) -> tuple[Point, ...]:
+    """Every scored point of the site, in the order of site.yaml."""
+    out = []
+    for d in site.dimensions:
+        relative = d.input == "relative"
+        if d.criteria:
+            total = sum(c.weight for c in d.criteria)
+            out.extend(Point(d.id, c.id, c.weight / total, c.better, c.unit, relative) for c in d.criteria)
+        else:
+            out.append(Point(d.id, None, 1.0, "higher", None, relative))
+    return tuple(out)
+
 
 @dataclass(frozen=True)
 class ScoreTrace:
-    """A score and where it comes from."""
+    """A score and where it comes from. ``value`` None: unknown (for this audience)."""
 
-    value: float
-    given: bool  # True: the author wrote the value; False: computed from evidence
-    evidence: tuple[m.Evidence, ...]
+    value: float | None
+    given: bool  # True: the author wrote the value; False: computed from evidence (or unknown)
+    evidence: tuple[m.Evidence, ...]  # the evidence this audience may see
+    hidden: int  # evidence items left out for this audience (internal)
     as_of: object | None  # datetime.date
     note: str
 
 
 @dataclass(frozen=True)
-class DimensionResult:
-    dimension: str
-    value: float
-    criteria: Mapping[str, ScoreTrace]  # empty when the dimension is scored directly
-    direct: ScoreTrace | None
-
-
-@dataclass(frozen=True)
 class CompanyScores:
     slug: str
-    dimensions: Mapping[str, DimensionResult]
+    points: Mapping[tuple[str, str | None], ScoreTrace]
+    dimensions: Mapping[str, float | None]  # weighted mean of the known points of each dimension not measured
+    #                                          in units: on the site's scale, or an index for relative input
 
-    def value(self, dimension: str) -> float:
-        return self.dimensions[dimension].value
+    def value(self, dimension: str) -> float | None:
+        return self.dimensions[dimension]
+
+    def point(self, dimension: str, criterion: str | None) -> ScoreTrace:
+        return self.points[(dimension, criterion)]
 
 
 def evidence_mean(evidence: Sequence[m.Evidence], kind_weights: Mapping[str, float]) -> float:
@@ -64,53 +108,73 @@ def evidence_mean(evidence: Sequence[m.Evidence], kind_weights: Mapping[str, flo
     return sum(w * ev.value for w, ev in zip(weights, evidence)) / total
 
 
-def trace(score: float | m.ScoreDetail, kind_weights: Mapping[str, float]) -> ScoreTrace:
+def trace(score, kind_weights: Mapping[str, float], audience: str = INTERNAL) -> ScoreTrace:
+    """The score of one point for ``audience``.
+
+    An external audience never sees internal evidence, and no number it sees is computed from it: a score
+    computed from evidence uses the public evidence only, and is unknown when all of it is internal. A value
+    the strategy team set explicitly is its own judgement and is shown as given."""
+    if score is None:
+        return ScoreTrace(None, False, (), 0, None, "")
     if isinstance(score, (int, float)):
-        return ScoreTrace(float(score), True, (), None, "")
+        return ScoreTrace(float(score), True, (), 0, None, "")
+    shown = tuple(ev for ev in score.evidence if audience == INTERNAL or not ev.internal)
+    hidden = len(score.evidence) - len(shown)
     if score.value is not None:
-        return ScoreTrace(score.value, True, tuple(score.evidence), score.as_of, score.note)
-    return ScoreTrace(evidence_mean(score.evidence, kind_weights), False, tuple(score.evidence), score.as_of,
-                      score.note)
+        return ScoreTrace(score.value, True, shown, hidden, score.as_of, score.note)
+    value = evidence_mean(shown, kind_weights) if shown else None
+    return ScoreTrace(value, False, shown, hidden, score.as_of, score.note)
 
 
 def normalise(weights: Mapping[str, float]) -> dict[str, float]:
-    total = sum(weights.values())
+    total = math.fsum(weights.values())
     return {k: w / total for k, w in weights.items()}
 
 
-def dimension_result(dimension: m.Dimension, score, kind_weights: Mapping[str, float]) -> DimensionResult:
-    if isinstance(score, dict):
-        weights = normalise({c.id: c.weight for c in dimension.criteria})
-        traces = {c.id: trace(score[c.id], kind_weights) for c in dimension.criteria}
-        value = sum(weights[c] * traces[c].value for c in weights)
-        return DimensionResult(dimension.id, value, traces, None)
-    direct = trace(score, kind_weights)
-    return DimensionResult(dimension.id, direct.value, {}, direct)
+def _raw_score(company: m.Company, point: Point):
+    entry = company.scores.get(point.dimension)
+    if point.criterion is None or not isinstance(entry, dict):
+        # A dimension scored as a whole: every criterion on the scale reads that score; a measured one
+        # cannot (validation refuses that case; here it stays unknown rather than borrow a scale score).
+        return entry if point.unit is None else None
+    return entry.get(point.criterion)
 
 
-def company_scores(site: m.Site, slug: str, company: m.Company) -> CompanyScores:
+def company_scores(site: m.Site, slug: str, company: m.Company, audience: str = INTERNAL,
+                   site_points: Sequence[Point] | None = None) -> CompanyScores:
     kind_weights = {k.id: k.weight for k in site.source_kinds}
-    return CompanyScores(slug, {d.id: dimension_result(d, company.scores[d.id], kind_weights)
-                                for d in site.dimensions})
+    pts = site_points or points(site)
+    traces = {p.key: trace(_raw_score(company, p), kind_weights, audience) for p in pts}
+    dims: dict[str, float | None] = {}
+    flip = site.scale.min + site.scale.max  # a lower-is-better score s reads as (min + max − s) on the scale
+    for d in site.dimensions:
+        known = [(p.weight, flip - traces[p.key].value if p.better == "lower" and p.on_scale else traces[p.key].value)
+                 for p in pts if p.dimension == d.id and p.unit is None and traces[p.key].value is not None]
+        total = math.fsum(w for w, _ in known)
+        dims[d.id] = math.fsum(w * v for w, v in known) / total if total > 0 else None
+    return CompanyScores(slug, traces, dims)
 
 
-def price_at(company: m.Company, ref: m.PriceReference) -> m.PricePoint | None:
-    """The plan of the reference tier whose seat range holds the reference seats (cheapest if several)."""
+def price_at(company: m.Company, ref: m.PriceReference | None) -> m.PricePoint | None:
+    """The comparable plan: without a reference the company's only plan; with one, the plan of the
+    reference tier whose seat range holds the reference seats (the cheapest if several)."""
+    if ref is None:
+        return company.prices[0] if len(company.prices) == 1 else None
     fits = [p for p in company.prices
             if p.tier == ref.tier and p.seats.min <= ref.seats and (p.seats.max is None or ref.seats <= p.seats.max)]
     return min(fits, key=lambda p: (p.price, p.plan)) if fits else None
 
 
-# --- scenarios and the value map ------------------------------------------------------------------------
+# --- scenarios -------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Scenario:
-    """Whose priorities and which price point: the overall map, a segment, a prospect."""
+    """Whose priorities and which price point: the overall map, a segment, a prospect, a visitor."""
 
     id: str
     label: str
     weights: Mapping[str, float]  # normalised dimension weights
-    reference: m.PriceReference
+    reference: m.PriceReference | None
 
 
 def scenario_weights(site: m.Site, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -120,133 +184,284 @@ def scenario_weights(site: m.Site, overrides: Mapping[str, float] | None = None)
     return normalise(raw)
 
 
+def overall_scenario(site: m.Site) -> Scenario:
+    return Scenario("overall", "", scenario_weights(site), site.price_reference)
+
+
+def segment_scenario(site: m.Site, segment: m.Segment) -> Scenario:
+    return Scenario(segment.id, segment.label, scenario_weights(site, segment.weights),
+                    segment.price_reference or site.price_reference)
+
+
+def point_weights(site: m.Site, scenario: Scenario, site_points: Sequence[Point] | None = None
+                  ) -> dict[tuple[str, str | None], float]:
+    """Each point's share of relative quality: dimension weight × criterion weight (sums to 1)."""
+    return {p.key: scenario.weights[p.dimension] * p.weight for p in (site_points or points(site))}
+
+
+# --- the fair-value line --------------------------------------------------------------------------------
+
 @dataclass(frozen=True)
 class FairValueLine:
     method: str
     intercept: float
     slope: float
-    fallback: bool = False  # regression impossible (too few points), diagonal used
+    fallback: str = ""  # why the method asked for could not be used ("" when it was)
 
     def price_at(self, relative_quality: float) -> float:
-        return self.intercept + self.slope * relative_quality
+        """Relative price on the line at this quality, floored at 0 (no quality justifies a negative price)."""
+        return max(self.intercept + self.slope * relative_quality, 0.0)
 
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def fit_line(method: m.Method, pts: Sequence[tuple[float, float]]) -> FairValueLine:
+    """The fair-value line through the placed points ``(RQ, RP)``."""
+    if method.fair_value_line == "slope":
+        if not pts:
+            return FairValueLine("slope", 100.0 - 100.0 * method.slope, method.slope)
+        cx, cy = _mean([x for x, _ in pts]), _mean([y for _, y in pts])
+        return FairValueLine("slope", cy - method.slope * cx, method.slope)
+    if method.fair_value_line == "regression":
+        if len(pts) < 3:
+            return FairValueLine("regression", 0.0, 1.0, fallback="too-few")
+        mx, my = _mean([x for x, _ in pts]), _mean([y for _, y in pts])
+        sxx = math.fsum((x - mx) ** 2 for x, _ in pts)
+        if sxx <= 1e-9 * max(1.0, mx * mx):
+            return FairValueLine("regression", 0.0, 1.0, fallback="no-spread")
+        slope = math.fsum((x - mx) * (y - my) for x, y in pts) / sxx
+        if slope <= 1e-9:
+            return FairValueLine("regression", 0.0, 1.0, fallback="flat")
+        return FairValueLine("regression", my - slope * mx, slope)
+    return FairValueLine("diagonal", 0.0, 1.0)
+
+
+# --- the value map ---------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Position:
-    """One company on one value map."""
+    """One company placed on one value map."""
 
     slug: str
+    name: str
     is_us: bool
-    value_score: float  # weighted score on the site's scale
+    value_score: float | None  # weighted mean of the known dimension scores, on the site's scale
     price: float
     plan: str
-    quality_average: Mapping[str, float]  # s̄ per dimension used for this company
     price_average: float  # p̄ used for this company
+    coverage: float  # share of the quality weight with a known ratio (1.0 = everything known)
     relative_quality: float
     relative_price: float
     line_price: float  # RP on the fair-value line at this RQ
-    customer_value: float  # vertical distance: line − RP (relative-price points)
+    customer_value: float  # vertical distance: line − RP (relative-price points; > 0 better value)
     perpendicular: float
     justified_price: float
     headroom: float
-    headroom_pct: float | None
-    ratio: float | None  # RQ / RP
+    headroom_pct: float | None  # None for a free offer
+    ratio: float | None  # RQ / RP; None for a free offer (no finite ratio)
     zone: str  # "better" | "fair" | "worse"
     rank: int
+
+    @property
+    def partial(self) -> bool:
+        return self.coverage < 1.0 - 1e-9
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A company that cannot be placed on a map, and why (a reason code the views translate)."""
+
+    slug: str
+    name: str
+    is_us: bool
+    reason: str  # "no-price" | "no-known-score" | "free-comparison"
 
 
 @dataclass(frozen=True)
 class ValueMap:
     scenario: Scenario
     comparison: str
+    quality_ratio: str
+    rank_by: str
     line: FairValueLine
     band: float
     positions: tuple[Position, ...]  # ordered by rank
+    unplaced: tuple[Unplaced, ...] = ()
+    _index: Mapping[str, Position] = field(default_factory=dict, repr=False, compare=False)
 
-    def get(self, slug: str) -> Position:
-        for p in self.positions:
-            if p.slug == slug:
-                return p
-        raise KeyError(slug)
+    def __post_init__(self):
+        object.__setattr__(self, "_index", {p.slug: p for p in self.positions})
 
-
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values)
-
-
-def comparison_average(values: Mapping[str, float], slug: str, comparison: str) -> float:
-    """Average the company is compared with: of the others, or of the whole market (itself included)."""
-    if comparison == "market" or len(values) == 1:
-        return _mean(list(values.values()))
-    return _mean([v for k, v in values.items() if k != slug])
+    def get(self, slug: str) -> Position | None:
+        """The company's position, or None when it is not placed on this map."""
+        return self._index.get(slug)
 
 
-def _ratio(value: float, average: float, span: float) -> float:
-    if average > 0:
-        return value / average
-    # Everyone compared scores 0: fall back to the difference on the scale, so parity is still 1.
-    return 1.0 + (value - average) / span
+def comparison_average(total: float, count: int, own: float | None, comparison: str) -> float | None:
+    """The average a company is compared with, from the market's total and count (linear, not quadratic):
+    the *market* average (itself included) or the average of the *others* (own value taken out)."""
+    if comparison == "market" or own is None:
+        return total / count if count else None
+    if count <= 1:
+        return own  # nobody else has a value: compare with itself (parity)
+    return (total - own) / (count - 1)
 
 
-def fit_line(method: m.Method, points: Sequence[tuple[float, float]]) -> FairValueLine:
-    if method.fair_value_line == "slope":
-        return FairValueLine("slope", 100.0 - 100.0 * method.slope, method.slope)
-    if method.fair_value_line == "regression":
-        if len(points) >= 3:
-            mx = _mean([x for x, _ in points])
-            my = _mean([y for _, y in points])
-            sxx = sum((x - mx) ** 2 for x, _ in points)
-            if sxx > 1e-9:
-                slope = sum((x - mx) * (y - my) for x, y in points) / sxx
-                return FairValueLine("regression", my - slope * mx, slope)
-        return FairValueLine("regression", 0.0, 1.0, fallback=True)
-    return FairValueLine("diagonal", 0.0, 1.0)
+def _ratio(point: Point, own: float, average: float | None) -> float | None:
+    """Ours ÷ theirs, the right way round; None where no finite ratio exists."""
+    if point.relative:
+        return own / 100.0
+    if average is None or average <= 0:
+        return None
+    if point.better == "lower":
+        return average / own if own > 0 else None
+    return own / average
 
 
-def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, m.PricePoint],
-              scenario: Scenario, us: str) -> ValueMap:
-    """Place every company of ``scores`` on the value map of ``scenario``."""
+def _quality_units(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario,
+                   site_points: Sequence[Point]) -> tuple[list[Point], dict[tuple, float], dict[str, dict]]:
+    """The units ratios are taken of, their weights, and each company's value per unit."""
+    if site.method.quality_ratio == "dimension":
+        units = [Point(d.id, None, 1.0, relative=d.input == "relative") for d in site.dimensions]
+        weights = {u.key: scenario.weights[u.dimension] for u in units}
+        values = {s: {u.key: c.dimensions[u.dimension] for u in units} for s, c in scores.items()}
+        return units, weights, values
+    weights = point_weights(site, scenario, site_points)
+    values = {s: {p.key: c.points[p.key].value for p in site_points} for s, c in scores.items()}
+    return list(site_points), weights, values
+
+
+def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, m.PricePoint | None],
+              scenario: Scenario, names: Mapping[str, str]) -> ValueMap:
+    """Place every company of ``scores`` on the value map of ``scenario`` (pure; linear in companies)."""
     method = site.method
-    span = site.scale.max - site.scale.min
+    us = site.us
     slugs = sorted(scores)
-    dims = list(scenario.weights)
-    by_dim = {d: {s: scores[s].value(d) for s in slugs} for d in dims}
-    price = {s: prices[s].price for s in slugs}
-    interim = {}
+    site_points = points(site)
+    units, unit_weight, values = _quality_units(site, scores, scenario, site_points)
+    totals: dict[tuple, tuple[float, int]] = {}
+    for u in units:
+        known = [values[s][u.key] for s in slugs if values[s][u.key] is not None]
+        totals[u.key] = (math.fsum(known), len(known))
+    priced = {s: prices[s].price for s in slugs if prices.get(s) is not None}
+    price_total, price_count = math.fsum(priced.values()), len(priced)
+
+    interim, unplaced = {}, []
     for s in slugs:
-        averages = {d: comparison_average(by_dim[d], s, method.comparison) for d in dims}
-        rq = 100.0 * sum(scenario.weights[d] * _ratio(by_dim[d][s], averages[d], span) for d in dims)
-        p_avg = comparison_average(price, s, method.comparison)
-        rp = 100.0 * price[s] / p_avg if p_avg > 0 else 100.0
-        interim[s] = (averages, rq, p_avg, rp)
-    line = fit_line(method, [(v[1], v[3]) for v in interim.values()])
+        num = den = 0.0
+        for u in units:
+            own = values[s][u.key]
+            if own is None:
+                continue
+            r = _ratio(u, own, comparison_average(*totals[u.key], own, method.comparison))
+            if r is None:
+                continue
+            num += unit_weight[u.key] * r
+            den += unit_weight[u.key]
+        if s not in priced:
+            unplaced.append(Unplaced(s, names[s], s == us, "no-price"))
+            continue
+        if den <= 0:
+            unplaced.append(Unplaced(s, names[s], s == us, "no-known-score"))
+            continue
+        p_avg = comparison_average(price_total, price_count, priced[s], method.comparison)
+        if p_avg is None or p_avg <= 0:
+            unplaced.append(Unplaced(s, names[s], s == us, "free-comparison"))
+            continue
+        interim[s] = (100.0 * num / den, 100.0 * priced[s] / p_avg, p_avg, den)
+
+    line = fit_line(method, [(rq, rp) for rq, rp, _, _ in interim.values()])
+    relative_dims = {d.id for d in site.dimensions if d.input == "relative"}
     norm = math.sqrt(1.0 + line.slope ** 2)
     rows = []
-    for s in slugs:
-        averages, rq, p_avg, rp = interim[s]
+    for s, (rq, rp, p_avg, coverage) in interim.items():
         line_rp = line.price_at(rq)
         distance = line_rp - rp
-        justified = max(line_rp, 0.0) * p_avg / 100.0
-        headroom = justified - price[s]
-        zone = "better" if distance > method.fair_value_band else "worse" if distance < -method.fair_value_band else "fair"
+        justified = line_rp * p_avg / 100.0
+        price = priced[s]
+        band = method.fair_value_band
+        dims = scores[s].dimensions
+        known_dims = [(scenario.weights[d], v) for d, v in dims.items() if v is not None and d not in relative_dims]
+        wsum = math.fsum(w for w, _ in known_dims)
         rows.append(dict(
-            slug=s, is_us=(s == us),
-            value_score=sum(scenario.weights[d] * by_dim[d][s] for d in dims),
-            price=price[s], plan=prices[s].plan, quality_average=averages, price_average=p_avg,
+            slug=s, name=names[s], is_us=(s == us),
+            value_score=math.fsum(w * v for w, v in known_dims) / wsum if wsum > 0 else None,
+            price=price, plan=prices[s].plan, price_average=p_avg, coverage=min(coverage, 1.0),
             relative_quality=rq, relative_price=rp, line_price=line_rp, customer_value=distance,
-            perpendicular=distance / norm, justified_price=justified, headroom=headroom,
-            headroom_pct=(100.0 * headroom / price[s]) if price[s] > 0 else None,
-            ratio=(rq / rp) if rp > 0 else None, zone=zone,
+            perpendicular=(line.intercept + line.slope * rq - rp) / norm,  # square to the line, not floored
+            justified_price=justified, headroom=justified - price,
+            headroom_pct=(100.0 * (justified - price) / price) if price > 0 else None,
+            ratio=(rq / rp) if rp > 0 else None,
+            zone="better" if distance > band else "worse" if distance < -band else "fair",
         ))
-    rows.sort(key=lambda r: (-round(r["customer_value"], 9), r["slug"]))
+    rows.sort(key=lambda r: (_rank_key(r, method.rank_by), r["name"].casefold(), r["slug"]))
     positions = tuple(Position(rank=i + 1, **r) for i, r in enumerate(rows))
-    return ValueMap(scenario, method.comparison, line, method.fair_value_band, positions)
+    return ValueMap(scenario, method.comparison, method.quality_ratio, method.rank_by, line,
+                    method.fair_value_band, positions, tuple(unplaced))
+
+
+def _rank_key(row: dict, rank_by: str) -> float:
+    """Best first. Values equal to 9 decimals tie (then name, then slug); a free offer's ratio is infinite."""
+    if rank_by == "ratio":
+        return -math.inf if row["ratio"] is None else -round(row["ratio"], 9)
+    return -round(row["customer_value"], 9)
+
+
+# --- comparisons views ask for ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PointComparison:
+    """One point, head to head: both values and who is ahead (``lead`` > 0: ``a`` ahead)."""
+
+    point: Point
+    a: float | None
+    b: float | None
+    difference: float | None  # a − b in the point's own units (None if either is unknown)
+    lead: int  # +1 a ahead, −1 b ahead, 0 level or unknown (lower is better respected)
+
+
+def head_to_head(site: m.Site, scores: Mapping[str, CompanyScores], a: str, b: str,
+                 level: str = "criterion") -> list[PointComparison]:
+    """Every point (``criterion``) or every dimension (``dimension``) of ``a`` against ``b``."""
+    if level == "dimension":
+        pts = [Point(d.id, None, 1.0) for d in site.dimensions]
+        pairs = [(scores[a].dimensions[p.dimension], scores[b].dimensions[p.dimension]) for p in pts]
+    else:
+        pts = list(points(site))
+        pairs = [(scores[a].points[p.key].value, scores[b].points[p.key].value) for p in pts]
+    out = []
+    for p, (va, vb) in zip(pts, pairs):
+        diff = None if va is None or vb is None else va - vb
+        lead = 0 if diff is None or abs(diff) < 1e-9 else (1 if diff > 0 else -1) * (-1 if p.better == "lower" else 1)
+        out.append(PointComparison(p, va, vb, diff, lead))
+    return out
 
 
 @dataclass(frozen=True)
-class MarketScores:
-    """Everything scoring produces for one content set: the input of planning and rendering."""
+class PriceComparison:
+    """Us and a competitor on one map: prices, our price against theirs, their justified price and rank."""
 
+    scenario: Scenario
+    ours: Position | None
+    theirs: Position | None
+    ours_vs_theirs_pct: float | None  # (ours − theirs) / theirs; None if either is unplaced or theirs is free
+
+
+def price_comparison(vmap: ValueMap, us: str, them: str) -> PriceComparison:
+    a, b = vmap.get(us), vmap.get(them)
+    pct = 100.0 * (a.price - b.price) / b.price if a and b and b.price > 0 else None
+    return PriceComparison(vmap.scenario, a, b, pct)
+
+
+# --- the whole market ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MarketScores:
+    """Everything scoring produces for one content set and audience: the input of planning and rendering."""
+
+    audience: str
     companies: Mapping[str, CompanyScores]
     overall: ValueMap
     segments: Mapping[str, ValueMap]  # segment id → map
@@ -255,23 +470,16 @@ class MarketScores:
         return [self.overall, *self.segments.values()]
 
 
-def overall_scenario(site: m.Site) -> Scenario:
-    return Scenario("overall", "", scenario_weights(site), site.price_reference)
-
-
-def segment_scenario(site: m.Site, segment: m.Segment) -> Scenario:
-    return Scenario(segment.id, segment.label, scenario_weights(site, segment.weights), segment.price_reference)
-
-
 def scenario_map(site: m.Site, companies: Mapping[str, m.Company], scores: Mapping[str, CompanyScores],
                  scenario: Scenario) -> ValueMap:
     prices = {slug: price_at(c, scenario.reference) for slug, c in companies.items()}
-    return value_map(site, scores, prices, scenario, site.us)
+    return value_map(site, scores, prices, scenario, {s: c.name for s, c in companies.items()})
 
 
-def score_market(site: m.Site, companies: Mapping[str, m.Company]) -> MarketScores:
-    """Score every company and place it on the overall map and on each segment's map."""
-    scores = {slug: company_scores(site, slug, c) for slug, c in sorted(companies.items())}
+def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str = EXTERNAL) -> MarketScores:
+    """Score every company for ``audience`` and place it on the overall map and on each segment's map."""
+    pts = points(site)
+    scores = {slug: company_scores(site, slug, c, audience, pts) for slug, c in sorted(companies.items())}
     overall = scenario_map(site, companies, scores, overall_scenario(site))
     segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s)) for s in site.segments}
-    return MarketScores(scores, overall, segments)
+    return MarketScores(audience, scores, overall, segments)

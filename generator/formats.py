@@ -1,0 +1,121 @@
+"""Every number a reader sees — in a table, a chart label, a hover, a headline — is formatted here, once.
+
+One rule for rounding: half away from zero on the decimal the author wrote (``repr`` of the float, so 0.15
+rounds to 0.2 as a person rounding by hand expects, not to Python's 0.1). The rounded decimal is then laid
+out by Babel in the site's locale (digits, group and decimal separators, currency symbol and its place), and
+a negative sign is always the typographic minus (U+2212). Charts get these strings as labels and hover text,
+never a d3 format of their own, so a value reads the same in a chart and in the table beside it.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Iterable
+
+from babel import Locale
+from babel.numbers import NumberPattern
+
+MINUS = "\u2212"
+
+
+def rounded(value: float, decimals: int = 1) -> Decimal:
+    """Round half away from zero, as a reader rounding by hand does (71.25 → 71.3, not Python's 71.2)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def decimals_of(values: Iterable[float], cap: int = 2) -> int:
+    """The most decimals any of ``values`` was written with (at most ``cap``): 19 and 39.5 → 1."""
+    most = 0
+    for v in values:
+        exponent = Decimal(repr(float(v))).normalize().as_tuple().exponent
+        most = max(most, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return min(most, cap)
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang.replace("-", "_"))
+
+
+@lru_cache(maxsize=None)
+def _pattern(lang: str, kind: str, decimals: int) -> NumberPattern:
+    loc = _locale(lang)
+    base = {"decimal": loc.decimal_formats[None], "currency": loc.currency_formats["standard"],
+            "percent": loc.percent_formats[None]}[kind]
+    pattern = copy.copy(base)
+    pattern.frac_prec = (decimals, decimals)
+    return pattern
+
+
+class Formatter:
+    """Number formats of one site: its language, its currency and the precision its prices support."""
+
+    def __init__(self, lang: str = "en", currency: str = "EUR", price_decimals: int = 0):
+        self.lang, self.currency, self.price_decimals = lang, currency, price_decimals
+        self._loc = _locale(lang)
+
+    def _apply(self, kind: str, value: Decimal, decimals: int) -> str:
+        text = _pattern(self.lang, kind, decimals).apply(
+            abs(value), self._loc, currency=self.currency if kind == "currency" else None, currency_digits=False)
+        return (MINUS + text) if value < 0 else text
+
+    def number(self, value: float | None, decimals: int = 1) -> str:
+        """A score or an index: ``7.3``, ``137.9``; unknown → ``—``."""
+        if value is None:
+            return "—"
+        return self._apply("decimal", rounded(value, decimals), decimals)
+
+    def signed(self, value: float | None, decimals: int = 1) -> str:
+        """A difference: ``+3.2``, ``−0.9``, ``0.0`` (no sign on what rounds to zero)."""
+        if value is None:
+            return "—"
+        r = rounded(value, decimals)
+        body = self._apply("decimal", abs(r), decimals)
+        return body if r == 0 else ("+" if r > 0 else MINUS) + body
+
+    def money(self, value: float | None, decimals: int | None = None) -> str:
+        """A price at the precision the data supports: ``€72``, ``72 €``."""
+        if value is None:
+            return "—"
+        d = self.price_decimals if decimals is None else decimals
+        return self._apply("currency", rounded(value, d), d)
+
+    def signed_money(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        d = self.price_decimals
+        r = rounded(value, d)
+        body = self._apply("currency", abs(r), d)
+        return body if r == 0 else ("+" if r > 0 else MINUS) + body
+
+    def percent(self, value: float | None, decimals: int = 0, sign: bool = True) -> str:
+        """``value`` in percent points (12.5 → ``+13%``)."""
+        if value is None:
+            return "—"
+        r = rounded(value, decimals)
+        body = _pattern(self.lang, "percent", decimals).apply(abs(r) / 100, self._loc)
+        if r == 0:
+            return body
+        if r < 0:
+            return MINUS + body
+        return ("+" + body) if sign else body
+
+    def share(self, fraction: float) -> str:
+        """A weight or a coverage, given as a fraction: 0.3 → ``30%``."""
+        return self.percent(100.0 * fraction, 0, sign=False)
+
+    def ratio(self, value: float | None) -> str:
+        """The value-for-money ratio RQ ÷ RP: ``1.05``; a free offer has none → ``—``."""
+        return self.number(value, 2)
+
+    def measure(self, value: float | None, unit: str | None) -> str:
+        """A measured value with its unit: ``23 minutes``, ``99.9 %``."""
+        if value is None:
+            return "—"
+        decimals = decimals_of([value], cap=2)
+        return self.number(value, decimals) + (f" {unit}" if unit else "")
+
+    def date(self, day: _dt.date | None) -> str:
+        return day.isoformat() if day else ""
