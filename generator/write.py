@@ -3,7 +3,14 @@
 A build that fails for any reason — bad content, a template error, an exception, Ctrl-C, SIGTERM — leaves the
 previous site byte-identical; a build that succeeds leaves no file of the old site behind (removed companies
 do not linger). On Linux the swap is one ``renameat2(RENAME_EXCHANGE)`` call; elsewhere two renames in a row.
-A folder that does not look like a valuemap site is never replaced.
+
+A build only replaces what valuemap wrote. The marker file ``.valuemap-site`` is a manifest of every file the
+last build wrote; top-level dot-entries (``.git``, ``.well-known``, ``.nojekyll`` …) and the names listed in
+``keep:`` in site.yaml are carried over into the new site (moved, never copied); any other file valuemap did not
+write makes the build refuse to replace the folder. See docs/security.md, "Builds".
+
+Every other command that writes a file (``export -o``, ``schema --out``, ``docs --file``) goes through
+:func:`check_file_output` and :func:`write_file_atomic`.
 """
 from __future__ import annotations
 
@@ -11,16 +18,188 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import signal
+import stat
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Iterable
 
 MARKER = ".valuemap-site"
 TMP_PREFIX = ".valuemap-tmp-"
 OLD_PREFIX = ".valuemap-old-"
+OWN_PREFIX = ".valuemap-"  # the marker, temporary and old folders: valuemap's own names, never carried over
+MANIFEST_HEADER = "# valuemap site manifest v1: the files below were written by valuemap; do not edit."
+DEFAULT_KEEP = ("CNAME",)
+SHOWN = 10  # unowned files named in a refusal
 
 
-class OutputError(Exception):
-    """The output folder cannot be used; the message says why."""
+class UsageError(Exception):
+    """A command-line value cannot be used (exit 2); the message says why."""
 
+
+class OutputError(UsageError):
+    """The output folder or file cannot be used; the message says why."""
+
+
+# --- resolving and checking the output folder ------------------------------------------------------------
+
+def resolve_out(out: Path) -> Path:
+    """The real, absolute path of ``--out`` (``.``, ``..`` and linked parent folders resolved).
+
+    ``--out`` itself may not be a symbolic link: the swap replaces a folder, and a link would be replaced by
+    a folder instead of the folder it points to.
+    """
+    out = Path(out)
+    if os.path.islink(out) or os.path.islink(os.path.normpath(os.path.abspath(out))):
+        raise OutputError(f"the output folder '{out}' is a symbolic link; give the real folder")
+    return Path(os.path.realpath(out))
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def _cwd() -> Path | None:
+    try:
+        return Path(os.getcwd()).resolve()
+    except OSError:
+        return None
+
+
+def cwd_inside(folder: Path) -> bool:
+    """Is the current folder ``folder`` or inside it? (Then the shell's folder is replaced by a build.)"""
+    cwd = _cwd()
+    return cwd is not None and cwd.is_relative_to(folder)
+
+
+def check_output(out: Path, content_dir: Path, *, templates_dir: Path | None = None,
+                 keep: Iterable[str] = DEFAULT_KEEP) -> Path:
+    """Refuse an output folder that would destroy something; return its resolved path.
+
+    Refused: the file system root, the home folder, a folder overlapping the content or the templates, a link,
+    a file, a path below a file, a non-empty folder valuemap did not make, and a valuemap site holding files
+    valuemap did not write (other than dot-entries and ``keep`` names, which are carried over).
+    """
+    label = str(out)
+    out_r = resolve_out(out)
+    content_r = Path(os.path.realpath(content_dir))
+    if out_r == Path(out_r.anchor) or out_r == Path.home().resolve():
+        raise OutputError(f"refusing to write the site to '{label}': choose a dedicated folder such as site/")
+    if _overlap(out_r, content_r):
+        raise OutputError(f"the output folder '{label}' overlaps the content folder '{content_dir}'")
+    if templates_dir is not None and _overlap(out_r, Path(os.path.realpath(templates_dir))):
+        raise OutputError(f"the output folder '{label}' overlaps the templates folder '{templates_dir}'")
+    if os.path.lexists(out_r) and not out_r.is_dir():
+        raise OutputError(f"'{label}' exists and is not a folder")
+    above = _nearest_existing(out_r)
+    if above != out_r and not above.is_dir():
+        raise OutputError(f"cannot create the output folder '{label}': '{above}' is a file, not a folder")
+    inventory = inspect_site(out_r, keep)
+    inventory.refuse_if_foreign(label, Path(content_dir) / "site.yaml")
+    return out_r
+
+
+# --- what an existing site holds --------------------------------------------------------------------------
+
+@dataclass
+class Inventory:
+    """What an existing output folder holds, measured against the manifest of the build that wrote it."""
+
+    exists: bool = False
+    marker: bool = False
+    legacy: bool = False  # a marker without a manifest (valuemap before the manifest): all of it is ours
+    carried: list[str] = field(default_factory=list)  # top-level names moved into the new site
+    unowned: list[str] = field(default_factory=list)  # files (and empty folders, "name/") valuemap did not write
+
+    def refuse_if_foreign(self, label: str, site_yaml: Path | str = "site.yaml") -> None:
+        if not self.unowned:
+            return
+        if not self.marker:
+            raise OutputError(f"'{label}' is not empty and was not made by valuemap; it will not be replaced "
+                              f"(remove it, or choose another --out)")
+        shown = ", ".join(self.unowned[:SHOWN])
+        more = f" and {len(self.unowned) - SHOWN} more" if len(self.unowned) > SHOWN else ""
+        count = len(self.unowned)
+        raise OutputError(
+            f"'{label}' holds {count} {'file' if count == 1 else 'files'} that valuemap did not write: "
+            f"{shown}{more}. Nothing was changed. To go on, delete {'it' if count == 1 else 'them'}, list "
+            f"{'its' if count == 1 else 'their'} top-level name under keep: in {site_yaml} (kept names are "
+            f"carried over into every new build), or choose another --out.")
+
+
+def read_manifest(marker: Path) -> frozenset[str] | None:
+    """The files listed in a marker; ``None`` for a marker written before manifests existed."""
+    text = marker.read_text(encoding="utf-8", errors="surrogateescape")
+    lines = text.splitlines()
+    if not lines or lines[0] != MANIFEST_HEADER:
+        return None
+    return frozenset(line for line in lines[1:] if line and not line.startswith("#"))
+
+
+def manifest_text(files: Iterable[str]) -> str:
+    """The marker's content: a header, then every written file, sorted, one a line (deterministic)."""
+    return "\n".join([MANIFEST_HEADER, *sorted(files)]) + "\n"
+
+
+def inspect_site(out: Path, keep: Iterable[str] = DEFAULT_KEEP) -> Inventory:
+    """Sort the entries of an existing output folder into valuemap's, carried over, and not valuemap's."""
+    inv = Inventory()
+    if not out.is_dir():
+        return inv
+    inv.exists = True
+    keep = set(keep)
+    marker = out / MARKER
+    manifest: frozenset[str] = frozenset()
+    if marker.is_file() and not marker.is_symlink():
+        inv.marker = True
+        listed = read_manifest(marker)
+        if listed is None:
+            inv.legacy = True
+        else:
+            manifest = listed
+    folders = {"/".join(PurePosixPath(f).parts[:i]) for f in manifest for i in range(1, len(PurePosixPath(f).parts))}
+    tops = {PurePosixPath(f).parts[0] for f in manifest if f}
+    with os.scandir(out) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(OWN_PREFIX):
+            continue  # the marker and stale temporary folders: valuemap's own, replaced or dropped
+        if (name.startswith(".") or name in keep) and name not in tops:
+            inv.carried.append(name)
+            continue
+        if inv.legacy:
+            continue
+        if not inv.marker:
+            inv.unowned.append(name + ("/" if entry.is_dir(follow_symlinks=False) else ""))
+            continue
+        _unowned_below(entry, name, manifest, folders, inv.unowned)
+    return inv
+
+
+def _unowned_below(entry: os.DirEntry, rel: str, manifest: frozenset[str], folders: set[str],
+                   found: list[str]) -> None:
+    if not entry.is_dir(follow_symlinks=False):  # files, links, anything else: valuemap writes only files
+        if rel not in manifest:
+            found.append(rel)
+        return
+    with os.scandir(entry.path) as it:
+        children = sorted(it, key=lambda e: e.name)
+    if not children and rel not in folders:
+        found.append(rel + "/")
+    for child in children:
+        _unowned_below(child, f"{rel}/{child.name}", manifest, folders, found)
+
+
+# --- the atomic swap ------------------------------------------------------------------------------------
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE). False where unsupported."""
@@ -37,72 +216,155 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def check_output(out: Path, content_dir: Path) -> None:
-    """Refuse an output folder that would destroy something: the content, the project, a foreign folder."""
-    out_r, content_r = out.resolve(), content_dir.resolve()
-    if out_r == Path(out_r.anchor) or out_r == Path.home().resolve():
-        raise OutputError(f"refusing to write the site to '{out}': choose a dedicated folder such as site/")
-    if out_r == content_r or content_r.is_relative_to(out_r) or out_r.is_relative_to(content_r):
-        raise OutputError(f"the output folder '{out}' overlaps the content folder '{content_dir}'")
-    if out.is_symlink():
-        raise OutputError(f"the output folder '{out}' is a symbolic link; give the real folder")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"'{out}' exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise OutputError(f"'{out}' is not empty and was not made by valuemap; it will not be replaced "
-                          f"(remove it, or choose another --out)")
+@contextmanager
+def _signals_deferred():
+    """Hold SIGINT/SIGTERM back while files move between the old and the new site; they land afterwards."""
+    sigs = {s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None}
+    if not hasattr(signal, "pthread_sigmask") or not sigs:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class SiteWriter:
-    """Collects a site in a temporary folder; :meth:`commit` swaps it in, :meth:`abort` throws it away."""
+    """Collects a site in a temporary folder; :meth:`commit` swaps it in, :meth:`abort` throws it away.
 
-    def __init__(self, out: Path):
-        self.out = Path(out)
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(self.out.parent)
-        self.tmp = self.out.parent / f"{TMP_PREFIX}{self.out.name}-{os.getpid()}"
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir()
+    ``out`` should be resolved (:func:`check_output` returns it so); ``label`` is how messages name it.
+    """
+
+    def __init__(self, out: Path, *, keep: Iterable[str] = DEFAULT_KEEP, label: str | None = None,
+                 site_yaml: str = "site.yaml"):
+        self.out = Path(os.path.realpath(out))
+        self.label = label or str(out)
+        self.site_yaml = site_yaml
+        self.keep = tuple(keep)
+        self.written: list[str] = []
         self.files = 0
         self.bytes = 0
+        self.committed = False
+        self.tmp_kept = False  # set if carried-over entries could not be moved back: never delete them
+        self._created: list[Path] = []  # parent folders this build made; removed again if it fails
+        self._trash: Path | None = None
+        self.tmp = self.out.parent / f"{TMP_PREFIX}{self.out.name}-{os.getpid()}"
+        try:
+            missing = []
+            parent = self.out.parent
+            while not os.path.lexists(parent):
+                missing.append(parent)
+                parent = parent.parent
+            for folder in reversed(missing):
+                folder.mkdir()
+                self._created.append(folder)
+            remove_stale(self.out.parent)
+            if self.tmp.exists():
+                shutil.rmtree(self.tmp)
+            self.tmp.mkdir()  # mode 0o777 & ~umask, like any new folder
+        except OSError as exc:
+            self._remove_created()
+            raise OutputError(f"cannot create the output folder '{self.label}': "
+                              f"{exc.strerror or exc} ({exc.filename or self.out.parent})") from None
 
     def write(self, rel_path: str, data: bytes | str) -> None:
-        target = self._inside(rel_path)
+        target, rel = self._inside(rel_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):
             data = data.encode("utf-8")
         with open(target, "xb") as fh:  # "x": two pages may never write the same file
             fh.write(data)
+        self.written.append(rel)
         self.files += 1
         self.bytes += len(data)
 
-    def _inside(self, rel_path: str) -> Path:
+    def _inside(self, rel_path: str) -> tuple[Path, str]:
         pure = PurePosixPath(rel_path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel_path:
+        if (pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel_path
+                or any(ord(c) < 32 for c in rel_path)):
             raise OutputError(f"refusing to write outside the site: '{rel_path}'")
-        return self.tmp.joinpath(*pure.parts)
+        rel = "/".join(pure.parts)
+        if rel == MARKER or pure.parts[0].startswith(OWN_PREFIX):
+            raise OutputError(f"refusing to write '{rel_path}': the name is valuemap's own")
+        return self.tmp.joinpath(*pure.parts), rel
 
     def commit(self) -> None:
-        (self.tmp / MARKER).write_text("This folder is written by valuemap; it is replaced on every build.\n")
-        os.chmod(self.tmp, 0o755)
-        if self.out.exists():
-            if _exchange(self.tmp, self.out):
-                shutil.rmtree(self.tmp, ignore_errors=True)
-                return
-            old = self.out.parent / f"{OLD_PREFIX}{self.out.name}-{os.getpid()}"
-            os.rename(self.out, old)
-            try:
+        """Swap the new site in. Carried-over entries of the old site are moved into it first (and back if the
+        swap fails); the new folder gets the mode of the folder it replaces."""
+        (self.tmp / MARKER).write_text(manifest_text(self.written), encoding="utf-8")
+        with _signals_deferred():
+            inventory = inspect_site(self.out, self.keep)
+            inventory.refuse_if_foreign(self.label, self.site_yaml)
+            written_tops = {PurePosixPath(f).parts[0] for f in self.written}
+            clash = [name for name in inventory.carried if name in written_tops]
+            if clash:
+                raise OutputError(f"'{self.label}/{clash[0]}' was not written by valuemap and is carried over, "
+                                  f"but this build writes '{clash[0]}' too: rename or remove one of them")
+            if not inventory.exists:
                 os.rename(self.tmp, self.out)
+                self.committed = True
+                return
+            os.chmod(self.tmp, stat.S_IMODE(os.stat(self.out).st_mode))
+            moved: list[str] = []
+            try:
+                for name in inventory.carried:
+                    os.rename(self.out / name, self.tmp / name)
+                    moved.append(name)
+                self._swap()
             except BaseException:
-                os.rename(old, self.out)
+                self._move_back(moved)
                 raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
+            self.committed = True
+        self.cleanup()
+
+    def _swap(self) -> None:
+        if _exchange(self.tmp, self.out):
+            self._trash = self.tmp  # the old site, now at the temporary name
+            return
+        old = self.out.parent / f"{OLD_PREFIX}{self.out.name}-{os.getpid()}"
+        os.rename(self.out, old)
+        try:
             os.rename(self.tmp, self.out)
+        except BaseException:
+            os.rename(old, self.out)
+            raise
+        self._trash = old
+
+    def _move_back(self, moved: list[str]) -> None:
+        failed = []
+        for name in reversed(moved):
+            try:
+                os.rename(self.tmp / name, self.out / name)
+            except OSError:
+                failed.append(name)
+        if failed:  # never delete what could not be moved back: keep the temporary folder and say where it is
+            self.tmp_kept = True
+            raise OutputError(f"the build could not be swapped in, and {', '.join(failed)} could not be moved back "
+                              f"into '{self.label}'; they are in '{self.tmp}' — move them back by hand")
+
+    def cleanup(self) -> None:
+        """After a successful swap: remove the old site (its carried-over entries are in the new one)."""
+        if self._trash is not None:
+            shutil.rmtree(self._trash, ignore_errors=True)
+            self._trash = None
 
     def abort(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """Throw the unfinished site away, and any parent folder this build created."""
+        if self.committed:
+            self.cleanup()
+            return
+        if not self.tmp_kept:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self._remove_created()
+
+    def _remove_created(self) -> None:
+        for folder in reversed(self._created):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        self._created = []
 
 
 def _pid_alive(pid: int) -> bool:
@@ -120,5 +382,90 @@ def remove_stale(parent: Path) -> None:
     for prefix in (TMP_PREFIX, OLD_PREFIX):
         for path in parent.glob(prefix + "*"):
             pid = path.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _pid_alive(int(pid)) and path.is_dir():
+            if pid.isdigit() and not _pid_alive(int(pid)) and path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
+
+
+# --- single files: export -o, schema --out, docs --file ----------------------------------------------------
+
+def _special(path: Path) -> bool:
+    """A device, FIFO or socket (``-o /dev/stdout``): written in place, it cannot be replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
+
+
+def check_file_output(target: Path, *, content_dir: Path | None = None, templates_dir: Path | None = None,
+                      create_folders: bool = False, option: str = "the output file") -> Path:
+    """The one guard for every command that writes a file: return the path to write, or raise OutputError.
+
+    Refused: a folder, a path below a file, a missing folder (unless ``create_folders``), and anything inside
+    the content folder, the templates folder (``templates_dir``, else ``templates/`` beside the content) or
+    valuemap's bundled templates. A link to a file is followed: the file it points to is replaced.
+    """
+    target = Path(target)
+    label = str(target)
+    if target.is_dir():
+        raise OutputError(f"{option} '{label}' is a folder; give a file name, e.g. '{target / 'out.json'}'")
+    if _special(target):
+        return target
+    real = Path(os.path.realpath(target))
+    if real.is_dir():
+        raise OutputError(f"{option} '{label}' leads to a folder; give a file name")
+    protected: list[tuple[str, Path]] = []
+    if content_dir is not None:
+        content_r = Path(os.path.realpath(content_dir))
+        protected.append(("the content folder", content_r))
+        protected.append(("the templates folder", content_r.parent / "templates"))
+    if templates_dir is not None:
+        protected.append(("the templates folder", Path(os.path.realpath(templates_dir))))
+    protected.append(("valuemap's templates", Path(os.path.realpath(Path(__file__).parent.parent / "templates"))))
+    for what, folder in protected:
+        if real == folder or real.is_relative_to(folder):
+            raise OutputError(f"refusing to write {option} '{label}' inside {what} '{folder}'")
+    above = _nearest_existing(real.parent)
+    if not above.is_dir():
+        raise OutputError(f"cannot write {option} '{label}': '{above}' is a file, not a folder")
+    if above != real.parent and not create_folders:
+        raise OutputError(f"cannot write {option} '{label}': the folder '{target.parent}' does not exist")
+    return real
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_file_atomic(path: Path, data: bytes | str) -> None:
+    """Write ``path`` whole or not at all: a temporary file in the same folder, then ``os.replace``.
+
+    A file that is replaced keeps its mode; a new file gets the umask default (0o666 & ~umask).
+    Devices and FIFOs (``/dev/stdout``) are written in place.
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if _special(path):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".valuemap-tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -282,8 +282,15 @@ def test_removed_company_leaves_no_stale_page(tree, cli, monkeypatch):
     assert cli(tree.root, "build").code == 0
     site = tree.root / "site"
     assert (site / "competitors" / "gamma.html").is_file()
-    (site / "stray.html").write_text("left by hand")  # not from the build: must not survive either
     (tree.content / "companies" / "gamma.yaml").unlink()
+    # A file valuemap did not write is never deleted silently: the rebuild refuses, then goes on once it is gone
+    # (tests/unit/test_output_safety.py covers the manifest and keep: policy in full).
+    (site / "stray.html").write_text("left by hand")
+    before = snapshot(site)
+    refused = cli(tree.root, "build")
+    assert refused.code == 2 and "stray.html" in refused.err, refused
+    assert snapshot(site) == before
+    (site / "stray.html").unlink()
     assert cli(tree.root, "build").code == 0
     after = snapshot(site)
     assert not [p for p in after if "gamma" in p.lower()]
