@@ -6,6 +6,7 @@ does not have fails the build, with the template file and line, instead of rende
 from __future__ import annotations
 
 import hashlib
+import json
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,53 @@ import jinja2
 
 from .diagnostics import Diagnostic
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+class MissingTemplates(FileNotFoundError):
+    """valuemap's own templates cannot be found: a broken install (see :func:`bundled_templates`)."""
+
+
+def bundled_templates() -> Path:
+    """The templates that ship with valuemap, as found through the installed package (never the cwd).
+
+    The repository keeps them in a top-level ``templates/`` folder; pyproject.toml maps that folder to the
+    package ``generator.templates`` at build time, so
+
+    * a wheel (``pip install .``, pipx, a release) holds them inside the package: ``generator/templates/``;
+    * an editable install (``pip install -e .``) leaves them in the project: setuptools' editable finder maps
+      ``generator.templates`` to ``<project>/templates``, and the install record (PEP 610 ``direct_url.json``)
+      names that project — used only when it is the project this very package is imported from.
+    """
+    from importlib import resources
+
+    packaged = resources.files(__package__) / "templates"
+    if isinstance(packaged, Path) and (packaged / "base.html").is_file():
+        return packaged
+    editable = _editable_project()
+    if editable is not None and (editable / "templates" / "base.html").is_file():
+        return editable / "templates"
+    raise MissingTemplates(
+        f"valuemap's bundled templates are missing (looked in {packaged}"
+        + (f" and {editable / 'templates'}" if editable is not None else "")
+        + "): reinstall valuemap (`pip install .`, or `pip install -e .` in a checkout), or pass --templates DIR")
+
+
+def _editable_project() -> Path | None:
+    """The project folder of an editable install of valuemap that this package is imported from, else None."""
+    from importlib.metadata import distributions
+    from urllib.parse import unquote, urlsplit
+
+    here = Path(__file__).resolve().parent
+    for dist in distributions(name="valuemap"):  # a checkout's valuemap.egg-info may come first: no record
+        try:
+            info = json.loads(dist.read_text("direct_url.json") or "{}")
+            url = urlsplit(str(info.get("url", "")))
+            if url.scheme != "file" or not (info.get("dir_info") or {}).get("editable"):
+                continue
+            project = Path(unquote(url.path))
+            if (project / "generator").resolve() == here:
+                return project
+        except (OSError, ValueError, AttributeError):
+            continue
+    return None
 
 
 def find_templates(explicit: Path | None, content_dir: Path) -> Path:
@@ -24,7 +71,7 @@ def find_templates(explicit: Path | None, content_dir: Path) -> Path:
     beside = content_dir.resolve().parent / "templates"
     if (beside / "base.html").is_file():
         return beside
-    return PACKAGE_TEMPLATES
+    return bundled_templates()
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
