@@ -3,6 +3,9 @@
 A ``go.Figure(...).to_json()`` costs milliseconds per chart; a dict serialised once with orjson costs
 microseconds, and the browser's plotly.js draws the same figure. Every chart here has a data table beside
 it on the page (see :mod:`generator.views`), so nothing depends on JavaScript to be read.
+
+Every text that enters a figure (names, labels, interface strings) passes through :func:`plain`, here and
+only here: plotly.js draws text as a subset of HTML, so content must be escaped for it like for a page.
 """
 from __future__ import annotations
 
@@ -25,6 +28,24 @@ PALETTE = ["#2563eb", "#d97706", "#7c3aed", "#db2777", "#65a30d", "#0891b2", "#b
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif"
 
 T = Callable[..., str]
+
+
+def plain(text: object) -> str:
+    """``text`` as plotly.js shows it literally: the one escape for every string that enters a figure.
+
+    plotly.js renders a subset of HTML in trace text, tick labels, legend names, annotations and hover labels
+    (``<a href>``, ``<b>``, ``<br>``, ``<span style>``...) and decodes entities there; in hover templates it
+    interpolates ``%{...}`` first, matching on the raw string, with no escape syntax of its own. So ``&``,
+    ``<`` and ``>`` become entities, and so does ``%`` (``&#37;``): ``%{x}`` in a name no longer matches the
+    template pattern, and plotly.js draws it as written.
+    """
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("%", "&#37;"))
+
+
+def _plain_t(t: T) -> T:
+    """The interface strings of a chart, escaped like content (a translation is text, never markup)."""
+    return lambda key, **values: plain(t(key, **values))
 
 
 def _base_layout(height: int) -> dict:
@@ -133,6 +154,7 @@ def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, flo
 
 def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
     """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted."""
+    t = _plain_t(t)
     xs = [p.relative_quality for p in vmap.positions]
     ys = [p.relative_price for p in vmap.positions]
     x_range = _range(xs + [100.0])
@@ -143,11 +165,12 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
     y0, y1 = y_range
     lo0, lo1 = line.price_at(x0) - band, line.price_at(x1) - band
     hi0, hi1 = line.price_at(x0) + band, line.price_at(x1) + band
-    labels = [names[p.slug] for p in vmap.positions]
-    positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, labels)],
+    raw = [names[p.slug] for p in vmap.positions]  # as read: label widths are measured on these
+    positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, raw)],
                              x_range, y_range)
-    first_words = [short_label(n) for n in labels]
-    shorts = [s if first_words.count(s) == 1 else n for s, n in zip(first_words, labels)]  # unique or full
+    first_words = [short_label(n) for n in raw]
+    shorts = [plain(s if first_words.count(s) == 1 else n) for s, n in zip(first_words, raw)]  # unique or full
+    labels = [plain(n) for n in raw]
     hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{x:.1f}}<br>"
              f"{t('chart.relative_price')}: %{{y:.1f}}<br>{t('chart.customer_value')}: %{{customdata:+.1f}}<extra></extra>")
 
@@ -200,8 +223,10 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
 
     ``series`` items: ``{"name", "values", "is_us"}``; colours follow the order given.
     """
+    t = _plain_t(t)
     grouped = any(group for group, _ in categories)
-    x = [[g for g, _ in categories], [label for _, label in categories]] if grouped else [lab for _, lab in categories]
+    x = ([[plain(g) for g, _ in categories], [plain(label) for _, label in categories]] if grouped
+         else [plain(lab) for _, lab in categories])
     data = []
     colour = 0
     for item in series:
@@ -213,9 +238,10 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
             colour += 1
             style = {"color": c, "width": 2}
             marker = {"size": 6, "color": c}
-        data.append({"type": "scatter", "mode": "lines+markers", "name": item["name"], "x": x,
+        name = plain(item["name"])
+        data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
                      "y": [round(v, 2) for v in item["values"]], "line": style, "marker": marker,
-                     "hovertemplate": "%{y:.1f}<extra>" + item["name"].replace("<", "&lt;") + "</extra>"})
+                     "hovertemplate": "%{y:.1f}<extra>" + name + "</extra>"})
     layout = _base_layout(height)
     layout.update({
         "xaxis": _axis("", tickangle=-30 if len(categories) > 6 else 0, fixedrange=True),
@@ -231,8 +257,9 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
 
 def difference_figure(labels: Sequence[str], differences: Sequence[float], t: T) -> dict:
     """Horizontal bars: our score minus theirs per dimension (green: we lead)."""
+    t = _plain_t(t)
     data = [{
-        "type": "bar", "orientation": "h", "y": list(labels), "x": [round(d, 2) for d in differences],
+        "type": "bar", "orientation": "h", "y": [plain(label) for label in labels], "x": [round(d, 2) for d in differences],
         "marker": {"color": [POSITIVE if d >= 0 else NEGATIVE for d in differences]},
         "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>", "name": t("chart.difference"),
         "text": [f"{d:+.1f}" for d in differences], "textposition": "outside", "cliponaxis": False,
@@ -251,8 +278,9 @@ def difference_figure(labels: Sequence[str], differences: Sequence[float], t: T)
 def bars_figure(labels: Sequence[str], values: Sequence[float], highlight: Sequence[bool], t: T,
                 axis_title: str, scale: tuple[float, float]) -> dict:
     """Horizontal bars, one per company, us highlighted (dimension pages)."""
+    t, axis_title = _plain_t(t), plain(axis_title)
     data = [{
-        "type": "bar", "orientation": "h", "y": list(labels), "x": [round(v, 2) for v in values],
+        "type": "bar", "orientation": "h", "y": [plain(label) for label in labels], "x": [round(v, 2) for v in values],
         "marker": {"color": [US if h else "#94a3b8" for h in highlight]},
         "text": [f"{v:.1f}" for v in values], "textposition": "outside", "cliponaxis": False,
         "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": axis_title,

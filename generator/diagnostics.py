@@ -7,6 +7,7 @@ the collection into output (see :mod:`generator.report`) and an exit code.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -133,8 +134,37 @@ def format_path(parts: Sequence) -> str:
     return out
 
 
+# Characters a terminal acts on or that change how text around them reads: C0/C1 controls (ESC starts colour,
+# cursor and title sequences; BEL, CSI U+009B...), format characters (bidi overrides U+202A–U+202E and
+# isolates U+2066–U+2069, zero-width characters, the BOM), line/paragraph separators, lone surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if ch in _SHORT:
+        return _SHORT[ch]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: object) -> str:
+    """``text`` safe to print on a terminal: every control and format character spelled out (``\\x1b``,
+    ``\\u202e``, ``\\n``), everything else as it is. The one filter for content on the way to a terminal."""
+    text = str(text)
+    if text.isprintable():  # the common case, at C speed (isprintable is False for every escaped category)
+        return text
+    return "".join(_escaped(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+
+
 def caret_excerpt(file: str | None, line: int | None, column: int | None, root: Path | None = None) -> str:
-    """The offending source line with a caret under the column, as Zola prints TOML errors."""
+    """The offending source line with a caret under the column, as Zola prints TOML errors.
+
+    A relative ``file`` is found under ``root`` (the folder the paths were made relative to). The line is
+    shown through :func:`visible`, and the caret stays under the character it points at.
+    """
     if not file or not line:
         return ""
     candidate = Path(file)
@@ -154,4 +184,4 @@ def caret_excerpt(file: str | None, line: int | None, column: int | None, root: 
         source = source[:157] + "..."
     col = max(1, min(column or 1, len(source) + 1))
     gutter = f"{line} | "
-    return f"{gutter}{source}\n{' ' * (len(gutter) + col - 1)}^"
+    return f"{gutter}{visible(source)}\n{' ' * (len(gutter) + len(visible(source[:col - 1])))}^"
