@@ -94,10 +94,24 @@ def load_page(path: Path, display: str, slug: str, diagnostics: Diagnostics) -> 
 # --- the content folder -------------------------------------------------------------------------------
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-RESERVED_SLUGS = {
-    "index", "assets", "404", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3",
-    "segments", "dimensions", "competitors", "pages", "methodology", "canvas", "export",
-}
+# Names Windows keeps for devices, in any case and with any extension (con.html, COM1.yaml, lpt9.md): a file
+# so named cannot be created or opened there, so no id that becomes a file name may be one of them.
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                          *(f"lpt{i}" for i in range(10))})
+# Names of the site's own pages and folders: a content file so named would clash with them.
+SITE_NAMES = frozenset({"index", "assets", "404", "segments", "dimensions", "competitors", "pages",
+                        "methodology", "canvas", "export"})
+RESERVED_SLUGS = SITE_NAMES | DEVICE_NAMES
+
+
+def is_device_name(name: str) -> bool:
+    """True for a name Windows reserves for a device (``con``, ``COM1``, ``lpt9.html``, ``nul.tar.gz``)."""
+    return name.split(".", 1)[0].rstrip(" ").lower() in DEVICE_NAMES
+
+
+def unreserved(slug: str) -> str:
+    """``slug``, or a variant of it that is not reserved: a suggestion for a rename."""
+    return f"{slug}-1" if slug in RESERVED_SLUGS or is_device_name(slug) else slug
 
 
 def _display(path: Path, base: Path) -> str:
@@ -162,7 +176,12 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
             diagnostics.error(
                 "slug-invalid", f"'{path.name}': the file name is used in URLs and must be lower-case letters, "
                 f"digits and hyphens", file=display,
-                hint=f"rename it to '{_slugify(slug) or 'name'}{path.suffix}'")
+                hint=f"rename it to '{unreserved(_slugify(slug) or 'name')}{path.suffix.lower()}'")
+            continue
+        if is_device_name(slug):
+            diagnostics.error("slug-reserved", f"'{slug}' is a device name on Windows (CON, PRN, AUX, NUL, "
+                              f"COM0–COM9, LPT0–LPT9): its page {slug}.html could not be created there",
+                              file=display, hint=f"rename the file, e.g. to '{slug}-1{path.suffix}'")
             continue
         if slug in RESERVED_SLUGS:
             diagnostics.error("slug-reserved", f"'{slug}' is a reserved name and cannot be a file name here",
@@ -180,6 +199,13 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
     """Read the whole content folder. Problems go to ``diagnostics``; unreadable files are left out."""
     root = Path(root)
     base = base or Path.cwd()
+    if root.exists() and not root.is_dir():
+        holder = root.parent if root.name in ("site.yaml", "site.yml") else None
+        diagnostics.error("content-not-a-folder",
+                          f"the content folder '{_display(root, base)}' is a file, not a folder",
+                          hint=("pass the folder that holds site.yaml"
+                                + (f": --content {_display(holder, base)}" if holder is not None else "")))
+        return SourceTree(root, None, {}, {}, {})
     if not root.is_dir():
         diagnostics.error("content-missing", f"the content folder '{_display(root, base)}' does not exist",
                           hint="run valuemap in the project folder, or pass --content DIR")

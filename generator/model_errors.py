@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostics, format_path, suggestion
 from .load import Document
+from .model import UNION_TAGS, format_number, visible
 
 _EXPECTED = {
     "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
@@ -21,6 +22,8 @@ _EXPECTED = {
     "model_type": "a mapping (key: value pairs)", "model_attributes_type": "a mapping (key: value pairs)",
 }
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+DATE_HINT = "dates are written YYYY-MM-DD, e.g. 2026-11-03"
+BOUNDS_HINT = "the limits of every number are listed under 'Number bounds' in docs/security.md"
 
 
 def _describe(value: Any) -> str:
@@ -29,11 +32,11 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+        return f"the number {format_number(value)}"
     if isinstance(value, _dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
+        shown = visible(value, 37) if len(value) > 40 else visible(value)
         return f"the text '{shown}'"
     if isinstance(value, list):
         return "a list"
@@ -75,7 +78,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     annotation: Any = model
     pending_tag = None
     for part in loc[:-1]:
-        if isinstance(part, str) and part.startswith("<"):
+        if part in UNION_TAGS:
             pending_tag = part
             annotation = _unwrap(annotation, pending_tag)
             continue
@@ -101,20 +104,38 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
     """Translate pydantic errors into diagnostics with file, line, column and field path."""
     for err in error.errors(include_url=False):
         raw_loc = tuple(prefix) + tuple(err["loc"])
-        loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.startswith("<")))
+        loc = tuple(p for p in raw_loc if p not in UNION_TAGS)
         path = format_path(loc)
         kind = err["type"]
         value = err.get("input")
         hint = None
         if kind == "extra_forbidden":
             allowed = _allowed_keys(model, tuple(err["loc"]))
-            hint = suggestion(str(loc[-1]), allowed)
-            diagnostics.error("unknown-key", f"unknown field '{loc[-1]}'", path=path, hint=hint,
+            key = str(loc[-1]) if loc else ""
+            hint = suggestion(key, allowed)
+            diagnostics.error("unknown-key", f"unknown field '{visible(key)}'", path=path, hint=hint,
                               **doc.where(loc, key=True))
             continue
         if kind == "missing":
-            diagnostics.error("missing-field", f"missing required field '{loc[-1]}'", path=path,
+            diagnostics.error("missing-field", f"missing required field '{loc[-1] if loc else ''}'", path=path,
                               **doc.where(loc[:-1], key=True))
+            continue
+        if kind in ("number_too_large", "number_too_small"):
+            diagnostics.error(kind.replace("_", "-"), err["msg"], path=path, hint=BOUNDS_HINT, **doc.where(loc))
+            continue
+        if kind == "float_type" and isinstance(value, int) and not isinstance(value, bool):
+            # an integer too large to be a number at all (the YAML reader refuses more than 30 digits)
+            diagnostics.error("number-too-large", f"{_describe(value)} is too large", path=path,
+                              hint=BOUNDS_HINT, **doc.where(loc))
+            continue
+        if kind == "invalid_character":
+            char_hint = ("names and titles are one line" if "line break" in err["msg"] else
+                         "delete it (it often comes with pasted text): invisible and control characters can "
+                         "disguise a name or reorder the text around it")
+            diagnostics.error("invalid-character", err["msg"], path=path, hint=char_hint, **doc.where(loc))
+            continue
+        if kind == "date_not_real":
+            diagnostics.error("invalid-date", err["msg"], path=path, hint=DATE_HINT, **doc.where(loc))
             continue
         if kind in _EXPECTED:
             expected = _EXPECTED[kind]
@@ -124,6 +145,8 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
                 hint = "put the value in quotes if it is meant as text"
             elif kind in ("float_type", "int_type") and isinstance(value, str):
                 hint = "write the number without quotes or units"
+            elif kind == "date_type" and isinstance(value, str):
+                hint = DATE_HINT
             diagnostics.error("wrong-type", f"expected {expected}, got {_describe(value)}", path=path, hint=hint,
                               **doc.where(loc))
             continue

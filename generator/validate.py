@@ -5,13 +5,16 @@ Two passes per run, and neither stops at the first problem:
 1. *shape*: each document through its pydantic model (:mod:`generator.model`); every error is turned into a
    :class:`~generator.diagnostics.Diagnostic` that names the file, line, column and field path;
 2. *references*: what one file says about another (dimension and criterion ids, source kinds, segments,
-   plans at the reference price points, our own company) — with a did-you-mean for every unknown name.
+   plans at the reference price points, our own company) — with a did-you-mean for every unknown name —
+   and what no single field can say: weights too uneven to mean anything (docs/security.md, "Number
+   bounds"), ids that become file names Windows reserves, two companies with the same name (a warning).
 """
 from __future__ import annotations
 
 import copy
 import datetime as _dt
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +23,7 @@ from pydantic import ValidationError
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
 from .model_errors import shape_errors
-from .load import Document, SourceTree
+from .load import Document, SourceTree, is_device_name, unreserved
 from .locales import available_languages
 from .score import price_at
 
@@ -81,7 +84,7 @@ def _salvage(doc: Document, model: type[m._Model]) -> tuple[m._Model, list[str]]
     for err in errors:
         if err["type"] == "missing":
             return None
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("<"))]
+        loc = [p for p in err["loc"] if p not in m.UNION_TAGS]
         parent = data
         try:
             for part in loc[:-1]:
@@ -117,9 +120,83 @@ def _duplicates(items: list, doc: Document, list_path: tuple, what: str, diagnos
 def _check_weights(weights: dict, dims: list[str], doc: Document, path: tuple, diagnostics: Diagnostics) -> None:
     for key in weights:
         if key not in dims:
-            diagnostics.error("unknown-dimension", f"unknown dimension '{key}'",
+            diagnostics.error("unknown-dimension", f"unknown dimension '{m.visible(key)}'",
                               path=format_path(path + (key,)), hint=suggestion(key, dims),
                               **doc.where(path + (key,), key=True))
+
+
+@dataclass(frozen=True)
+class _WeightEntry:
+    name: str
+    weight: float
+    doc: Document
+    path: tuple
+    own: bool  # written in the part being checked (else inherited, e.g. a default dimension weight)
+
+
+def _check_spread(entries: list[_WeightEntry], what: str, diagnostics: Diagnostics) -> None:
+    """Weights normalised together may differ by at most MAX_WEIGHT_RATIO: beyond it the smaller ones round to
+    nothing (and, unbounded, their sum could overflow or every share round to 0 %)."""
+    if len(entries) < 2:
+        return
+    low = min(entries, key=lambda e: e.weight)
+    high = max(entries, key=lambda e: e.weight)
+    if high.weight <= low.weight * m.MAX_WEIGHT_RATIO:
+        return
+    at = low if low.own else high if high.own else None
+    if at is None:
+        return  # both inherited: reported where they are written
+    diagnostics.error(
+        "weights-too-uneven",
+        f"the {what} weights differ too much: '{low.name}' weighs {m.format_number(low.weight)}, "
+        f"'{high.name}' {m.format_number(high.weight)} (at most {m.format_limit(m.MAX_WEIGHT_RATIO)} times "
+        f"the smallest)", path=format_path(at.path),
+        hint="a weight that small counts for nothing next to the others: raise it, lower the largest, or "
+        "leave the item out", **at.doc.where(at.path))
+
+
+def _dimension_weights(site: m.Site, doc: Document, own: bool) -> dict[str, _WeightEntry]:
+    return {d.id: _WeightEntry(d.id, d.weight, doc, ("dimensions", i, "weight"), own)
+            for i, d in reversed(list(enumerate(site.dimensions)))}  # the first of a duplicate id counts
+
+
+def _override(base: dict[str, _WeightEntry], weights: dict, doc: Document, path: tuple) -> dict[str, _WeightEntry]:
+    out = {k: _WeightEntry(e.name, e.weight, e.doc, e.path, False) for k, e in base.items()}
+    out.update({k: _WeightEntry(k, w, doc, path + (k,), True) for k, w in weights.items() if k in base})
+    return out
+
+
+def _segment_weights(site: m.Site, doc: Document, segment_id: str) -> dict[str, _WeightEntry]:
+    base = _dimension_weights(site, doc, own=False)
+    for i, seg in enumerate(site.segments):
+        if seg.id == segment_id:
+            return _override(base, seg.weights, doc, ("segments", i, "weights"))
+    return base
+
+
+def name_key(name: str) -> str:
+    """What two names must share to read the same: NFKC-normalised, case-folded, whitespace collapsed."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+def _check_names(companies: dict[str, m.Company], documents: dict[str, Document], us: str | None,
+                 diagnostics: Diagnostics) -> None:
+    """Two companies whose names read the same: a warning on the later one (a competitor rather than us)."""
+    seen: dict[str, str] = {}
+    for slug in sorted(companies, key=lambda s: (s != us, s)):
+        key = name_key(companies[slug].name)
+        other = seen.setdefault(key, slug)
+        if other == slug:
+            continue
+        doc, other_doc = documents[f"company:{slug}"], documents[f"company:{other}"]
+        whose = " (our own company)" if other == us else ""
+        diagnostics.warning(
+            "duplicate-name",
+            f"the company name '{m.visible(companies[slug].name)}' reads the same as "
+            f"'{m.visible(companies[other].name)}' in {other_doc.file}{whose}",
+            path="name", hint="readers could not tell the two apart on the maps and in lists: rename one of them",
+            **doc.where(("name",)))
 
 
 def _check_site(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None:
@@ -134,9 +211,24 @@ def _check_site(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None:
                                   path=format_path(("dimensions", i, "criteria", j, "id")),
                                   hint=f"{', '.join(m.SCORE_DETAIL_KEYS)} are score fields",
                                   **doc.where(("dimensions", i, "criteria", j, "id")))
+    for what, items in (("dimension", site.dimensions), ("segment", site.segments)):
+        folder = what + "s"
+        for i, item in enumerate(items):
+            if is_device_name(item.id):
+                diagnostics.error("reserved-id", f"'{item.id}' cannot be a {what} id: it is a device name on "
+                                  f"Windows, where its page {folder}/{item.id}.html could not be created",
+                                  path=format_path((folder, i, "id")),
+                                  hint=f"choose another id, e.g. '{unreserved(item.id)}'",
+                                  **doc.where((folder, i, "id")))
     dim_ids = [d.id for d in site.dimensions]
+    _check_spread(list(_dimension_weights(site, doc, own=True).values()), "dimension", diagnostics)
+    for i, dim in enumerate(site.dimensions):
+        _check_spread([_WeightEntry(c.id, c.weight, doc, ("dimensions", i, "criteria", j, "weight"), True)
+                       for j, c in enumerate(dim.criteria)], f"criterion (in dimension '{dim.id}')", diagnostics)
     for i, seg in enumerate(site.segments):
         _check_weights(seg.weights, dim_ids, doc, ("segments", i, "weights"), diagnostics)
+        _check_spread(list(_segment_weights(site, doc, seg.id).values()), f"dimension (segment '{seg.id}')",
+                      diagnostics)
     languages = available_languages()
     if site.lang not in languages:
         diagnostics.error("unknown-language", f"no interface translation for language '{site.lang}'",
@@ -195,7 +287,7 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
     for dim_id, score in company.scores.items():
         path = ("scores", dim_id)
         if dim_id not in dims:
-            diagnostics.error("unknown-dimension", f"unknown dimension '{dim_id}'", path=format_path(path),
+            diagnostics.error("unknown-dimension", f"unknown dimension '{m.visible(dim_id)}'", path=format_path(path),
                               hint=suggestion(dim_id, dims), **doc.where(path, key=True))
             continue
         dim = dims[dim_id]
@@ -208,7 +300,8 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
                 continue
             for crit_id, crit_score in score.items():
                 if crit_id not in crit_ids:
-                    diagnostics.error("unknown-criterion", f"unknown criterion '{crit_id}' in dimension '{dim_id}'",
+                    diagnostics.error("unknown-criterion",
+                                      f"unknown criterion '{m.visible(crit_id)}' in dimension '{dim_id}'",
                                       path=format_path(path + (crit_id,)), hint=suggestion(crit_id, crit_ids),
                                       **doc.where(path + (crit_id,), key=True))
                     continue
@@ -226,12 +319,20 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
         diagnostics.error("missing-score", f"no score for dimension(s) {', '.join(repr(d) for d in missing_dims)}",
                           path="scores", hint="every company is scored on every dimension",
                           **doc.where(("scores",), key=True))
-    refs = [("price_reference", site.price_reference)] + [(f"segment '{s.id}'", s.price_reference) for s in site.segments]
+    refs = [("price_reference", site.price_reference)] + [(f"segment '{s.id}'", s.price_reference)
+                                                          for s in site.segments if s.price_reference is not None]
     for label, ref in refs:
-        if price_at(company, ref) is None:
-            diagnostics.error("no-price", f"no '{ref.tier}' plan for {ref.seats} seats (needed by {label} in site.yaml)",
-                              path="prices", hint="add a plan with that tier whose seats range covers the count",
+        if price_at(company, ref) is not None:
+            continue
+        if ref is None:  # no price reference: each company lists exactly one price
+            diagnostics.error("no-price", f"{len(company.prices)} prices, but site.yaml sets no price_reference, "
+                              "so each company lists exactly one price", path="prices",
+                              hint="keep one price, or set price_reference (tier and seats) in site.yaml",
                               **doc.where(("prices",), key=True))
+            continue
+        diagnostics.error("no-price", f"no '{ref.tier}' plan for {ref.seats} seats (needed by {label} in site.yaml)",
+                          path="prices", hint="add a plan with that tier whose seats range covers the count",
+                          **doc.where(("prices",), key=True))
     for i, price in enumerate(company.prices):
         if price.as_of and price.as_of > day:
             diagnostics.error("date-in-future", f"date {price.as_of.isoformat()} is in the future",
@@ -244,12 +345,14 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
 
 
 def _check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Document,
-                    diagnostics: Diagnostics) -> None:
+                    diagnostics: Diagnostics, site_doc: Document) -> None:
     segments = [s.id for s in site.segments]
     if prospect.segment not in segments:
         diagnostics.error("unknown-segment", f"unknown segment '{prospect.segment}'", path="segment",
                           hint=suggestion(prospect.segment, segments), **doc.where(("segment",)))
     _check_weights(prospect.weights, [d.id for d in site.dimensions], doc, ("weights",), diagnostics)
+    weights = _override(_segment_weights(site, site_doc, prospect.segment), prospect.weights, doc, ("weights",))
+    _check_spread(list(weights.values()), "dimension", diagnostics)
     others = [s for s in companies if s != site.us]
     for i, slug in enumerate(prospect.evaluating):
         if slug not in others:
@@ -282,6 +385,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         companies[slug] = company
         if site is not None:
             _check_company(slug, company, site, doc, diagnostics, day)
+    _check_names(companies, documents, site.us if site is not None else None, diagnostics)
     if site is not None and site.us not in tree.companies:
         choices = list(tree.companies)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",
@@ -299,7 +403,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
             continue
         prospects[slug] = prospect
         if site is not None:
-            _check_prospect(prospect, site, tree.companies, doc, diagnostics)
+            _check_prospect(prospect, site, tree.companies, doc, diagnostics, tree.site)
     pages: dict[str, NarrativePage] = {}
     for slug in sorted(tree.pages):
         page = tree.pages[slug]

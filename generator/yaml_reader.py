@@ -5,7 +5,8 @@ than by PyYAML's constructor, so that we can
 
 * remember where each key and value stands (``file:line:column`` for every later error),
 * refuse what PyYAML accepts silently: duplicate keys (it keeps the last), YAML 1.1 octals such as ``012``,
-  unknown tags, alias bombs, absurd nesting, files too large to be content, text that is not UTF-8,
+  unknown tags (on keys too), alias bombs, absurd nesting, files too large to be content, text that is not
+  UTF-8, numbers too large to be content (more than 30 digits, or beyond a float's range),
 * resolve plain scalars by the YAML 1.2 core schema: ``yes``/``no``/``on``/``off`` stay text, ``1e3`` is a
   number, ``2026-10-01`` is a date.
 """
@@ -28,6 +29,7 @@ except ImportError:  # pragma: no cover
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000  # after alias expansion: stops "billion laughs"
+MAX_INT_DIGITS = 30  # no price, weight, score or count needs more; Python refuses int() of > 4,300 digits
 
 Path_ = tuple  # a field path: ('scores', 'usability', 0, 'value')
 
@@ -91,7 +93,34 @@ _STD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:value",  # what a plain '=' resolves to: read as the text '='
 }
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:10]}...{text[-4:]}"
+
+
+def _too_large(text: str, mark: Mark, digits: int | None = None) -> YamlProblem:
+    size = f" ({digits:,} digits)" if digits else ""
+    return YamlProblem("number-too-large", f"number too large: '{_short(text)}'{size} is beyond what content "
+                       f"may hold (at most {MAX_INT_DIGITS} digits, or about 1.8e308 written with an exponent)",
+                       mark.line, mark.column,
+                       hint="check for a pasting mistake; the limits of every field are listed under "
+                       "'Number bounds' in docs/security.md")
+
+
+def _integer(text: str, base: int, mark: Mark) -> int:
+    """``text`` (digits only, maybe signed) as an int, refused past MAX_INT_DIGITS before Python converts it."""
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    if base == 10 and len(digits) > MAX_INT_DIGITS:
+        raise _too_large(text, mark, len(digits))
+    if base != 10 and len(digits) > 4 * MAX_INT_DIGITS:  # hex/octal: bounded by value below
+        raise _too_large(text, mark)
+    value = int(("-" if text.startswith("-") else "") + digits, base)
+    if abs(value) >= 10**MAX_INT_DIGITS:
+        raise _too_large(text, mark)
+    return value
 
 
 def _plain_scalar(text: str, mark: Mark) -> Any:
@@ -102,22 +131,30 @@ def _plain_scalar(text: str, mark: Mark) -> Any:
     if text in _FALSE:
         return False
     if _INT.match(text):
-        return int(text.replace("_", ""))
+        return _integer(text.replace("_", ""), 10, mark)
     if _OCTAL_11.match(text):
         digits = text.replace("_", "")
-        decimal = int(digits)
+        decimal = _integer(digits, 10, mark)
         octal = f"the octal number {int(digits.lstrip('+-'), 8)}" if set(digits.lstrip("+-")) <= set("01234567") \
             else "an invalid octal number"
         raise YamlProblem("yaml-ambiguous-number",
-                          f"'{text}' is ambiguous: YAML 1.1 tools read it as {octal}, YAML 1.2 as {decimal}",
+                          f"'{_short(text)}' is ambiguous: YAML 1.1 tools read it as {octal}, YAML 1.2 as {decimal}",
                           mark.line, mark.column,
-                          hint=f"write {decimal} without the leading zero, or quote it (\"{text}\") if it is text")
+                          hint=f"write {decimal} without the leading zero, or quote it (\"{_short(text)}\") if it is text")
     if _HEX.match(text):
-        return int(text[2:].replace("_", ""), 16)
+        return _integer(text[2:].replace("_", ""), 16, mark)
     if _OCT.match(text):
-        return int(text[2:].replace("_", ""), 8)
+        return _integer(text[2:].replace("_", ""), 8, mark)
     if _FLOAT.match(text):
-        return float(text.replace("_", ""))
+        value = float(text.replace("_", ""))
+        if math.isinf(value):
+            raise _too_large(text, mark)
+        if value == 0 and any(c in "123456789" for c in text.lower().split("e")[0]):
+            raise YamlProblem("number-too-small", f"number too small: '{_short(text)}' is too close to 0 to be "
+                              "stored (it would be read as 0)", mark.line, mark.column,
+                              hint="write 0 if you mean zero; the limits of every field are listed under "
+                              "'Number bounds' in docs/security.md")
+        return value
     if text in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[text]
     if _DATE.match(text):
@@ -180,6 +217,10 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 m = self.mark(key_node)
                 raise YamlProblem("yaml-complex-key", "a mapping key must be a plain name", m.line, m.column)
+            if key_node.tag not in _STD_TAGS:
+                m = self.mark(key_node)
+                raise YamlProblem("yaml-unsupported-tag", f"unsupported YAML tag '{key_node.tag}' on a key",
+                                  m.line, m.column, hint="content files use plain YAML: remove the '!' tag")
             key = key_node.value
             key_mark = self.mark(key_node)
             if key in out:

@@ -1,10 +1,12 @@
-"""Hypothesis mutates valid content (delete, rename, retype, random unicode, wrong nesting, raw text edits):
-every build exits 0 or 1 with messages — never a traceback, never a partial or changed site on failure."""
+"""Hypothesis mutates valid content (delete, rename, retype, random unicode, wrong nesting, raw text edits,
+numbers pushed to their extremes, control and invisible characters injected into text and keys): every build
+exits 0 or 1 with messages — never a traceback, never a partial or changed site on failure."""
 from __future__ import annotations
 
 import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
@@ -26,6 +28,18 @@ scalars = st.one_of(
                                            "javascript:alert(1)", "<script>x</script>", "usabilty", "ȿ🙂\u202e"]),
     st.dates(),
 )
+# Numbers at and beyond every bound (docs/security.md, "Number bounds"), as data...
+EXTREME_NUMBERS = [1e308, -1e308, 1.7976931348623157e308, 5e-324, -5e-324, 1e-320, 0, 0.0, -0.0, 10**29, -10**29,
+                   10**30, 1e9, 1e9 + 1, 0.01, 0.0099, 1e6, 1e6 + 1, 1e-6, 9e-7, 100, 100.5, 1000, 1000.5, -1]
+# ...and as text no YAML dumper writes: integers past 30 (and past Python's 4,300) digits, floats past a double.
+EXTREME_LITERALS = ["1" + "0" * 400, "9" * 5000, "-" + "9" * 31, "1e400", "-1e400", "1e-400", "0x" + "f" * 64,
+                    "0o" + "7" * 60, "0" * 300 + "1", "5e-324", "-0.0", "1_000_000_000_000_000_000_000_000_000_000"]
+CONTROLS = ["\x1b", "\x07", "\u202e", "\u200b", "\x00", "\x1b[31m", "\u2066", "\ufeff", "\n", "\x7f", "\u0085"]
+_NUMBER_TOKEN = re.compile(r"(?<=: )-?[0-9][0-9.]*(?=[,}\s])")
+scalars = st.one_of(scalars, st.sampled_from(EXTREME_NUMBERS),
+                    st.builds(lambda a, c, b: a + c + b, st.text(max_size=8), st.sampled_from(CONTROLS),
+                              st.text(max_size=8)))
+
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                       st.dictionaries(st.text(max_size=12), inner, max_size=3)),
                       max_leaves=6)
@@ -63,7 +77,13 @@ def _mutate(data, path, op, new_value, new_key):
 def mutations(draw):
     name = draw(st.sampled_from(sorted(FILES)))
     text = FILES[name]
-    kind = draw(st.sampled_from(["structure", "structure", "structure", "text"]))
+    kind = draw(st.sampled_from(["structure", "structure", "structure", "text", "number", "control", "literal"]))
+    if kind == "literal":  # a number token of the text replaced by a literal no dumper would write
+        tokens = list(_NUMBER_TOKEN.finditer(text))
+        if tokens:
+            token = draw(st.sampled_from(tokens))
+            return name, text[:token.start()] + draw(st.sampled_from(EXTREME_LITERALS)) + text[token.end():]
+        kind = "number"
     if kind == "text":
         lines = text.splitlines(keepends=True)
         i = draw(st.integers(0, len(lines) - 1))
@@ -79,6 +99,27 @@ def mutations(draw):
         return name, "".join(lines)
     data = yaml.safe_load(text)
     paths = list(_paths(data))
+    if kind in ("number", "control"):
+        leaves = [p for p in paths if p and _leaf_kind(data, p) == ("number" if kind == "number" else "text")]
+        if leaves:
+            path = draw(st.sampled_from(leaves))
+            parent = data
+            for part in path[:-1]:
+                parent = parent[part]
+            if kind == "number":
+                parent[path[-1]] = draw(st.one_of(st.sampled_from(EXTREME_NUMBERS),
+                                                  st.floats(allow_nan=False, allow_infinity=False)))
+            else:
+                old = parent[path[-1]]
+                at = draw(st.integers(0, len(old)))
+                parent[path[-1]] = old[:at] + draw(st.sampled_from(CONTROLS)) + old[at:]
+                if isinstance(parent, dict) and draw(st.booleans()):  # the key too
+                    key = path[-1]
+                    parent[key[:1] + draw(st.sampled_from(CONTROLS)) + key[1:]] = parent.pop(key)
+            try:
+                return name, yaml.safe_dump(data, allow_unicode=draw(st.booleans()), sort_keys=False)
+            except yaml.YAMLError:
+                return name, text
     path = draw(st.sampled_from(paths))
     op = draw(st.sampled_from(["delete", "retype", "rename", "nest"]))
     data = _mutate(data, path, op, draw(values), draw(st.text(max_size=15)))
@@ -86,6 +127,17 @@ def mutations(draw):
         return name, yaml.safe_dump(data, allow_unicode=draw(st.booleans()), sort_keys=False)
     except yaml.YAMLError:
         return name, text
+
+
+def _leaf_kind(data, path) -> str | None:
+    node = data
+    for part in path:
+        node = node[part]
+    if isinstance(node, bool):
+        return None
+    if isinstance(node, (int, float)):
+        return "number"
+    return "text" if isinstance(node, str) else None
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
