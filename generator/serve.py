@@ -1,0 +1,633 @@
+"""``valuemap serve``: build into a private folder, serve it, rebuild on change, reload the browser.
+
+The loop follows MkDocs' ``livereload`` (debounce, rebuild, reload only after a *successful* build) and Zola's
+``error_injection_middleware`` (while the content is broken every page carries the problems and the reload
+script, and the site heals itself once the file is fixed):
+
+* the site is built by :func:`generator.build.build` into a temporary folder of its own (never ``site/``, never
+  the folder CI publishes) and swapped in whole, so a failed rebuild leaves the last good site being served;
+* ``watchfiles`` watches the content and templates folders; a burst of changes is grouped until it has been
+  quiet for ~100 ms, then one rebuild runs (:data:`Rebuild` — a full build today; a later dependency map can
+  replace it without touching the server);
+* the server adds, to the HTML it *sends* (the files on disk stay byte-identical to ``valuemap build``), a
+  stylesheet and a script from ``/__valuemap/`` and, after a failed build, a banner listing the problems. The
+  pages' Content-Security-Policy has ``connect-src 'none'``; the served copy says ``connect-src 'self'`` so the
+  script may open its Server-Sent Events stream (``/__valuemap/events``). The script loads from the same
+  origin, which ``script-src 'self'`` already allows: no inline script is ever added.
+"""
+from __future__ import annotations
+
+import html
+import ipaddress
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+from .build import build
+from .diagnostics import ERROR, ContentError, Diagnostic, Diagnostics, caret_excerpt
+from .load import load_content
+from .plan import INTERNAL
+from .render import find_templates
+from .write import UsageError
+
+PREFIX = "/__valuemap/"
+EVENTS_PATH = PREFIX + "events"
+SCRIPT_PATH = PREFIX + "reload.js"
+STYLE_PATH = PREFIX + "serve.css"
+QUIET_MS = 50  # a rebuild starts once the files have been quiet for one to two steps of this (~100 ms) ...
+LONGEST_WAIT_MS = 1600  # ... or when changes have kept coming for this long
+KEEPALIVE_S = 15.0
+
+
+class ServeError(Exception):
+    """``serve`` cannot start (the port is taken, a bad address); the message says why."""
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one (re)build, as the server and the terminal need it."""
+
+    ok: bool
+    diagnostics: tuple[Diagnostic, ...] = ()  # errors (failed build) or warnings (successful build)
+    problem: str | None = None  # a failure that is not about the content: output folder, a bug in valuemap
+    pages: int = 0
+    seconds: float = 0.0
+
+
+Rebuild = Callable[[frozenset[Path]], Outcome]
+"""Builds the site after the given files changed (empty on the first build). Must never raise for content."""
+
+
+def full_rebuild(content: Path, out: Path, *, templates: Path | None, audience: str) -> Rebuild:
+    """The whole site, every time (a fast full build is simpler than an incremental one at our scale)."""
+
+    def rebuild(changed: frozenset[Path]) -> Outcome:
+        diagnostics = Diagnostics()
+        start = time.perf_counter()
+        try:
+            result = build(content, out, diagnostics, templates_dir=templates, audience=audience)
+        except ContentError:
+            return Outcome(False, tuple(diagnostics.sorted()))
+        except UsageError as exc:  # the output or templates folder cannot be used
+            return Outcome(False, tuple(diagnostics.sorted()), str(exc))
+        except Exception as exc:  # a bug in valuemap: keep serving the last good site, say so
+            if os.environ.get("VALUEMAP_DEBUG"):
+                traceback.print_exc()
+            return Outcome(False, tuple(diagnostics.sorted()),
+                           f"internal error: {type(exc).__name__}: {exc} — this is a bug in valuemap; "
+                           "run with VALUEMAP_DEBUG=1 for the traceback")
+        return Outcome(True, tuple(diagnostics.sorted()), pages=result.pages, seconds=time.perf_counter() - start)
+
+    return rebuild
+
+
+# --------------------------------------------------------------------------- state shared by the threads
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    epoch: int  # successful builds so far: a page served at epoch E reloads when the epoch grows past E
+    version: int  # builds finished so far, successful or not
+    outcome: Outcome | None  # the latest build
+    closed: bool
+
+
+class LiveState:
+    """What the server shows; written by the rebuild thread, read by every request thread."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._snap = Snapshot(0, 0, None, False)
+        self.token = secrets.token_hex(8)  # this server run: pages from an earlier run reload
+        self.listeners = 0  # open event streams (pages being watched)
+
+    def listening(self, delta: int) -> None:
+        with self._cond:
+            self.listeners += delta
+            self._cond.notify_all()
+
+    def wait_for_listeners(self, count: int, timeout: float) -> bool:
+        """For tests and tools: block until at least ``count`` event streams are open."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.listeners >= count, timeout)
+
+    def snapshot(self) -> Snapshot:
+        with self._cond:
+            return self._snap
+
+    def publish(self, outcome: Outcome) -> Snapshot:
+        with self._cond:
+            s = self._snap
+            self._snap = Snapshot(s.epoch + outcome.ok, s.version + 1, outcome, s.closed)
+            self._cond.notify_all()
+            return self._snap
+
+    def close(self) -> None:
+        with self._cond:
+            s = self._snap
+            self._snap = Snapshot(s.epoch, s.version, s.outcome, True)
+            self._cond.notify_all()
+
+    def wait(self, after_version: int, timeout: float) -> Snapshot:
+        """The state once a build newer than ``after_version`` has finished (or on close, or timeout)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._snap.version != after_version or self._snap.closed, timeout)
+            return self._snap
+
+    def wait_for(self, predicate: Callable[[Snapshot], bool], timeout: float) -> Snapshot:
+        """For tests and tools: block until ``predicate(snapshot)`` holds; returns the snapshot either way."""
+        with self._cond:
+            self._cond.wait_for(lambda: predicate(self._snap), timeout)
+            return self._snap
+
+
+# --------------------------------------------------------------------------- what is added to served HTML
+
+
+def problem_report(outcome: Outcome, *, have_site: bool, root: Path | None = None) -> dict:
+    """The problems of a failed build as plain data: rendered into HTML here and by reload.js in the browser."""
+    items = []
+    for d in outcome.diagnostics:
+        items.append({"severity": d.severity, "location": d.location, "message": d.message,
+                      "detail": " ".join(p for p in (f"[{d.path}]" if d.path else "", f"({d.code})") if p),
+                      "excerpt": caret_excerpt(d.file, d.line, d.column, root), "hint": d.hint or ""})
+    if outcome.problem:
+        items.append({"severity": ERROR, "location": "valuemap", "message": outcome.problem, "detail": "",
+                      "excerpt": "", "hint": ""})
+    errors = sum(1 for i in items if i["severity"] == ERROR)
+    return {
+        "title": f"valuemap serve: the build failed ({errors} error{'s' * (errors != 1)})",
+        "lead": ("Showing the last good build. " if have_site else "Nothing has been built yet. ")
+        + "Fix the files below and save: the page reloads by itself.",
+        "items": items,
+    }
+
+
+def overlay_html(report: dict) -> str:
+    """The banner listing the problems; every piece of text is HTML-escaped (messages quote the content)."""
+    e = html.escape
+    rows = []
+    for item in report["items"]:
+        rows.append(
+            f'<li class="valuemap-serve-{e(item["severity"])}"><code>{e(item["location"])}</code>: '
+            f'<strong>{e(item["severity"])}</strong>: {e(item["message"])}'
+            + (f' <span class="valuemap-serve-detail">{e(item["detail"])}</span>' if item["detail"] else "")
+            + (f'<pre>{e(item["excerpt"])}</pre>' if item["excerpt"] else "")
+            + (f'<p class="valuemap-serve-hint">hint: {e(item["hint"])}</p>' if item["hint"] else "")
+            + "</li>")
+    return (f'<section id="valuemap-serve-problems" class="valuemap-serve-problems" role="alert">'
+            f'<h2>{e(report["title"])}</h2><p>{e(report["lead"])}</p><ol>{"".join(rows)}</ol></section>\n')
+
+
+_CSP_META = re.compile(r"""<meta\b[^>]*\bhttp-equiv\s*=\s*["']?content-security-policy["']?[^>]*>""", re.I)
+_CONTENT_ATTR = re.compile(r"""(\bcontent\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def serve_policy(policy: str) -> str:
+    """The page's CSP with what the reload script needs: ``connect-src 'self'`` and ``script-src 'self'``."""
+    directives: list[list[str]] = [d.split() for d in policy.split(";") if d.split()]
+    names = [d[0].lower() for d in directives]
+
+    def allow_self(name: str) -> None:
+        if name in names:
+            values = directives[names.index(name)]
+            if "'self'" not in values:
+                values[1:] = [v for v in values[1:] if v != "'none'"] + ["'self'"]
+        else:
+            directives.append([name, "'self'"])
+            names.append(name)
+
+    allow_self("connect-src")
+    if "script-src" in names or "default-src" in names:  # no policy for scripts: nothing to open up
+        allow_self("script-src")
+    return "; ".join(" ".join(d) for d in directives)
+
+
+def _rewrite_csp(page: str) -> str:
+    def meta(match: re.Match) -> str:
+        def attr(m: re.Match) -> str:
+            value = html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+            return f'{m.group(1)}"{html.escape(serve_policy(value), quote=False).replace(chr(34), "&quot;")}"'
+        return _CONTENT_ATTR.sub(attr, match.group(0), count=1)
+    return _CSP_META.sub(meta, page)
+
+
+def _insert(page: str, pattern: str, text: str, *, after: bool, last: bool = False, fallback_end: bool) -> str:
+    matches = list(re.finditer(pattern, page, re.I))
+    if not matches:
+        return page + text if fallback_end else text + page
+    m = matches[-1] if last else matches[0]
+    at = m.end() if after else m.start()
+    return page[:at] + text + page[at:]
+
+
+def script_tag(state: LiveState, snap: Snapshot) -> str:
+    return (f'<script src="{SCRIPT_PATH}" data-token="{state.token}" data-epoch="{snap.epoch}" '
+            f'data-version="{snap.version}" defer></script>\n')
+
+
+def inject(page: str, state: LiveState, snap: Snapshot, report: dict | None) -> str:
+    """A built page as ``serve`` sends it: CSP opened for the event stream, stylesheet, banner, reload script."""
+    page = _rewrite_csp(page)
+    page = _insert(page, r"</head\s*>", f'<link rel="stylesheet" href="{STYLE_PATH}">\n', after=False,
+                   fallback_end=False)
+    if report is not None:
+        page = _insert(page, r"<body\b[^>]*>", "\n" + overlay_html(report), after=True, fallback_end=False)
+    return _insert(page, r"</body\s*>", script_tag(state, snap), after=False, last=True, fallback_end=True)
+
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'">
+<meta name="robots" content="noindex, nofollow">
+<title>valuemap serve: the build failed</title>
+<link rel="icon" href="data:,">
+</head>
+<body>
+<main></main>
+</body>
+</html>
+"""
+
+RELOAD_JS = r"""/* valuemap serve: reloads the page after a successful rebuild and shows the problems of a failed one.
+   Served only by `valuemap serve` (never part of a built site); no inline script, DOM built with textContent. */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  if (!me || typeof EventSource === "undefined") { return; }
+  function data(name) { return encodeURIComponent(me.getAttribute("data-" + name) || ""); }
+  var source = new EventSource("/__valuemap/events?token=" + data("token") + "&epoch=" + data("epoch") +
+                               "&version=" + data("version"));
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function show(report) {
+    var old = document.getElementById("valuemap-serve-problems");
+    var box = el("section", "valuemap-serve-problems");
+    box.id = "valuemap-serve-problems";
+    box.setAttribute("role", "alert");
+    box.appendChild(el("h2", "", report.title));
+    box.appendChild(el("p", "", report.lead));
+    var list = el("ol");
+    report.items.forEach(function (item) {
+      var li = el("li", "valuemap-serve-" + item.severity);
+      li.appendChild(el("code", "", item.location));
+      li.appendChild(document.createTextNode(": "));
+      li.appendChild(el("strong", "", item.severity));
+      li.appendChild(document.createTextNode(": " + item.message));
+      if (item.detail) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", "valuemap-serve-detail", item.detail)); }
+      if (item.excerpt) { li.appendChild(el("pre", "", item.excerpt)); }
+      if (item.hint) { li.appendChild(el("p", "valuemap-serve-hint", "hint: " + item.hint)); }
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (old) { old.parentNode.replaceChild(box, old); } else { document.body.insertBefore(box, document.body.firstChild); }
+  }
+
+  source.addEventListener("reload", function () { source.close(); window.location.reload(); });
+  source.addEventListener("problems", function (event) { show(JSON.parse(event.data)); });
+  window.addEventListener("pagehide", function () { source.close(); });
+})();
+"""
+
+SERVE_CSS = """/* valuemap serve: the build-problems banner (served by `valuemap serve` only). */
+.valuemap-serve-problems { position: fixed; z-index: 2147483647; top: 0; left: 0; right: 0; max-height: 70vh;
+  overflow: auto; margin: 0; padding: 1rem 1.25rem; background: #fff5f5; color: #4a0000;
+  border-bottom: 4px solid #b00020; box-shadow: 0 4px 16px rgba(0, 0, 0, .25); font: 15px/1.45 system-ui, sans-serif; }
+.valuemap-serve-problems h2 { margin: 0 0 .25rem; font-size: 1.1rem; color: #b00020; }
+.valuemap-serve-problems p { margin: .25rem 0; }
+.valuemap-serve-problems ol { margin: .5rem 0 0; padding-left: 1.5rem; }
+.valuemap-serve-problems li { margin: .5rem 0; }
+.valuemap-serve-problems code, .valuemap-serve-problems pre { font: 13px/1.4 ui-monospace, monospace; }
+.valuemap-serve-problems pre { margin: .25rem 0; padding: .4rem .6rem; background: #fff; border: 1px solid #e6b8b8;
+  overflow: auto; }
+.valuemap-serve-warning strong { color: #7a5200; }
+.valuemap-serve-detail, .valuemap-serve-hint { color: #6b3a3a; }
+"""
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Files of the last good build, with :func:`inject` applied to HTML; the event stream; the script."""
+
+    state: LiveState  # set on the subclass made by :class:`ServeSession`
+    root: Path | None
+    server_version = "valuemap-serve"
+    sys_version = ""
+
+    def log_message(self, format, *args):  # noqa: A002 - the terminal is for build results, not requests
+        pass
+
+    def do_GET(self):
+        self._respond(head=False)
+
+    def do_HEAD(self):
+        self._respond(head=True)
+
+    def _send(self, status: int, ctype: str, body: bytes, head: bool, *, cache: str = "no-store") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", cache)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _report(self, snap: Snapshot) -> dict | None:
+        if snap.outcome is None or snap.outcome.ok:
+            return None
+        return problem_report(snap.outcome, have_site=snap.epoch > 0, root=self.root)
+
+    def _respond(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH and not head:
+            return self._events()
+        if path == SCRIPT_PATH:
+            return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head)
+        if path == STYLE_PATH:
+            return self._send(200, "text/css; charset=utf-8", SERVE_CSS.encode(), head)
+        snap = self.state.snapshot()
+        if snap.epoch == 0:  # no good build yet: the error page (with the script) until it is fixed
+            report = self._report(snap) or {"title": "valuemap serve: building…", "lead": "", "items": []}
+            page = inject(ERROR_PAGE, self.state, snap, report)
+            return self._send(503, "text/html; charset=utf-8", page.encode(), head)
+        file = Path(self.translate_path(self.path))
+        if file.is_dir():
+            if not path.endswith("/"):
+                return super().do_HEAD() if head else super().do_GET()  # redirects to the folder with a "/"
+            file = file / "index.html"
+        if file.suffix == ".html" and file.is_file():
+            return self._send_page(200, file, snap, head)
+        if not file.exists():
+            return self._send_page(404, Path(self.directory) / "404.html", snap, head)
+        return super().do_HEAD() if head else super().do_GET()
+
+    def _send_page(self, status: int, file: Path, snap: Snapshot, head: bool) -> None:
+        try:
+            text = file.read_bytes().decode("utf-8", errors="replace")
+        except OSError:  # swapped away between the check and the read (only where the swap is two renames)
+            return self._send(404, "text/plain; charset=utf-8", b"not found\n", head)
+        page = inject(text, self.state, snap, self._report(snap))
+        self._send(status, "text/html; charset=utf-8", page.encode("utf-8"), head)
+
+    def _events(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+
+        def number(name: str) -> int:
+            try:
+                return int(query.get(name, ["-1"])[0])
+            except ValueError:
+                return -1
+
+        token, seen_epoch, seen_version = query.get("token", [""])[0], number("epoch"), number("version")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Accel-Buffering", "no")
+        self.end_headers()
+        snap = self.state.snapshot()
+        self.state.listening(+1)
+        try:
+            self._write("retry: 1000\n\n")
+            while not snap.closed:
+                if token != self.state.token or snap.epoch > seen_epoch:
+                    self._write(f"event: reload\ndata: {snap.epoch}\n\n")  # only ever after a successful build
+                    token, seen_epoch = self.state.token, snap.epoch
+                elif snap.version != seen_version and snap.outcome is not None and not snap.outcome.ok:
+                    self._write(f"event: problems\ndata: {json.dumps(self._report(snap))}\n\n")
+                elif snap.version == seen_version:
+                    self._write(": keep-alive\n\n")
+                seen_version = snap.version
+                snap = self.state.wait(seen_version, KEEPALIVE_S)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+            pass  # the page went away (reload, closed tab)
+        finally:
+            self.state.listening(-1)
+        self.close_connection = True
+
+    def _write(self, text: str) -> None:
+        self.wfile.write(text.encode("utf-8"))
+        self.wfile.flush()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    if host.lower() == "localhost":
+        return True
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+
+
+# --------------------------------------------------------------------------- the session
+
+
+class ServeSession:
+    """A running preview: ``with ServeSession(content, port=0, reporter=r) as s: ... s.url ...``.
+
+    :meth:`start` binds the port, builds once, then serves and watches from background threads;
+    :meth:`close` stops them and removes the private build folder. Nothing outside that folder is written.
+    """
+
+    def __init__(self, content: Path, *, templates: Path | None = None, audience: str = INTERNAL,
+                 host: str = "127.0.0.1", port: int = 8000, reporter=None, rebuild: Rebuild | None = None,
+                 root: Path | None = None):
+        self.content = Path(content)
+        self.templates = find_templates(Path(templates) if templates else None, self.content)
+        self.audience, self.host, self.port = audience, host, port
+        self.reporter = reporter
+        self.root = root if root is not None else Path.cwd()
+        self.folder = Path(tempfile.mkdtemp(prefix="valuemap-serve-"))  # private: mode 0700
+        self.out = self.folder / "site"
+        self.rebuild = rebuild or full_rebuild(self.content, self.out, templates=self.templates, audience=audience)
+        self.state = LiveState()
+        self._stop = threading.Event()
+        self._watching = threading.Event()
+        self._lock = threading.Lock()  # one build at a time
+        self._threads: list[threading.Thread] = []
+        self._server: _Server | None = None
+
+    # -- lifecycle
+
+    def __enter__(self) -> "ServeSession":
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> "ServeSession":
+        if not 0 <= self.port <= 65535:
+            raise ServeError(f"--port must be between 0 and 65535, not {self.port}")
+        server_class = _Server6 if ":" in self.host else _Server
+        handler = type("Handler", (_Handler,), {"state": self.state, "root": self.root})
+        try:
+            self._server = server_class((self.host.strip("[]"), self.port), partial(handler, directory=str(self.out)))
+        except (OSError, OverflowError) as exc:
+            raise ServeError(f"cannot listen on {self.host}:{self.port}: {getattr(exc, 'strerror', None) or exc}"
+                             + (" (another server uses the port? try --port 0 for a free one)"
+                                if getattr(exc, "errno", None) == 98 else "")) from None
+        self.port = self._server.server_address[1]
+        self._spawn("valuemap-watch", self._watch)
+        self._watching.wait(10)  # the watcher is in place before the first build: no edit is missed
+        self.rebuild_now(frozenset())
+        self._spawn("valuemap-http", self._server.serve_forever)
+        return self
+
+    def _spawn(self, name: str, target) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.state.close()  # event streams end
+        if self._server is not None:
+            if any(t.name == "valuemap-http" for t in self._threads):
+                self._server.shutdown()
+            self._server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Block until interrupted (Ctrl-C raises KeyboardInterrupt here, in the main thread)."""
+        while not self._stop.wait(0.5):
+            pass
+
+    @property
+    def url(self) -> str:
+        host = self.host if ":" not in self.host else f"[{self.host.strip('[]')}]"
+        if host in ("0.0.0.0", "[::]"):
+            host = "127.0.0.1" if host == "0.0.0.0" else "[::1]"
+        return f"http://{host}:{self.port}/"
+
+    @property
+    def watched(self) -> list[Path]:
+        paths: list[Path] = []
+        for path in (self.content.resolve(), Path(self.templates).resolve()):
+            if path.is_dir() and not any(path == p or path.is_relative_to(p) for p in paths):
+                paths = [p for p in paths if not p.is_relative_to(path)] + [path]
+        return paths
+
+    # -- building and watching
+
+    def rebuild_now(self, changed: frozenset[Path]) -> Outcome:
+        with self._lock:
+            outcome = self.rebuild(changed)
+            self._tell(outcome, changed)
+            self.state.publish(outcome)
+            return outcome
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        try:
+            for changes in watchfiles.watch(*self.watched, step=QUIET_MS, debounce=LONGEST_WAIT_MS, rust_timeout=200,
+                                            yield_on_timeout=True, stop_event=self._stop, raise_interrupt=False):
+                self._watching.set()  # anything yielded means the watcher is in place
+                if changes and not self._stop.is_set():
+                    self.rebuild_now(frozenset(Path(p) for _, p in changes))
+        except Exception as exc:  # a folder removed, too many watches: say so, keep serving
+            if self.reporter is not None and not self._stop.is_set():
+                self.reporter.problem(f"stopped watching for changes: {type(exc).__name__}: {exc}")
+        finally:
+            self._watching.set()
+
+    def _tell(self, outcome: Outcome, changed: frozenset[Path]) -> None:
+        r = self.reporter
+        if r is None:
+            return
+        if outcome.diagnostics:
+            r.diagnostics(list(outcome.diagnostics))
+        if outcome.problem:
+            r.problem(outcome.problem)
+        what = "built" if not changed else "rebuilt"
+        if changed:
+            names = sorted(_display(p, self.root) for p in changed)
+            what += f" after {names[0]}" + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+        if outcome.ok:
+            r.message(f"✓ {what}: {outcome.pages} pages in {outcome.seconds:.2f} s"
+                      + (" — reloading the browser" if changed else ""))
+        elif self.state.snapshot().epoch:
+            r.message(f"✗ {what}: still serving the last good build; fix the files and save to rebuild")
+        else:
+            r.message(f"✗ {what}: serving an error page until the files are fixed")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return str(path)
+
+
+def serve(content: Path, *, templates: Path | None = None, audience: str = INTERNAL, host: str = "127.0.0.1",
+          port: int = 8000, reporter=None) -> None:
+    """``valuemap serve``: runs until Ctrl-C (KeyboardInterrupt propagates after the cleanup).
+
+    Raises :class:`ContentError` when the content folder does not exist, :class:`ServeError` when the server
+    cannot start.
+    """
+    if not Path(content).is_dir():
+        diagnostics = Diagnostics()
+        load_content(Path(content), diagnostics)  # the same "content-missing" diagnostic as ``build``
+        raise ContentError(diagnostics)
+    if templates is not None and not Path(templates).is_dir():
+        raise ServeError(f"the templates folder '{templates}' does not exist or is not a folder (--templates)")
+    if reporter is not None and not is_loopback(host):
+        reporter.message(f"warning: serving on {host}: anyone who can reach this machine can read the preview"
+                         + (" — internal audience: talk tracks and notes included" if audience == INTERNAL else "")
+                         + " (the default --host 127.0.0.1 keeps it on this machine)")
+    with ServeSession(content, templates=templates, audience=audience, host=host, port=port,
+                      reporter=reporter) as session:
+        if reporter is not None:
+            reporter.message(f"Serving the {audience} preview at {session.url} — watching "
+                             + " and ".join(f"{_display(p, session.root)}/" for p in session.watched)
+                             + " (Ctrl-C to stop)")
+        session.wait()

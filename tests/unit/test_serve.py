@@ -1,0 +1,360 @@
+"""``valuemap serve``: build into a private folder, serve, rebuild on change, reload only after a good build.
+
+The server runs in-process on port 0 (threads); every wait has a timeout that only guards against a hang —
+nothing here asserts how long anything took.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.diagnostics import Diagnostic, Diagnostics
+from generator.serve import (EVENTS_PATH, SCRIPT_PATH, LiveState, Outcome, ServeSession, inject, overlay_html,
+                             problem_report, serve_policy)
+from generator.write import MARKER
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+WAIT = 15.0  # seconds: a guard against hanging, never an expectation
+
+
+class Recorder:
+    """A reporter that keeps what it was told (the terminal output of ``serve``)."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.diagnostic_batches: list[list[Diagnostic]] = []
+
+    def diagnostics(self, items):
+        self.diagnostic_batches.append(list(items))
+
+    def message(self, text):
+        self.lines.append(text)
+
+    def problem(self, text, code=None):
+        self.lines.append("error: " + text)
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    """A private copy of the templates: edits elsewhere in the checkout do not trigger rebuilds here."""
+    return Path(shutil.copytree(TEMPLATES, tmp_path / "templates-copy"))
+
+
+@pytest.fixture
+def session(tree, templates):
+    reporter = Recorder()
+    s = ServeSession(tree.content, templates=templates, port=0, reporter=reporter, root=tree.root)
+    with s:
+        s.reporter_record = reporter
+        yield s
+
+
+def get(session: ServeSession, path: str) -> tuple[int, str, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", session.port, timeout=WAIT)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8"), dict(response.getheaders())
+    finally:
+        conn.close()
+
+
+class EventStream:
+    """The SSE stream read by a thread; events arrive on a queue as (event, data)."""
+
+    def __init__(self, session: ServeSession, page: str):
+        attrs = dict(re.findall(r'data-(token|epoch|version)="([^"]*)"', page))
+        self.conn = http.client.HTTPConnection("127.0.0.1", session.port, timeout=WAIT * 2)
+        self.conn.request("GET", f"{EVENTS_PATH}?token={attrs['token']}&epoch={attrs['epoch']}"
+                                 f"&version={attrs['version']}")
+        self.response = self.conn.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type").startswith("text/event-stream")
+        self.events: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        event, data = "message", []
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if not line:
+                    if data:
+                        self.events.put((event, "\n".join(data)))
+                    event, data = "message", []
+                elif line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].strip())
+        except (OSError, ValueError):
+            pass
+        self.events.put(("closed", ""))
+
+    def next(self, wanted: str) -> str:
+        """The data of the next ``wanted`` event; fails on a reload when ``wanted`` is something else."""
+        while True:
+            try:
+                event, data = self.events.get(timeout=WAIT)
+            except queue.Empty:
+                pytest.fail(f"no '{wanted}' event on the stream")
+            if event == wanted:
+                return data
+            assert event != "reload", f"unexpected reload while waiting for '{wanted}'"
+            assert event != "closed", f"stream closed while waiting for '{wanted}'"
+
+    def close(self):
+        self.conn.close()
+
+
+BROKEN = "name: Alphonse\nwebsite: x: y\nsummary: x\n"  # invalid YAML on line 2
+
+
+# --------------------------------------------------------------------------- the round trip
+
+
+def test_edit_break_fix_round_trip(session, tree):
+    status, page, headers = get(session, "/")
+    assert status == 200 and "Alpha" in page
+    assert "text/html" in headers["Content-Type"]
+    assert f'src="{SCRIPT_PATH}"' in page  # the reload script is added ...
+    assert "connect-src 'self'" in page and "connect-src 'none'" not in page  # ... and may open its stream
+    assert "valuemap-serve-problems" not in page
+    stream = EventStream(session, page)
+    try:
+        # edit: the new name is served, and the browser is told to reload
+        tree.replace("companies/alpha.yaml", "name: Alpha", "name: Alphonse Widgets")
+        stream.next("reload")
+        status, page, _ = get(session, "/")
+        assert status == 200 and "Alphonse Widgets" in page and "valuemap-serve-problems" not in page
+
+        # break: no reload; the problems are pushed and every served page carries them; last good content stays
+        tree.write("companies/alpha.yaml", BROKEN)
+        report = json.loads(stream.next("problems"))
+        assert any("alpha.yaml:2" in item["location"] for item in report["items"]), report
+        for path in ("/", "/methodology.html"):
+            status, page, _ = get(session, path)
+            assert status == 200
+            assert 'id="valuemap-serve-problems"' in page
+            assert re.search(r"companies/alpha\.yaml:2(:\d+)?</code>", page), page[:3000]
+        assert "Alphonse Widgets" in get(session, "/")[1]  # the last good build is still served
+        assert f'src="{SCRIPT_PATH}"' in page
+
+        # fix: rebuilt and reloaded by itself
+        tree.write("companies/alpha.yaml", tree.read("companies/beta.yaml")
+                   .replace("name: Beta", "name: Alpha Fixed").replace("SECRET-TALK-beta", "SECRET-TALK-alpha"))
+        stream.next("reload")
+        status, page, _ = get(session, "/")
+        assert "Alpha Fixed" in page and "valuemap-serve-problems" not in page
+    finally:
+        stream.close()
+    reporter = session.reporter_record
+    assert any(d.file and d.file.endswith("alpha.yaml") for batch in reporter.diagnostic_batches for d in batch)
+    assert any("still serving the last good build" in line for line in reporter.lines)
+
+
+def test_serves_the_internal_preview_in_a_private_folder_identical_to_a_build(session, tree, templates, tmp_path):
+    assert session.out.is_relative_to(session.folder) and not session.out.is_relative_to(tree.root)
+    assert not (tree.root / "site").exists()  # serve never writes site/, the folder CI publishes
+    page = get(session, "/")[1]
+    assert "internal-banner" in page  # the team's preview: internal audience by default
+    diagnostics = Diagnostics()
+    reference = tmp_path / "reference"
+    build(tree.content, reference, diagnostics, templates_dir=templates, audience="internal")
+    files = sorted(p.relative_to(reference) for p in reference.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(session.out) for p in session.out.rglob("*") if p.is_file())
+    for rel in files:
+        if rel.name != MARKER:
+            assert (reference / rel).read_bytes() == (session.out / rel).read_bytes(), rel
+    assert b"__valuemap" not in (session.out / "index.html").read_bytes()
+
+
+def test_missing_page_is_404_with_the_script_and_assets_are_plain(session):
+    status, page, _ = get(session, "/no/such/page.html")
+    assert status == 404 and f'src="{SCRIPT_PATH}"' in page
+    css = next(p for p in session.out.rglob("*.css"))
+    status, body, headers = get(session, "/" + css.relative_to(session.out).as_posix())
+    assert status == 200 and "__valuemap" not in body
+    status, script, headers = get(session, SCRIPT_PATH)
+    assert status == 200 and "javascript" in headers["Content-Type"] and "EventSource" in script
+
+
+def test_first_build_failing_serves_an_error_page_until_fixed(tree, templates):
+    good = tree.read("companies/alpha.yaml")
+    tree.write("companies/alpha.yaml", BROKEN)
+    with ServeSession(tree.content, templates=templates, port=0, reporter=Recorder(), root=tree.root) as s:
+        status, page, _ = get(s, "/")
+        assert status == 503
+        assert 'id="valuemap-serve-problems"' in page and "alpha.yaml:2" in page
+        assert f'src="{SCRIPT_PATH}"' in page and "connect-src 'self'" in page
+        stream = EventStream(s, page)
+        try:
+            tree.write("companies/alpha.yaml", good)
+            stream.next("reload")
+        finally:
+            stream.close()
+        status, page, _ = get(s, "/")
+        assert status == 200 and "Alpha" in page and "valuemap-serve-problems" not in page
+
+
+def test_close_removes_the_private_folder(tree, templates):
+    s = ServeSession(tree.content, templates=templates, port=0, root=tree.root)
+    with s:
+        assert (s.out / "index.html").is_file()
+    assert not s.folder.exists()
+
+
+def test_the_rebuild_function_can_be_swapped(tree, templates):
+    seen = []
+
+    def rebuild(changed):
+        seen.append(changed)
+        return Outcome(False, (Diagnostic("test", "<b>bad</b>", file="x.yaml", line=3, column=1),))
+
+    with ServeSession(tree.content, templates=templates, port=0, rebuild=rebuild, root=tree.root) as s:
+        assert seen == [frozenset()]
+        page = get(s, "/")[1]
+        assert "&lt;b&gt;bad&lt;/b&gt;" in page and "<b>bad</b>" not in page
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def test_problems_are_html_escaped():
+    outcome = Outcome(False, (Diagnostic("unknown-key", "unknown key '<script>alert(1)</script>'",
+                                         file="content/a&b.yaml", line=4, column=2, path="x.<y>",
+                                         hint="did you mean \"<img>\"?"),), problem="boom <i>")
+    text = overlay_html(problem_report(outcome, have_site=True))
+    assert "<script>" not in text and "<img>" not in text and "<i>" not in text and "<y>" not in text
+    assert "content/a&amp;b.yaml:4:2" in text and "&lt;script&gt;" in text
+
+
+def test_policy_opens_connect_src_only():
+    base = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'none'; "
+            "base-uri 'none'")
+    assert serve_policy(base) == ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                  "connect-src 'self'; base-uri 'none'")
+    assert "connect-src 'self'" in serve_policy("default-src 'none'")
+    assert "script-src 'self'" in serve_policy("default-src 'none'")
+
+
+def test_inject_keeps_the_page_and_adds_script_banner_and_policy():
+    page = ('<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="default-src '
+            "'none'; script-src 'self'; connect-src 'none'\"></head><body class=\"x\"><p>hi</p></body></html>")
+    state = LiveState()
+    state.publish(Outcome(True))
+    out = inject(page, state, state.snapshot(), {"title": "T", "lead": "L", "items": []})
+    assert "connect-src 'self'" in out and "<p>hi</p>" in out
+    assert out.index('<body class="x">') < out.index("valuemap-serve-problems") < out.index("<p>hi</p>")
+    assert out.index(SCRIPT_PATH) < out.index("</body>")
+    assert 'data-epoch="1"' in out and f'data-token="{state.token}"' in out
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_cli_serve_is_wired_and_reports_a_missing_content_folder(cli, tmp_path):
+    run = cli(tmp_path, "serve", "--content", "nowhere", "--port", "0")
+    assert run.code == 1 and "content-missing" in run.err
+    run = cli(tmp_path, "serve", "--help")
+    assert run.code == 0 and "--port" in run.out and "--host" in run.out
+
+
+def test_cli_serve_warns_off_loopback_and_ctrl_c_exits_130(cli, tree, templates, monkeypatch):
+    from generator import serve as serve_module
+
+    folders = []
+
+    def interrupted(self):
+        folders.append(self.folder)
+        assert get(self, "/")[0] == 200
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve_module.ServeSession, "wait", interrupted)
+    run = cli(tree.root, "serve", "--port", "0", "--host", "0.0.0.0", "--templates", str(templates))
+    assert run.code == 130, run
+    assert "warning: serving on 0.0.0.0" in run.out
+    assert "interrupted" in run.err and "Traceback" not in run.err + run.out
+    assert "Serving the internal preview at http://127.0.0.1:" in run.out
+    assert folders and not folders[0].exists()
+
+
+def test_cli_serve_port_in_use_is_a_usage_error(cli, tree, templates):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        run = cli(tree.root, "serve", "--port", str(port), "--templates", str(templates))
+    assert run.code == 2 and "cannot listen" in run.err
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM = Path(os.environ.get("VALUEMAP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+REQUIRED = os.environ.get("VALUEMAP_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def _unavailable(reason: str):
+    if REQUIRED:
+        pytest.fail(f"{reason} (VALUEMAP_REQUIRE_BROWSER=1 makes this an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.mark.browser
+def test_browser_reloads_by_itself_after_an_edit_without_csp_errors(session, tree):
+    if not CHROMIUM.is_file():
+        _unavailable(f"{CHROMIUM} not found (apt-get install chromium): browser tests need it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    console: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.add_init_script(CSP_RECORDER)
+            page = context.new_page()
+            page.on("console", lambda m: m.type in ("error", "warning") and console.append(f"[{m.type}] {m.text}"))
+            page.goto(session.url, wait_until="load")
+            assert "Alpha" in page.inner_text("body")
+            # the script's event stream is open before the file changes
+            assert session.state.wait_for_listeners(1, WAIT), (
+                f"the page did not open its event stream; CSP violations: "
+                f"{page.evaluate('window.__cspViolations')}; console: {console}")
+            assert page.evaluate("window.__cspViolations") == []
+            with page.expect_event("load", timeout=WAIT * 1000):
+                tree.replace("companies/alpha.yaml", "name: Alpha", "name: Alphonse Reloaded")
+            page.wait_for_function("() => document.body && document.body.innerText.includes('Alphonse Reloaded')",
+                                   timeout=WAIT * 1000)
+            assert page.evaluate("window.__cspViolations") == []
+
+            # a broken file: the banner appears without a reload (pushed on the stream), text escaped
+            tree.write("companies/alpha.yaml", BROKEN)
+            page.wait_for_selector("#valuemap-serve-problems", timeout=WAIT * 1000)
+            banner = page.inner_text("#valuemap-serve-problems")
+            assert "alpha.yaml:2" in banner
+            assert "Alphonse Reloaded" in page.inner_text("main")
+            assert page.evaluate("window.__cspViolations") == []
+        finally:
+            browser.close()
+    assert console == []  # no CSP report ("Refused to connect ..."), no failed load, no script error
