@@ -12,13 +12,15 @@ from pathlib import Path
 
 from .diagnostics import ContentError, Diagnostics
 from .load import load_content
-from .locales import Translator
 from .plan import EXTERNAL, SitePlan, make_plan
 from .render import TemplateFailure, collect_assets, find_templates, make_environment, render_page
 from .score import MarketScores, score_market
 from .validate import Content, validate
-from .views import SiteContext, page_view
-from .write import SiteWriter, check_output
+from .views import make_context, page_view
+from .write import SiteWriter, UsageError, check_output, cwd_inside
+
+# What a --templates folder must hold (read before any page renders).
+TEMPLATE_FILES = ("base.html", "assets/valuemap.css", "assets/valuemap.js")
 
 
 @dataclass
@@ -54,6 +56,7 @@ class BuildResult:
     files: int
     bytes: int
     timings: Timings
+    replaced_cwd: bool = False  # the current folder was (inside) the old site: the shell now sits in a removed folder
 
 
 def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERNAL,
@@ -67,7 +70,7 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
     if content is None:
         raise ContentError(diagnostics)
     with timings.phase("score"):
-        scores = score_market(content.site, content.companies)
+        scores = score_market(content.site, content.companies, audience)
     with timings.phase("plan"):
         plan = make_plan(content, audience, diagnostics)
     if diagnostics.has_errors():
@@ -81,13 +84,13 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
     checked = check(content_dir, diagnostics, audience=audience, timings=timings)
-    check_output(out_dir, content_dir)
-    templates = find_templates(templates_dir, content_dir)
+    templates = find_templates(_check_templates(templates_dir), content_dir)
+    out_real = check_output(out_dir, content_dir, templates_dir=templates, keep=checked.content.site.keep)
+    replaced_cwd = cwd_inside(out_real)
     with timings.phase("render"):
         env = make_environment(templates)
         assets = collect_assets(templates)
-        ctx = SiteContext(checked.content, checked.scores, checked.plan, Translator(checked.content.site.lang),
-                          {a.logical: a.path for a in assets})
+        ctx = make_context(checked.content, checked.scores, checked.plan, {a.logical: a.path for a in assets})
         rendered: list[tuple[str, str]] = []
         for page in checked.plan.pages:
             try:
@@ -97,14 +100,35 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         if diagnostics.has_errors():
             raise ContentError(diagnostics)
     with timings.phase("write"):
-        writer = SiteWriter(out_dir)
+        writer = SiteWriter(out_real, keep=checked.content.site.keep, label=str(out_dir),
+                            site_yaml=str(content_dir / "site.yaml"))
         try:
             for asset in assets:
                 writer.write(asset.path, asset.data)
             for path, html in rendered:
                 writer.write(path, html)
             writer.commit()
+        except KeyboardInterrupt:
+            writer.abort()
+            if not writer.committed:
+                raise
+            # Ctrl-C held back during the swap landed after it: the new site is complete and in place.
         except BaseException:
             writer.abort()
             raise
-    return BuildResult(out_dir, len(rendered), writer.files, writer.bytes, timings)
+    return BuildResult(out_dir, len(rendered), writer.files, writer.bytes, timings, replaced_cwd)
+
+
+def _check_templates(templates_dir: Path | None) -> Path | None:
+    """A --templates folder that does not exist or lacks the files every build reads is a usage error."""
+    if templates_dir is None:
+        return None
+    templates_dir = Path(templates_dir)
+    if not templates_dir.is_dir():
+        what = "is not a folder" if templates_dir.exists() else "does not exist"
+        raise UsageError(f"the templates folder '{templates_dir}' {what} (--templates)")
+    missing = [name for name in TEMPLATE_FILES if not (templates_dir / name).is_file()]
+    if missing:
+        raise UsageError(f"'{templates_dir}' is not a valuemap templates folder: it has no {', '.join(missing)} "
+                         f"(--templates; copy valuemap's templates/ folder to start from)")
+    return templates_dir

@@ -152,8 +152,11 @@ def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, flo
     return (lo - span * pad_share, hi + span * pad_share)
 
 
-def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
-    """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted."""
+def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Callable[[object], list[str]]) -> dict:
+    """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted.
+
+    ``shown(position)`` gives the numbers a reader sees for a company — relative quality, relative price,
+    customer value — formatted exactly as in the table beside the chart; the hover shows these strings."""
     t = _plain_t(t)
     xs = [p.relative_quality for p in vmap.positions]
     ys = [p.relative_price for p in vmap.positions]
@@ -171,8 +174,10 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
     first_words = [short_label(n) for n in raw]
     shorts = [plain(s if first_words.count(s) == 1 else n) for s, n in zip(first_words, raw)]  # unique or full
     labels = [plain(n) for n in raw]
-    hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{x:.1f}}<br>"
-             f"{t('chart.relative_price')}: %{{y:.1f}}<br>{t('chart.customer_value')}: %{{customdata:+.1f}}<extra></extra>")
+    hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{customdata[0]}}<br>"
+             f"{t('chart.relative_price')}: %{{customdata[1]}}<br>{t('chart.customer_value')}: %{{customdata[2]}}"
+             "<extra></extra>")
+    numbers = [[plain(v) for v in shown(p)] for p in vmap.positions]
 
     def points(selected: list[int], name: str, color: str, size: int, symbol: str, bold: bool) -> dict:
         return {
@@ -181,7 +186,7 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T) -> dict:
             "text": [labels[i] for i in selected],
             "meta": {"short": [shorts[i] for i in selected]},
             "textposition": [positions[i] for i in selected],
-            "customdata": [round(vmap.positions[i].customer_value, 2) for i in selected],
+            "customdata": [numbers[i] for i in selected],
             "hovertemplate": hover, "cliponaxis": False,
             "textfont": {"size": 12.5, "color": US_DARK if bold else "#1e293b", "family": FONT},
             "marker": {"size": size, "color": color, "symbol": symbol, "line": {"width": 1.5, "color": "#ffffff"}},
@@ -221,7 +226,8 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
                         scale: tuple[float, float], height: int = 420) -> dict:
     """One line per company over ``categories`` ((group, label) pairs; group "" for a flat axis).
 
-    ``series`` items: ``{"name", "values", "is_us"}``; colours follow the order given.
+    ``series`` items: ``{"name", "values", "labels", "is_us"}``: ``values`` on the scale (None: not drawn),
+    ``labels`` the same numbers as the table shows them (the hover text); colours follow the order given.
     """
     t = _plain_t(t)
     grouped = any(group for group, _ in categories)
@@ -240,8 +246,9 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
             marker = {"size": 6, "color": c}
         name = plain(item["name"])
         data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
-                     "y": [round(v, 2) for v in item["values"]], "line": style, "marker": marker,
-                     "hovertemplate": "%{y:.1f}<extra>" + name + "</extra>"})
+                     "y": [None if v is None else round(v, 2) for v in item["values"]], "line": style,
+                     "marker": marker, "customdata": [plain(label) for label in item["labels"]],
+                     "hovertemplate": "%{customdata}<extra>" + name + "</extra>"})
     layout = _base_layout(height)
     layout.update({
         "xaxis": _axis("", tickangle=-30 if len(categories) > 6 else 0, fixedrange=True),
@@ -255,16 +262,19 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
     return {"data": data, "layout": layout}
 
 
-def difference_figure(labels: Sequence[str], differences: Sequence[float], t: T) -> dict:
-    """Horizontal bars: our score minus theirs per dimension (green: we lead)."""
+def difference_figure(labels: Sequence[str], differences: Sequence[float | None], shown: Sequence[str], t: T) -> dict:
+    """Horizontal bars: our score minus theirs per dimension (green: we lead); ``shown`` the bar labels as the
+    table prints them."""
     t = _plain_t(t)
+    values = [None if d is None else round(d, 2) for d in differences]
     data = [{
-        "type": "bar", "orientation": "h", "y": [plain(label) for label in labels], "x": [round(d, 2) for d in differences],
-        "marker": {"color": [POSITIVE if d >= 0 else NEGATIVE for d in differences]},
-        "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>", "name": t("chart.difference"),
-        "text": [f"{d:+.1f}" for d in differences], "textposition": "outside", "cliponaxis": False,
+        "type": "bar", "orientation": "h", "y": [plain(label) for label in labels], "x": values,
+        "marker": {"color": [POSITIVE if (d or 0) >= 0 else NEGATIVE for d in differences]},
+        "customdata": [plain(v) for v in shown],
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": t("chart.difference"),
+        "text": [plain(v) for v in shown], "textposition": "outside", "cliponaxis": False,
     }]
-    span = max([abs(d) for d in differences] + [1.0]) * 1.35
+    span = max([abs(d) for d in differences if d is not None] + [1.0]) * 1.35
     layout = _base_layout(70 + 44 * len(labels))
     layout.update({
         "xaxis": _axis(t("chart.difference_axis"), range=[-span, span], zeroline=True, zerolinecolor="#334155",
@@ -275,15 +285,18 @@ def difference_figure(labels: Sequence[str], differences: Sequence[float], t: T)
     return {"data": data, "layout": layout}
 
 
-def bars_figure(labels: Sequence[str], values: Sequence[float], highlight: Sequence[bool], t: T,
-                axis_title: str, scale: tuple[float, float]) -> dict:
-    """Horizontal bars, one per company, us highlighted (dimension pages)."""
+def bars_figure(labels: Sequence[str], values: Sequence[float | None], shown: Sequence[str],
+                highlight: Sequence[bool], t: T, axis_title: str, scale: tuple[float, float]) -> dict:
+    """Horizontal bars, one per company, us highlighted (dimension pages); ``shown`` the bar labels as the
+    table prints them."""
     t, axis_title = _plain_t(t), plain(axis_title)
     data = [{
-        "type": "bar", "orientation": "h", "y": [plain(label) for label in labels], "x": [round(v, 2) for v in values],
+        "type": "bar", "orientation": "h", "y": [plain(label) for label in labels],
+        "x": [None if v is None else round(v, 2) for v in values],
         "marker": {"color": [US if h else "#94a3b8" for h in highlight]},
-        "text": [f"{v:.1f}" for v in values], "textposition": "outside", "cliponaxis": False,
-        "hovertemplate": "%{y}: %{x:.1f}<extra></extra>", "name": axis_title,
+        "customdata": [plain(v) for v in shown],
+        "text": [plain(v) for v in shown], "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": axis_title,
     }]
     layout = _base_layout(70 + 34 * len(labels))
     layout.update({

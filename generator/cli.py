@@ -16,7 +16,7 @@ from .build import Timings, build, check
 from .diagnostics import ContentError, Diagnostics
 from .plan import AUDIENCES, EXTERNAL
 from .report import REPORTERS, TerminalReporter
-from .write import OutputError
+from .write import UsageError, check_file_output, write_file_atomic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -67,6 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("docs", help="regenerate the field reference in docs/content.md from the model")
     p.add_argument("--file", type=Path, default=Path("docs/content.md"), metavar="FILE", help="file to update")
     p.set_defaults(func=cmd_docs)
+    p = commands.add_parser("new", help="start a project: write a small working content folder into DIR")
+    p.add_argument("dir", type=Path, metavar="DIR", help="new or empty folder (gets DIR/content/)")
+    p.set_defaults(func=cmd_new)
+    p = commands.add_parser("serve", help="preview while you edit: build, serve, rebuild and reload on every save")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="content folder (default: content/)")
+    p.add_argument("--templates", type=Path, default=None, metavar="DIR", help="templates folder")
+    p.add_argument("--audience", choices=AUDIENCES, default="internal",
+                   help="internal (default: the team's preview, with talk tracks and notes) or external")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, metavar="N", help="port (default: 8000; 0 picks a free one)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -81,7 +93,7 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
         result = build(args.content, args.out, diagnostics, templates_dir=args.templates, audience=args.audience)
     except ContentError:
         return _report_failure(reporter, diagnostics)
-    except OutputError as exc:
+    except UsageError as exc:
         reporter.problem(str(exc))
         return EXIT_USAGE
     if diagnostics.items:
@@ -89,6 +101,9 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
     reporter.message(f"✓ built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) "
                      f"in {result.timings.total:.2f} s → {args.out}/"
                      + (" [internal audience: do not share]" if args.audience != EXTERNAL else ""))
+    if result.replaced_cwd:
+        reporter.message("  note: your current folder was the old site and has been replaced; "
+                         "run 'cd \"$PWD\"' (or cd .) to see the new files")
     if args.timings:
         for name, seconds in result.timings.phases.items():
             reporter.message(f"  {name:<9} {seconds * 1000:8.1f} ms")
@@ -111,14 +126,21 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
 def cmd_export(args, reporter: TerminalReporter) -> int:
     from .export import export_json
 
+    target = None
+    if args.output:
+        try:
+            target = check_file_output(args.output, content_dir=args.content, option="the export file")
+        except UsageError as exc:
+            reporter.problem(str(exc))
+            return EXIT_USAGE
     diagnostics = Diagnostics()
     try:
         checked = check(args.content, diagnostics)
     except ContentError:
         return _report_failure(reporter, diagnostics)
     data = export_json(checked)
-    if args.output:
-        args.output.write_bytes(data)
+    if target is not None:
+        write_file_atomic(target, data)
     else:
         stream = getattr(sys.stdout, "buffer", None)
         if stream is not None:
@@ -134,10 +156,20 @@ def cmd_schema(args, reporter: TerminalReporter) -> int:
 
     from .schema import json_schemas
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    for kind, schema in json_schemas().items():
-        (args.out / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
-    reporter.message(f"✓ wrote {len(json_schemas())} schemas to {args.out}/")
+    schemas = json_schemas()
+    try:
+        if args.out.exists() and not args.out.is_dir():
+            raise UsageError(f"'{args.out}' exists and is not a folder (schema --out takes a folder)")
+        targets = {kind: check_file_output(args.out / f"{kind}.schema.json", content_dir=Path("content"),
+                                           create_folders=True, option="the schema file")
+                   for kind in schemas}
+    except UsageError as exc:
+        reporter.problem(str(exc))
+        return EXIT_USAGE
+    for kind, schema in schemas.items():
+        targets[kind].parent.mkdir(parents=True, exist_ok=True)
+        write_file_atomic(targets[kind], json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    reporter.message(f"✓ wrote {len(schemas)} schemas to {args.out}/")
     return EXIT_OK
 
 
@@ -145,14 +177,48 @@ def cmd_docs(args, reporter: TerminalReporter) -> int:
     from .docs import update
 
     try:
-        text = args.file.read_text(encoding="utf-8")
+        target = check_file_output(args.file, content_dir=Path("content"), option="the docs file")
+    except UsageError as exc:
+        reporter.problem(str(exc))
+        return EXIT_USAGE
+    try:
+        text = target.read_text(encoding="utf-8")
         new = update(text)
     except (OSError, ValueError) as exc:
         reporter.problem(f"cannot update {args.file}: {exc} (it needs the fields:begin/fields:end markers)")
         return EXIT_USAGE
     if new != text:
-        args.file.write_text(new, encoding="utf-8")
+        write_file_atomic(target, new)
     reporter.message(f"✓ {args.file} is up to date with the model")
+    return EXIT_OK
+
+
+def cmd_new(args, reporter: TerminalReporter) -> int:
+    from .scaffold import ScaffoldError, create
+
+    try:
+        files = create(args.dir)
+    except (ScaffoldError, OSError) as exc:
+        reporter.problem(f"cannot create a project in {args.dir}: {exc}")
+        return EXIT_USAGE
+    reporter.message(f"✓ wrote {len(files)} files to {args.dir}/content/ — next: cd {args.dir} && valuemap build")
+    return EXIT_OK
+
+
+def cmd_serve(args, reporter: TerminalReporter) -> int:
+    from .serve import ServeError, serve
+
+    try:
+        serve(args.content, templates=args.templates, audience=args.audience, host=args.host, port=args.port,
+              reporter=reporter)
+    except ContentError as exc:  # no content folder
+        return _report_failure(reporter, exc.diagnostics)
+    except ServeError as exc:
+        reporter.problem(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        reporter.problem("interrupted — stopped serving (the preview folder was removed; site/ was not touched)")
+        return EXIT_INTERRUPTED
     return EXIT_OK
 
 
@@ -161,24 +227,34 @@ def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: the build unwinds
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C while parsing arguments or setting up: nothing was written
+        print("valuemap: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    reporter = REPORTERS[getattr(args, "format", "text")](root=Path.cwd())
+    reporter = REPORTERS[getattr(args, "format", "text")].for_args(args)  # project root from --content
+    # Only a build has a previous site to keep; the other commands write their files whole or not at all.
+    kept = " — the previous site was left as it was" if args.func is cmd_build else ""
     previous = signal.signal(signal.SIGTERM, _terminate) if hasattr(signal, "SIGTERM") else None
     try:
         return args.func(args, reporter)
     except KeyboardInterrupt:
-        reporter.problem("interrupted — the previous site was left as it was")
+        reporter.problem(f"interrupted{kept}")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug in valuemap, not in the content: say so, keep the site, no traceback
         if os.environ.get("VALUEMAP_DEBUG"):
             raise
-        reporter.problem(f"internal error: {type(exc).__name__}: {exc} — the previous site was left as it was. "
+        reporter.problem(f"internal error: {type(exc).__name__}: {exc}{kept}. "
                          "This is a bug in valuemap; run again with VALUEMAP_DEBUG=1 for the traceback.")
         return EXIT_INTERNAL
     finally:

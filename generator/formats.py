@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 from typing import Iterable
 
@@ -18,11 +18,13 @@ from babel import Locale
 from babel.numbers import NumberPattern
 
 MINUS = "\u2212"
+_WIDE = Context(prec=400)  # any finite float has at most 309 integer digits: quantize never overflows
 
 
 def rounded(value: float, decimals: int = 1) -> Decimal:
     """Round half away from zero, as a reader rounding by hand does (71.25 → 71.3, not Python's 71.2)."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP,
+                                                 context=_WIDE)
 
 
 def decimals_of(values: Iterable[float], cap: int = 2) -> int:
@@ -57,8 +59,13 @@ class Formatter:
         self._loc = _locale(lang)
 
     def _apply(self, kind: str, value: Decimal, decimals: int) -> str:
-        text = _pattern(self.lang, kind, decimals).apply(
-            abs(value), self._loc, currency=self.currency if kind == "currency" else None, currency_digits=False)
+        with localcontext(_WIDE):  # Babel quantizes in the current context: keep every finite float in range
+            if kind == "percent":
+                text = _pattern(self.lang, kind, decimals).apply(abs(value) / 100, self._loc)
+            else:
+                text = _pattern(self.lang, kind, decimals).apply(
+                    abs(value), self._loc, currency=self.currency if kind == "currency" else None,
+                    currency_digits=False)
         return (MINUS + text) if value < 0 else text
 
     def number(self, value: float | None, decimals: int = 1) -> str:
@@ -95,7 +102,7 @@ class Formatter:
         if value is None:
             return "—"
         r = rounded(value, decimals)
-        body = _pattern(self.lang, "percent", decimals).apply(abs(r) / 100, self._loc)
+        body = self._apply("percent", abs(r), decimals)
         if r == 0:
             return body
         if r < 0:

@@ -333,33 +333,61 @@ def _quality_units(site: m.Site, scores: Mapping[str, CompanyScores], scenario: 
     return list(site_points), weights, values
 
 
+@dataclass(frozen=True)
+class QualityTerm:
+    """One term of a company's relative quality: its weight, its value, the average it is compared with and
+    the ratio (None: left out — unknown, or no finite ratio). RQ = 100 · Σ weight·ratio / Σ weight (known)."""
+
+    key: tuple[str, str | None]
+    weight: float
+    own: float | None
+    average: float | None
+    ratio: float | None
+
+
+def _totals(units: Sequence[Point], values: Mapping[str, Mapping]) -> dict[tuple, tuple[float, int]]:
+    """Per unit: the sum and count of the known values of every company (averages come from these)."""
+    totals = {}
+    for u in units:
+        known = [v[u.key] for v in values.values() if v[u.key] is not None]
+        totals[u.key] = (math.fsum(known), len(known))
+    return totals
+
+
+def _terms(units: Sequence[Point], unit_weight: Mapping, own_values: Mapping, totals: Mapping,
+           comparison: str) -> list[QualityTerm]:
+    out = []
+    for u in units:
+        own = own_values[u.key]
+        average = None if own is None or u.relative else comparison_average(*totals[u.key], own, comparison)
+        ratio = None if own is None else _ratio(u, own, average)
+        out.append(QualityTerm(u.key, unit_weight[u.key], own, average, ratio))
+    return out
+
+
+def quality_terms(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario, slug: str
+                  ) -> list[QualityTerm]:
+    """The terms of ``slug``'s relative quality on the map of ``scenario`` (the methodology's worked example)."""
+    units, unit_weight, values = _quality_units(site, scores, scenario, points(site))
+    return _terms(units, unit_weight, values[slug], _totals(units, values), site.method.comparison)
+
+
 def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, m.PricePoint | None],
               scenario: Scenario, names: Mapping[str, str]) -> ValueMap:
     """Place every company of ``scores`` on the value map of ``scenario`` (pure; linear in companies)."""
     method = site.method
     us = site.us
     slugs = sorted(scores)
-    site_points = points(site)
-    units, unit_weight, values = _quality_units(site, scores, scenario, site_points)
-    totals: dict[tuple, tuple[float, int]] = {}
-    for u in units:
-        known = [values[s][u.key] for s in slugs if values[s][u.key] is not None]
-        totals[u.key] = (math.fsum(known), len(known))
+    units, unit_weight, values = _quality_units(site, scores, scenario, points(site))
+    totals = _totals(units, values)
     priced = {s: prices[s].price for s in slugs if prices.get(s) is not None}
     price_total, price_count = math.fsum(priced.values()), len(priced)
 
     interim, unplaced = {}, []
     for s in slugs:
-        num = den = 0.0
-        for u in units:
-            own = values[s][u.key]
-            if own is None:
-                continue
-            r = _ratio(u, own, comparison_average(*totals[u.key], own, method.comparison))
-            if r is None:
-                continue
-            num += unit_weight[u.key] * r
-            den += unit_weight[u.key]
+        known = [x for x in _terms(units, unit_weight, values[s], totals, method.comparison) if x.ratio is not None]
+        num = math.fsum(x.weight * x.ratio for x in known)
+        den = math.fsum(x.weight for x in known)
         if s not in priced:
             unplaced.append(Unplaced(s, names[s], s == us, "no-price"))
             continue

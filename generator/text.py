@@ -1,4 +1,4 @@
-"""Markdown to safe HTML, and the number formats every page shares.
+"""Markdown to safe HTML. (Numbers are formatted in :mod:`generator.formats`, once for every page.)
 
 Markdown is rendered by cmark-gfm (GitHub's C implementation of CommonMark, through the ``cmarkgfm`` wheel):
 CommonMark plus GFM tables, ``~~strikethrough~~`` and autolinks, with smart punctuation. It runs in linear
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import cffi
@@ -282,45 +281,3 @@ def safe_href(url: str | None) -> str | None:
     if url and url.lower().startswith(("https://", "http://")):
         return url
     return None
-
-
-# --- numbers --------------------------------------------------------------------------------------------
-
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "RUB": "₽", "INR": "₹", "CHF": "CHF "}
-
-
-def money(value: float, currency: str, decimals: int | None = None) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    if decimals is None:
-        decimals = 0 if abs(value - round(value)) < 0.005 and abs(value) >= 1 else 2
-    sign = "−" if value < 0 else ""
-    body = f"{abs(rounded(value, decimals)):,}"
-    return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}"
-
-
-def signed_money(value: float, currency: str) -> str:
-    return ("+" if value >= 0.005 else "") + money(value, currency, 2 if abs(value) < 10 else 0)
-
-
-def rounded(value: float, decimals: int = 1) -> Decimal:
-    """Round half away from zero, as a reader rounding by hand does (71.25 → 71.3, not Python's 71.2).
-
-    ``repr`` gives the shortest decimal that round-trips, so 0.15 rounds as the 0.15 the author wrote."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def num(value: float, decimals: int = 1) -> str:
-    return f"{rounded(value, decimals):,}".replace("-", "−")
-
-
-def signed(value: float, decimals: int = 1) -> str:
-    r = rounded(value, decimals)
-    if r == 0:
-        return f"{Decimal(0).quantize(Decimal(1).scaleb(-decimals))}"
-    return ("+" if r > 0 else "−") + f"{abs(r):,}"
-
-
-def percent(value: float | None, decimals: int = 0, sign: bool = True) -> str:
-    if value is None:
-        return "—"
-    return (signed(value, decimals) if sign else num(value, decimals)) + "%"

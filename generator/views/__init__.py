@@ -10,7 +10,7 @@ are added to a view only when the page's audience is internal.
 from __future__ import annotations
 
 from ..plan import PlannedPage
-from .common import SiteContext
+from .common import SiteContext, make_context
 from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
 from .reference import dimension_view, dimensions_view, methodology_view, narrative_view, not_found_view
@@ -26,4 +26,4 @@ def page_view(ctx: SiteContext, page: PlannedPage) -> dict:
     return VIEWS[page.kind](ctx, page)
 
 
-__all__ = ["SiteContext", "page_view", "VIEWS"]
+__all__ = ["SiteContext", "make_context", "page_view", "VIEWS"]

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import orjson
+from markupsafe import Markup
 
 from .. import charts
 from .. import model as m
 from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, relative_url
-from ..score import MarketScores, ValueMap
-from ..text import money, num, percent, signed, signed_money
+from ..formats import Formatter, decimals_of
+from ..score import MarketScores, Point, Position, ValueMap, points
 from ..validate import Content
 
 
@@ -22,6 +23,8 @@ class SiteContext:
     plan: SitePlan
     t: Translator
     asset_paths: Mapping[str, str]  # logical name → path from the site root (fingerprinted)
+    fmt: Formatter
+    points: Mapping[tuple[str, str | None], Point]  # what companies are scored on, by (dimension, criterion)
 
     @property
     def site(self) -> m.Site:
@@ -29,6 +32,16 @@ class SiteContext:
 
     def name(self, slug: str) -> str:
         return self.content.companies[slug].name
+
+
+def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_paths: Mapping[str, str]
+                 ) -> SiteContext:
+    site = content.site
+    decimals = site.price_decimals
+    if decimals is None:  # as many decimals as the prices entered have: 72 never shows as 71.77
+        decimals = decimals_of(p.price for c in content.companies.values() for p in c.prices)
+    return SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
+                       Formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
 
 
 class Links:
@@ -55,7 +68,7 @@ def chart_block(chart_id: str, figure: dict, label: str, table: dict) -> dict:
     payload = orjson.dumps(figure, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     # The JSON sits in <script type="application/json">: keep "</script>" and "<!--" from closing it early.
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return {"id": chart_id, "json": payload, "label": label, "table": table}
+    return {"id": chart_id, "json": payload, "label": label, "table": table, "unplaced": []}
 
 
 def cell(text: Any, href: str | None = None, tone: str = "", strong: bool = False) -> dict:
@@ -65,12 +78,15 @@ def cell(text: Any, href: str | None = None, tone: str = "", strong: bool = Fals
 def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]], highlight: list[bool] | None = None
           ) -> dict:
     """``columns``: (label, numeric) pairs. ``highlight``: rows shown as ours."""
-    return {"caption": caption,
+    # A caption holding names is Markup (<bdi> around each name, see Translator.html); its aria-label is text.
+    return {"caption": caption, "caption_text": caption.striptags() if isinstance(caption, Markup) else caption,
             "columns": [{"label": label, "numeric": numeric} for label, numeric in columns],
             "rows": [{"cells": r, "us": bool(highlight[i]) if highlight else False} for i, r in enumerate(rows)]}
 
 
-def tone(value: float, eps: float = 0.05) -> str:
+def tone(value: float | None, eps: float = 0.05) -> str:
+    if value is None:
+        return ""
     return "positive" if value > eps else "negative" if value < -eps else ""
 
 
@@ -78,68 +94,105 @@ def zone_label(t: Translator, zone: str) -> str:
     return t(f"zone.{zone}")
 
 
+def zone_tone(zone: str) -> str:
+    return {"better": "positive", "worse": "negative"}.get(zone, "")
+
+
 def method_note(ctx: SiteContext, vmap: ValueMap) -> str:
-    t = ctx.t
-    line = t(f"method.line.{vmap.line.method}", slope=num(vmap.line.slope, 2), intercept=num(vmap.line.intercept, 1))
+    t, fmt = ctx.t, ctx.fmt
+    line = t(f"method.line.{vmap.line.method}", slope=fmt.number(vmap.line.slope, 2),
+             intercept=fmt.number(vmap.line.intercept, 1))
     if vmap.line.fallback:
-        line += " " + t("method.line.fallback")
-    return t("method.note", comparison=t(f"method.comparison.{vmap.comparison}"), line=line, band=num(vmap.band, 1))
+        line += " " + t(f"method.line.fallback.{vmap.line.fallback}")
+    return t("method.note", comparison=t(f"method.comparison.{vmap.comparison}"), line=line,
+             band=fmt.number(vmap.band, 1), rank_by=t(f"method.rank_by.{vmap.rank_by}"))
 
 
-def reference_label(ctx: SiteContext, ref: m.PriceReference, short: bool = True) -> str:
+def reference_label(ctx: SiteContext, ref: m.PriceReference | None, short: bool = True) -> str:
+    if ref is None:
+        return ctx.t("price.reference_none_short") if short else ctx.t.html("price.reference_none",
+                                                                             basis=ctx.site.price_basis)
     if short:
         return ctx.t("price.reference_short", tier=ref.tier.capitalize(), seats=ref.seats)
-    return ctx.t("price.reference", tier=ref.tier, seats=ref.seats, basis=ctx.site.price_basis)
+    return ctx.t.html("price.reference", tier=ref.tier, seats=ref.seats, basis=ctx.site.price_basis)
+
+
+def map_numbers(fmt: Formatter, p: Position) -> list[str]:
+    """The numbers of a company on a map as a reader sees them, in the chart's hover and in the table."""
+    return [fmt.number(p.relative_quality), fmt.number(p.relative_price), fmt.signed(p.customer_value)]
 
 
 def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: str) -> dict:
     t = ctx.t
     names = {s: ctx.name(s) for s in ctx.content.companies}
-    figure = charts.value_map_figure(vmap, names, t)
-    return chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
-                       ranking_table(ctx, vmap, links, t("table.value_map_caption")))
+    figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p))
+    block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
+                        ranking_table(ctx, vmap, links, t("table.value_map_caption")))
+    block["unplaced"] = unplaced_notes(ctx, vmap, links)
+    return block
+
+
+def unplaced_notes(ctx: SiteContext, vmap: ValueMap, links: Links) -> list[dict]:
+    """Companies left off a map, each with the reason in words."""
+    return [{"name": u.name, "href": links.company(u.slug), "reason": ctx.t(f"unplaced.{u.reason}")}
+            for u in vmap.unplaced]
 
 
 def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) -> dict:
-    t, cur = ctx.t, ctx.site.currency
+    """The ranking: distance and ratio side by side (the one ranked by is marked), prices, zone, coverage."""
+    t, fmt = ctx.t, ctx.fmt
+    partial = any(p.partial for p in vmap.positions)
     rows, ours = [], []
     for p in vmap.positions:
-        rows.append([
+        row = [
             cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
-            cell(num(p.value_score)), cell(num(p.relative_quality)), cell(num(p.relative_price)),
-            cell(money(p.price, cur)), cell(money(p.justified_price, cur)),
-            cell(f"{signed_money(p.headroom, cur)} ({percent(p.headroom_pct)})", tone=tone(p.headroom)),
-            cell(signed(p.customer_value), tone=tone(p.customer_value)),
-            cell(zone_label(t, p.zone), tone={"better": "positive", "worse": "negative"}.get(p.zone, "")),
-        ])
+            cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
+            cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
+            cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
+            cell(fmt.money(p.price)), cell(fmt.money(p.justified_price)),
+            cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
+            cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
+        ]
+        if partial:
+            row.append(cell(fmt.share(p.coverage), tone="" if not p.partial else "partial"))
+        rows.append(row)
         ours.append(p.is_us)
-    columns = [(t("col.rank"), True), (t("col.company"), False), (t("col.value_score"), True),
-               (t("col.relative_quality"), True), (t("col.relative_price"), True), (t("col.price"), True),
-               (t("col.justified_price"), True), (t("col.headroom"), True), (t("col.customer_value"), True),
+    ranked = {"distance": "col.customer_value", "ratio": "col.ratio"}[vmap.rank_by]
+    columns = [(t("col.rank"), True), (t("col.company"), False), (t("col.relative_quality"), True),
+               (t("col.relative_price"), True), (t("col.customer_value"), True), (t("col.ratio"), True),
+               (t("col.price"), True), (t("col.justified_price"), True), (t("col.headroom"), True),
                (t("col.zone"), False)]
+    columns = [(label + (" ▾" if key == ranked else ""), numeric)
+               for (label, numeric), key in zip(columns, ["", "", "", "", "col.customer_value", "col.ratio", "", "", "", ""])]
+    if partial:
+        columns.append((t("col.coverage"), True))
     return table(caption, columns, rows, ours)
 
 
 def headline(ctx: SiteContext, vmap: ValueMap) -> list[dict]:
     """Our headline figures on a map: rank, justified price, headroom, position."""
-    t, cur = ctx.t, ctx.site.currency
+    t, fmt = ctx.t, ctx.fmt
     us = vmap.get(ctx.site.us)
+    if us is None:
+        reason = next(u.reason for u in vmap.unplaced if u.is_us)
+        return [{"label": t("fig.rank"), "value": "—", "detail": t(f"unplaced.{reason}"), "tone": ""}]
     return [
         {"label": t("fig.rank"), "value": t("fig.rank_value", rank=us.rank, count=len(vmap.positions)),
-         "detail": t("fig.rank_detail"), "tone": "positive" if us.rank == 1 else ""},
-        {"label": t("fig.justified_price"), "value": money(us.justified_price, cur),
-         "detail": t("fig.justified_detail", price=money(us.price, cur), plan=us.plan), "tone": ""},
-        {"label": t("fig.headroom"), "value": signed_money(us.headroom, cur),
-         "detail": t("fig.headroom_detail", pct=percent(us.headroom_pct)), "tone": tone(us.headroom)},
-        {"label": t("fig.position"), "value": f"{num(us.relative_quality)} / {num(us.relative_price)}",
-         "detail": t("fig.position_detail", value=signed(us.customer_value), zone=zone_label(t, us.zone)),
-         "tone": {"better": "positive", "worse": "negative"}.get(us.zone, "")},
+         "detail": t(f"fig.rank_detail.{vmap.rank_by}"), "tone": "positive" if us.rank == 1 else ""},
+        {"label": t("fig.justified_price"), "value": fmt.money(us.justified_price),
+         "detail": t.html("fig.justified_detail", price=fmt.money(us.price), plan=us.plan), "tone": ""},
+        {"label": t("fig.headroom"), "value": fmt.signed_money(us.headroom),
+         "detail": t("fig.headroom_detail", pct=fmt.percent(us.headroom_pct)), "tone": tone(us.headroom)},
+        {"label": t("fig.position"), "value": f"{fmt.number(us.relative_quality)} / {fmt.number(us.relative_price)}",
+         "detail": t("fig.position_detail", value=fmt.signed(us.customer_value), zone=zone_label(t, us.zone),
+                     ratio=fmt.ratio(us.ratio) if us.ratio is not None else t("ratio.free")),
+         "tone": zone_tone(us.zone)},
     ]
 
 
 def weights_table(ctx: SiteContext, weights: Mapping[str, float], caption: str, links: Links) -> dict:
     t = ctx.t
-    rows = [[cell(d.label, links.page_of("dimension", d.id)), cell(percent(100 * weights[d.id], 0, sign=False))]
+    rows = [[cell(d.label, links.page_of("dimension", d.id)), cell(ctx.fmt.share(weights[d.id]))]
             for d in ctx.site.dimensions]
     return table(caption, [(t("col.dimension"), False), (t("col.weight"), True)], rows)
 
@@ -173,7 +226,7 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "")
         "assets": {name: links.to(path) for name, path in ctx.asset_paths.items()},
         "nav": nav, "internal": page.audience == INTERNAL,
         "kind": page.kind, "charts": [],
-        "footer": t("footer.text", market=site.market, count=len(ctx.content.companies),
+        "footer": t.html("footer.text", market=site.market, count=len(ctx.content.companies),
                     basis=site.price_basis, currency=site.currency),
         "methodology_href": links.page_of("methodology"),
     }
@@ -192,8 +245,25 @@ def categories(site: m.Site, t: Translator) -> list[tuple[str, str, str, str | N
     return out
 
 
-def criterion_value(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> float:
-    result = ctx.scores.companies[slug].dimensions[dim]
-    if crit is None or crit not in result.criteria:  # scored per dimension: each criterion shows that score
-        return result.value
-    return result.criteria[crit].value
+def point_of(ctx: SiteContext, dim: str, crit: str | None):
+    """The scoring point for (dimension, criterion)."""
+    return ctx.points[(dim, crit)]
+
+
+def shown_score(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> str:
+    """A point's score as every table and chart label shows it: on the scale, in its unit, or an index."""
+    pt = ctx.points[(dim, crit)]
+    value = ctx.scores.companies[slug].point(dim, crit).value
+    if value is None:
+        return ctx.t("score.unknown")
+    if pt.unit:
+        return ctx.fmt.measure(value, pt.unit)
+    return ctx.fmt.number(value)
+
+
+def plotted_score(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> float | None:
+    """A point's value on the site's scale for the value curves (None: measured or unknown, not drawn)."""
+    pt = ctx.points[(dim, crit)]
+    if not pt.on_scale:
+        return None
+    return ctx.scores.companies[slug].point(dim, crit).value

@@ -4,41 +4,40 @@ from __future__ import annotations
 from .. import charts
 from .. import model as m
 from ..plan import INTERNAL, PlannedPage
-from ..text import inline_markdown, markdown, money, num, percent, safe_href, signed, signed_money
-from .common import (Links, SiteContext, base, categories, cell, chart_block, criterion_value, reference_label, table, tone)
+from ..score import head_to_head, price_comparison
+from ..text import inline_markdown, markdown, safe_href
+from .common import (Links, SiteContext, base, categories, cell, chart_block, plotted_score, reference_label,
+                     shown_score, table, tone)
 
 
-def _sources(ctx: SiteContext, trace, audience: str) -> dict:
+def _sources(ctx: SiteContext, trace) -> dict:
+    """The evidence behind one score, as this page's audience may see it (``trace`` was scored for it)."""
     kinds = {k.id: k for k in ctx.site.source_kinds}
-    shown = [ev for ev in trace.evidence if audience == INTERNAL or not ev.internal]
-    hidden = len(trace.evidence) - len(shown)
     items = []
-    for ev in sorted(shown, key=lambda e: (e.date, e.source), reverse=True):
+    for ev in sorted(trace.evidence, key=lambda e: (e.date, e.source), reverse=True):
         kind = kinds[ev.source]
-        items.append({"source": kind.label, "badge": "independent" if kind.independent else "gameable", "value": num(ev.value),
-                      "date": ev.date.isoformat(), "note": ev.note, "href": safe_href(ev.url),
-                      "internal": ev.internal})
-    summary = ctx.t("evidence.given") if trace.given and not trace.evidence else (
-        ctx.t("evidence.count", count=len(trace.evidence)) if trace.evidence else ctx.t("evidence.none"))
-    return {"sources": items, "hidden": ctx.t("evidence.hidden", count=hidden) if hidden else "",
-            "summary": summary, "as_of": trace.as_of.isoformat() if trace.as_of else "",
-            "note": trace.note}
+        items.append({"source": kind.label, "badge": "independent" if kind.independent else "gameable",
+                      "value": ctx.fmt.number(ev.value), "date": ctx.fmt.date(ev.date), "note": ev.note,
+                      "href": safe_href(ev.url), "internal": ev.internal})
+    t = ctx.t
+    if trace.value is None:
+        summary = t("evidence.internal_only") if trace.hidden else t("evidence.unknown")
+    elif trace.given and not trace.evidence:
+        summary = t("evidence.given")
+    else:
+        summary = t("evidence.count", count=len(trace.evidence)) if trace.evidence else t("evidence.none")
+    return {"sources": items, "hidden": t("evidence.hidden", count=trace.hidden) if trace.hidden else "",
+            "summary": summary, "as_of": ctx.fmt.date(trace.as_of), "note": trace.note}
 
 
-def evidence_rows(ctx: SiteContext, slug: str, audience: str) -> list[dict]:
-    out = []
-    for d in ctx.site.dimensions:
-        result = ctx.scores.companies[slug].dimensions[d.id]
-        traces = [(c.label, result.criteria[c.id]) for c in d.criteria] if result.criteria else [
-            (ctx.t("canvas.overall"), result.direct)]
-        for label, trace in traces:
-            out.append({"dimension": d.label, "criterion": label, "score": num(trace.value),
-                        **_sources(ctx, trace, audience)})
-    return out
+def evidence_rows(ctx: SiteContext, slug: str) -> list[dict]:
+    company = ctx.scores.companies[slug]
+    return [{"dimension": dl, "criterion": cl, "score": shown_score(ctx, slug, d, c), **_sources(ctx, company.point(d, c))}
+            for dl, cl, d, c in categories(ctx.site, ctx.t)]
 
 
 def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
-    t, site = ctx.t, ctx.site
+    t, site, fmt = ctx.t, ctx.site, ctx.fmt
     links = Links(ctx, page)
     slug, us_slug = page.key, site.us
     them, us = ctx.content.companies[slug], ctx.content.us
@@ -47,54 +46,85 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["name"], view["us_name"] = them.name, us.name
     view["website"] = safe_href(them.website)
     view["summary"] = markdown(them.summary)
-    view["as_of"] = them.as_of.isoformat() if them.as_of else ""
+    view["as_of"] = fmt.date(them.as_of)
     view["strengths"] = [inline_markdown(s) for s in them.strengths]
     view["weaknesses"] = [inline_markdown(s) for s in them.weaknesses]
     cats = categories(site, t)
     scale = (site.scale.min, site.scale.max)
-    curves = charts.value_curves_figure(
-        [(dl, cl) for dl, cl, _, _ in cats],
-        [{"name": us.name, "is_us": True, "values": [criterion_value(ctx, us_slug, d, c) for _, _, d, c in cats]},
-         {"name": them.name, "is_us": False, "values": [criterion_value(ctx, slug, d, c) for _, _, d, c in cats]}],
-        t, scale, height=460)
+    rows = {(r.point.dimension, r.point.criterion): r for r in head_to_head(site, ctx.scores.companies, us_slug, slug)}
+
+    def series(who: str, name: str, is_us: bool) -> dict:
+        return {"name": name, "is_us": is_us, "values": [plotted_score(ctx, who, d, c) for _, _, d, c in cats],
+                "labels": [shown_score(ctx, who, d, c) for _, _, d, c in cats]}
+
+    curves = charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats],
+                                        [series(us_slug, us.name, True), series(slug, them.name, False)],
+                                        t, scale, height=460)
     curve_rows = []
     for dl, cl, d, c in cats:
-        a, b = criterion_value(ctx, us_slug, d, c), criterion_value(ctx, slug, d, c)
-        curve_rows.append([cell(dl), cell(cl), cell(num(a)), cell(num(b)), cell(signed(a - b), tone=tone(a - b))])
+        r = rows[(d, c)]
+        unit = ctx.points[(d, c)].unit
+        diff = fmt.signed(r.difference) + (f" {unit}" if unit and r.difference is not None else "")
+        curve_rows.append([cell(dl), cell(cl), cell(shown_score(ctx, us_slug, d, c)),
+                           cell(shown_score(ctx, slug, d, c)), cell(diff, tone=tone(r.lead))])
     view["curves"] = chart_block("value-curves", curves, t("chart.curves_label", us=us.name, them=them.name), table(
         t("table.curves_caption"), [(t("col.dimension"), False), (t("col.criterion"), False), (us.name, True),
                                     (them.name, True), (t("col.difference"), True)], curve_rows))
-    diffs = [(d.label, ctx.scores.companies[us_slug].value(d.id), ctx.scores.companies[slug].value(d.id))
-             for d in site.dimensions]
+    dims = head_to_head(site, ctx.scores.companies, us_slug, slug, level="dimension")
+    labels = {d.id: d.label for d in site.dimensions}
+    shown = [fmt.signed(r.difference) for r in dims]
     view["difference"] = chart_block(
-        "difference", charts.difference_figure([lab for lab, _, _ in diffs], [a - b for _, a, b in diffs], t),
+        "difference", charts.difference_figure([labels[r.point.dimension] for r in dims],
+                                               [r.difference for r in dims], shown, t),
         t("chart.difference_label", us=us.name, them=them.name),
         table(t("table.difference_caption"), [(t("col.dimension"), False), (us.name, True), (them.name, True),
                                               (t("col.difference"), True)],
-              [[cell(lab), cell(num(a)), cell(num(b)), cell(signed(a - b), tone=tone(a - b))] for lab, a, b in diffs]))
+              [[cell(labels[r.point.dimension]), cell(fmt.number(r.a)), cell(fmt.number(r.b)),
+                cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]))
     view["charts"] = [view["curves"], view["difference"]]
-    price_rows = []
-    scenarios = [(t("segment.overall"), ctx.scores.overall, links.page_of("home"))] + [
-        (s.label, ctx.scores.segments[s.id], links.page_of("segment", s.id)) for s in site.segments]
-    for label, vmap, href in scenarios:
-        a, b = vmap.get(us_slug), vmap.get(slug)
-        diff_pct = 100.0 * (a.price - b.price) / b.price if b.price else None
-        price_rows.append([
-            cell(label, href), cell(reference_label(ctx, vmap.scenario.reference)),
-            cell(f"{money(b.price, site.currency)} · {b.plan}"), cell(f"{money(a.price, site.currency)} · {a.plan}"),
-            cell(percent(diff_pct)), cell(money(b.justified_price, site.currency)),
-            cell(signed_money(b.headroom, site.currency), tone=tone(b.headroom)),
-            cell(t("fig.rank_value", rank=b.rank, count=len(vmap.positions)))])
-    view["prices"] = table(t("table.prices_caption", name=them.name),
-                           [(t("col.segment"), False), (t("col.reference"), False), (them.name, True), (us.name, True),
-                            (t("col.our_price_vs_theirs"), True), (t("col.their_justified"), True),
-                            (t("col.their_headroom"), True), (t("col.their_rank"), True)], price_rows)
-    pos_us, pos_them = ctx.scores.overall.get(us_slug), ctx.scores.overall.get(slug)
-    view["verdict"] = t("competitor.verdict." + ("ahead" if pos_us.customer_value > pos_them.customer_value else "behind"),
-                        us=us.name, them=them.name, gap=num(abs(pos_us.customer_value - pos_them.customer_value)))
-    view["evidence"] = evidence_rows(ctx, slug, page.audience)
+    view["prices"] = _price_table(ctx, links, slug, them.name, us.name)
+    view["verdict"] = _verdict(ctx, slug, them.name, us.name)
+    view["evidence"] = evidence_rows(ctx, slug)
     view["internal_fields"] = _internal_company(them) if page.audience == INTERNAL else None
     return view
+
+
+def _price_table(ctx: SiteContext, links: Links, slug: str, them: str, us: str) -> dict:
+    t, fmt, site = ctx.t, ctx.fmt, ctx.site
+    maps = [(t("segment.overall"), ctx.scores.overall, links.page_of("home"))] + [
+        (s.label, ctx.scores.segments[s.id], links.page_of("segment", s.id)) for s in site.segments]
+    rows = []
+    for label, vmap, href in maps:
+        cmp = price_comparison(vmap, site.us, slug)
+        a, b = cmp.ours, cmp.theirs
+        rows.append([
+            cell(label, href), cell(reference_label(ctx, vmap.scenario.reference)),
+            cell(f"{fmt.money(b.price)} · {b.plan}" if b else t("unplaced.short")),
+            cell(f"{fmt.money(a.price)} · {a.plan}" if a else t("unplaced.short")),
+            cell(fmt.percent(cmp.ours_vs_theirs_pct)), cell(fmt.money(b.justified_price) if b else "—"),
+            cell(fmt.signed_money(b.headroom) if b else "—", tone=tone(b.headroom) if b else ""),
+            cell(t("fig.rank_value", rank=b.rank, count=len(vmap.positions)) if b else "—")])
+    return table(t.html("table.prices_caption", name=them),
+                 [(t("col.segment"), False), (t("col.reference"), False), (them, True), (us, True),
+                  (t("col.our_price_vs_theirs"), True), (t("col.their_justified"), True),
+                  (t("col.their_headroom"), True), (t("col.their_rank"), True)], rows)
+
+
+def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
+    """One sentence: who offers more value for money on the overall map, by the measure it is ranked by."""
+    vmap = ctx.scores.overall
+    a, b = vmap.get(ctx.site.us), vmap.get(slug)
+    t = ctx.t
+    if a is None or b is None:
+        return t.html("competitor.verdict.unplaced", us=us, them=them)
+    if vmap.rank_by == "ratio":
+        ahead = a.rank < b.rank
+        gap = ctx.fmt.number(abs((a.ratio or 0) - (b.ratio or 0)), 2)
+    else:
+        ahead = a.rank < b.rank
+        gap = ctx.fmt.number(abs(a.customer_value - b.customer_value))
+    key = f"competitor.verdict.{vmap.rank_by}.{'ahead' if ahead else 'behind'}"
+    return t.html(key, us=us, them=them, gap=gap)
 
 
 def _internal_company(company: m.Company) -> dict:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from .. import charts
 from ..plan import PlannedPage
-from ..text import inline_markdown, markdown, money, num, signed_money
-from .common import (Links, SiteContext, base, categories, cell, chart_block, criterion_value, headline,
-                     method_note, ranking_table, reference_label, table, tone, value_map_block, weights_table,
-                     zone_label)
+from ..text import inline_markdown, markdown
+from .common import (Links, SiteContext, base, categories, cell, chart_block, headline, method_note, plotted_score,
+                     ranking_table, reference_label, shown_score, table, tone, value_map_block, weights_table,
+                     zone_label, zone_tone)
 
 
 def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
@@ -16,7 +16,7 @@ def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view = base(ctx, page, site.title, site.tagline)
     view["market"] = site.market
     view["tagline"] = site.tagline
-    view["reference"] = reference_label(ctx, site.price_reference, short=False)
+    view["reference"] = reference_label(ctx, vmap.scenario.reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
@@ -26,10 +26,11 @@ def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
     for seg in site.segments:
         smap = ctx.scores.segments[seg.id]
         us = smap.get(site.us)
-        segments.append([cell(seg.label, links.page_of("segment", seg.id)), cell(reference_label(ctx, seg.price_reference)),
-                         cell(t("fig.rank_value", rank=us.rank, count=len(smap.positions))),
-                         cell(money(us.justified_price, site.currency)),
-                         cell(signed_money(us.headroom, site.currency), tone=tone(us.headroom))])
+        segments.append([cell(seg.label, links.page_of("segment", seg.id)),
+                         cell(reference_label(ctx, smap.scenario.reference)),
+                         cell(t("fig.rank_value", rank=us.rank, count=len(smap.positions)) if us else "—"),
+                         cell(ctx.fmt.money(us.justified_price) if us else "—"),
+                         cell(ctx.fmt.signed_money(us.headroom) if us else "—", tone=tone(us.headroom) if us else "")])
     view["segments"] = table(t("table.segments_caption"),
                              [(t("col.segment"), False), (t("col.reference"), False), (t("col.our_rank"), True),
                               (t("col.justified_price"), True), (t("col.headroom"), True)], segments) if segments else None
@@ -48,9 +49,16 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
         company = ctx.content.companies[p.slug]
         cards.append({"name": company.name, "href": links.company(p.slug), "summary": inline_markdown(
             company.summary.split("\n\n")[0]) if company.summary else "",
-            "zone": zone_label(t, p.zone), "tone": {"better": "positive", "worse": "negative"}.get(p.zone, ""),
-            "facts": t("competitors.facts", rank=p.rank, price=money(p.price, ctx.site.currency),
-                       value=num(p.value_score))})
+            "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),
+            "facts": t("competitors.facts", rank=p.rank, price=ctx.fmt.money(p.price),
+                       value=ctx.fmt.signed(p.customer_value))})
+    for u in vmap.unplaced:
+        if u.is_us:
+            continue
+        company = ctx.content.companies[u.slug]
+        cards.append({"name": company.name, "href": links.company(u.slug), "summary": inline_markdown(
+            company.summary.split("\n\n")[0]) if company.summary else "", "zone": t("unplaced.short"), "tone": "",
+            "facts": t(f"unplaced.{u.reason}")})
     view["cards"] = cards
     view["ranking"] = ranking_table(ctx, vmap, links, t("table.ranking_caption"))
     return view
@@ -62,21 +70,30 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
     t, site = ctx.t, ctx.site
     links = Links(ctx, page)
     view = base(ctx, page, t("canvas.title"), t("canvas.intro"))
-    order = [p.slug for p in ctx.scores.overall.positions]
+    vmap = ctx.scores.overall
+    order = [p.slug for p in vmap.positions] + [u.slug for u in vmap.unplaced]
     scale = (site.scale.min, site.scale.max)
     dims = [("", d.label) for d in site.dimensions]
+    fmt = ctx.fmt
+    on_scale = {d.id: d.input != "relative" for d in site.dimensions}
+
+    def dim_value(s: str, d: str) -> float | None:
+        return ctx.scores.companies[s].value(d) if on_scale[d] else None
+
     series = [{"name": ctx.name(s), "is_us": s == site.us,
-               "values": [ctx.scores.companies[s].value(d.id) for d in site.dimensions]} for s in order]
+               "values": [dim_value(s, d.id) for d in site.dimensions],
+               "labels": [fmt.number(ctx.scores.companies[s].value(d.id)) for d in site.dimensions]} for s in order]
     rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us)] +
-            [cell(num(ctx.scores.companies[s].value(d.id))) for d in site.dimensions] for s in order]
+            [cell(fmt.number(ctx.scores.companies[s].value(d.id))) for d in site.dimensions] for s in order]
     view["dimensions_chart"] = chart_block(
         "canvas-dimensions", charts.value_curves_figure(dims, series, t, scale, 460), t("chart.canvas_label"),
         table(t("table.canvas_caption"), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],
               rows, [s == site.us for s in order]))
     cats = categories(site, t)
     crit_series = [{"name": ctx.name(s), "is_us": s == site.us,
-                    "values": [criterion_value(ctx, s, d, c) for _, _, d, c in cats]} for s in order]
-    crit_rows = [[cell(dl), cell(cl)] + [cell(num(criterion_value(ctx, s, d, c))) for s in order]
+                    "values": [plotted_score(ctx, s, d, c) for _, _, d, c in cats],
+                    "labels": [shown_score(ctx, s, d, c) for _, _, d, c in cats]} for s in order]
+    crit_rows = [[cell(dl), cell(cl)] + [cell(shown_score(ctx, s, d, c)) for s in order]
                  for dl, cl, d, c in cats]
     view["criteria_chart"] = chart_block(
         "canvas-criteria", charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats], crit_series, t, scale, 520),
@@ -95,11 +112,12 @@ def segments_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view = base(ctx, page, t("segments.title"), t("segments.intro"))
     items = []
     for seg in site.segments:
-        us = ctx.scores.segments[seg.id].get(site.us)
+        smap = ctx.scores.segments[seg.id]
+        us = smap.get(site.us)
         items.append({"label": seg.label, "href": links.page_of("segment", seg.id), "description": markdown(seg.description),
-                      "reference": reference_label(ctx, seg.price_reference),
-                      "facts": t("segments.facts", rank=us.rank, count=len(ctx.scores.segments[seg.id].positions),
-                                 headroom=signed_money(us.headroom, site.currency))})
+                      "reference": reference_label(ctx, smap.scenario.reference),
+                      "facts": t("segments.facts", rank=us.rank, count=len(smap.positions),
+                                 headroom=ctx.fmt.signed_money(us.headroom)) if us else t("unplaced.short")})
     view["entries"] = items
     return view
 
@@ -111,12 +129,12 @@ def segment_view(ctx: SiteContext, page: PlannedPage) -> dict:
     vmap = ctx.scores.segments[seg.id]
     view = base(ctx, page, seg.label, t("segment.description", label=seg.label))
     view["description"] = markdown(seg.description)
-    view["reference"] = reference_label(ctx, seg.price_reference, short=False)
+    view["reference"] = reference_label(ctx, vmap.scenario.reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
     view["charts"] = [view["value_map"]]
-    view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.segment_weights_caption", label=seg.label), links)
+    view["weights"] = weights_table(ctx, vmap.scenario.weights, t.html("table.segment_weights_caption", label=seg.label), links)
     return view
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from .. import charts
 from ..plan import PlannedPage
-from ..text import markdown, num, percent
-from .common import (Links, SiteContext, base, cell, chart_block, criterion_value, method_note, table, weights_table)
+from ..score import quality_terms
+from ..text import markdown
+from .common import (Links, SiteContext, base, cell, chart_block, method_note, shown_score, table, weights_table)
 
 
 def dimensions_view(ctx: SiteContext, page: PlannedPage) -> dict:
@@ -13,7 +14,7 @@ def dimensions_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view = base(ctx, page, t("dimensions.title"), t("dimensions.intro"))
     weights = ctx.scores.overall.scenario.weights
     view["entries"] = [{"label": d.label, "href": links.page_of("dimension", d.id), "description": markdown(d.description),
-                      "weight": percent(100 * weights[d.id], 0, sign=False), "criteria": len(d.criteria)}
+                      "weight": ctx.fmt.share(weights[d.id]), "criteria": len(d.criteria)}
                      for d in site.dimensions]
     return view
 
@@ -24,28 +25,31 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
     dim = next(d for d in site.dimensions if d.id == page.key)
     view = base(ctx, page, dim.label, t("dimension.description", label=dim.label))
     view["description"] = markdown(dim.description)
-    order = sorted(ctx.scores.companies, key=lambda s: (-ctx.scores.companies[s].value(dim.id), ctx.name(s)))
+    fmt = ctx.fmt
+    values = {s: c.value(dim.id) for s, c in ctx.scores.companies.items()}
+    order = sorted(values, key=lambda s: (values[s] is None, -(values[s] or 0.0), ctx.name(s).casefold(), s))
     scale = (site.scale.min, site.scale.max)
-    figure = charts.bars_figure([ctx.name(s) for s in order], [ctx.scores.companies[s].value(dim.id) for s in order],
+    shown = [fmt.number(values[s]) for s in order]
+    figure = charts.bars_figure([ctx.name(s) for s in order], [values[s] for s in order], shown,
                                 [s == site.us for s in order], t, t("chart.score_axis"), scale)
-    crit_cols = [(c.label, True) for c in dim.criteria]
-    rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us), cell(num(ctx.scores.companies[s].value(dim.id)))] +
-            [cell(num(criterion_value(ctx, s, dim.id, c.id))) for c in dim.criteria] for s in order]
+    crit_cols = [(c.label + (f" ({c.unit})" if c.unit else ""), True) for c in dim.criteria]
+    rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us), cell(text)] +
+            [cell(shown_score(ctx, s, dim.id, c.id)) for c in dim.criteria] for s, text in zip(order, shown)]
     view["scores"] = chart_block("dimension-scores", figure, t("chart.dimension_label", label=dim.label),
-                                 table(t("table.dimension_caption", label=dim.label),
+                                 table(t.html("table.dimension_caption", label=dim.label),
                                        [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows,
                                        [s == site.us for s in order]))
     view["charts"] = [view["scores"]]
     cw = {c.id: c.weight for c in dim.criteria}
     total = sum(cw.values()) or 1.0
     view["criteria"] = [{"label": c.label, "description": markdown(c.description),
-                         "weight": percent(100 * c.weight / total, 0, sign=False)} for c in dim.criteria]
+                         "weight": fmt.share(c.weight / total)} for c in dim.criteria]
     weight_rows = [[cell(t("segment.overall"), links.page_of("home")),
-                    cell(percent(100 * ctx.scores.overall.scenario.weights[dim.id], 0, sign=False))]]
+                    cell(fmt.share(ctx.scores.overall.scenario.weights[dim.id]))]]
     weight_rows += [[cell(s.label, links.page_of("segment", s.id)),
-                     cell(percent(100 * ctx.scores.segments[s.id].scenario.weights[dim.id], 0, sign=False))]
+                     cell(fmt.share(ctx.scores.segments[s.id].scenario.weights[dim.id]))]
                     for s in site.segments]
-    view["weights"] = table(t("table.dimension_weights_caption", label=dim.label),
+    view["weights"] = table(t.html("table.dimension_weights_caption", label=dim.label),
                             [(t("col.segment"), False), (t("col.weight"), True)], weight_rows)
     return view
 
@@ -53,30 +57,73 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
 
 
 def methodology_view(ctx: SiteContext, page: PlannedPage) -> dict:
-    t, site = ctx.t, ctx.site
+    """The method in force, in words and formulas, generated from the settings — and worked through for us."""
+    t, site, fmt = ctx.t, ctx.site, ctx.fmt
     links = Links(ctx, page)
-    view = base(ctx, page, t("methodology.title"), t("methodology.intro"))
     vmap = ctx.scores.overall
+    method = site.method
+    view = base(ctx, page, t("methodology.title"), t("methodology.intro"))
     view["method_note"] = method_note(ctx, vmap)
-    view["scale"] = f"{num(site.scale.min, 0)}–{num(site.scale.max, 0)}"
-    view["comparison"] = t(f"method.comparison.{site.method.comparison}")
-    view["line_method"] = site.method.fair_value_line
-    view["line"] = t(f"method.line.{vmap.line.method}", slope=num(vmap.line.slope, 2), intercept=num(vmap.line.intercept, 1))
-    view["band"] = num(site.method.fair_value_band, 1)
+    view["scale"] = f"{fmt.number(site.scale.min, 0)}–{fmt.number(site.scale.max, 0)}"
+    view["comparison"] = t(f"method.comparison.{method.comparison}")
+    view["quality_ratio"] = method.quality_ratio
+    view["line_method"] = method.fair_value_line
+    view["line"] = t(f"method.line.{vmap.line.method}", slope=fmt.number(vmap.line.slope, 2),
+                     intercept=fmt.number(vmap.line.intercept, 1))
+    view["line_fallback"] = t(f"method.line.fallback.{vmap.line.fallback}") if vmap.line.fallback else ""
+    view["band"] = fmt.number(method.fair_value_band, 1)
+    view["rank_by"] = t(f"method.rank_by.{method.rank_by}")
+    view["has_lower"] = any(p.better == "lower" for p in ctx.points.values())
+    view["has_measured"] = any(p.unit for p in ctx.points.values())
+    view["has_relative"] = any(p.relative for p in ctx.points.values())
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.weights_caption"), links)
     rows = []
     for d in site.dimensions:
         total = sum(c.weight for c in d.criteria) or 1.0
         for c in d.criteria:
+            how = t("method.better.lower") if c.better == "lower" else t("method.better.higher")
             rows.append([cell(d.label, links.page_of("dimension", d.id)), cell(c.label),
-                         cell(percent(100 * c.weight / total, 0, sign=False))])
-    view["criteria"] = table(t("table.criteria_caption"), [(t("col.dimension"), False), (t("col.criterion"), False),
-                                                           (t("col.weight_in_dimension"), True)], rows)
+                         cell(fmt.share(c.weight / total)),
+                         cell(fmt.share(vmap.scenario.weights[d.id] * c.weight / total)),
+                         cell(how + (f" · {c.unit}" if c.unit else ""))])
+    view["criteria"] = table(t("table.criteria_caption"),
+                             [(t("col.dimension"), False), (t("col.criterion"), False),
+                              (t("col.weight_in_dimension"), True), (t("col.weight_overall"), True),
+                              (t("col.direction"), False)], rows)
     view["sources"] = table(t("table.sources_caption"),
                             [(t("col.source"), False), (t("col.independent"), False), (t("col.source_weight"), True)],
-                            [[cell(k.label), cell(t("yes") if k.independent else t("no_gameable")), cell(num(k.weight, 2))]
-                             for k in site.source_kinds])
+                            [[cell(k.label), cell(t("yes") if k.independent else t("no_gameable")),
+                              cell(fmt.number(k.weight, 2))] for k in site.source_kinds])
+    view["example"] = worked_example(ctx, vmap)
     return view
+
+
+def worked_example(ctx: SiteContext, vmap) -> dict | None:
+    """Our relative quality on the overall map, term by term: weight × ratio, summed — the formula above,
+    with the numbers the map uses (a reader can check it with a calculator)."""
+    t, fmt, site = ctx.t, ctx.fmt, ctx.site
+    terms = quality_terms(site, ctx.scores.companies, vmap.scenario, site.us)
+    pos = vmap.get(site.us)
+    if pos is None or not terms:
+        return None
+    labels = {(d.id, c.id): (d.label, c.label) for d in site.dimensions for c in d.criteria}
+    labels.update({(d.id, None): (d.label, t("canvas.overall")) for d in site.dimensions})
+    rows = []
+    for term in terms:
+        dl, cl = labels[term.key]
+        rows.append([cell(dl), cell(cl), cell(fmt.number(term.weight, 4)), cell(fmt.number(term.own, 2)),
+                     cell(fmt.number(term.average, 2) if term.average is not None else "—"),
+                     cell(fmt.number(term.ratio, 4) if term.ratio is not None else t("score.unknown")),
+                     cell(fmt.number(term.weight * term.ratio, 4) if term.ratio is not None else "—")])
+    known = [x for x in terms if x.ratio is not None]
+    weight = sum(x.weight for x in known)
+    total = sum(x.weight * x.ratio for x in known)
+    return {"table": table(t.html("table.example_caption", name=ctx.name(site.us)),
+                           [(t("col.dimension"), False), (t("col.criterion"), False), (t("col.weight_overall"), True),
+                            (t("col.score"), True), (t("col.average"), True), (t("col.ratio_term"), True),
+                            (t("col.weighted_ratio"), True)], rows),
+            "sum": t("methodology.example.sum", total=fmt.number(total, 4), weight=fmt.number(weight, 4),
+                     rq=fmt.number(pos.relative_quality))}
 
 
 def narrative_view(ctx: SiteContext, page: PlannedPage) -> dict:

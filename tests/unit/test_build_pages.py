@@ -1,10 +1,11 @@
 """Build the small fixture tree and the sample market, parse the HTML and check the right figures sit on the
 right pages, every link resolves, internal content stays internal and nothing is loaded from the network.
 
-The expected figures for the small tree are worked out by hand in tests/unit/test_score.py (overall map:
-alpha RQ 136.5385 / RP 133.3333, gamma 100 / 100, beta 71.25 / 72.7273; segment "small": beta 75.625 /
-72.7273, gamma 100 / 100, alpha 129.8077 / 133.3333) and written here as the site formats them
-(generator/text.py: money '€60' / '€61.44', num one decimal with '−', signed '+3.2').
+The expected figures for the small tree are worked out by hand in tests/unit/test_score.py (Gale's
+per-criterion ratios; overall map: alpha RQ 137.8571 / RP 133.3333, gamma 100 / 100, beta 71.875 / 72.7273;
+segment "small": beta 76.5625 / 72.7273, gamma 100 / 100, alpha 131.7857 / 133.3333) and written here as the
+site formats them (generator/formats.py: prices at the precision the data has — the tree's prices are whole
+euros, so '€62', not '€62.04' —, scores and indices with one decimal, '−' for minus, signed '+4.5').
 """
 from __future__ import annotations
 
@@ -215,8 +216,8 @@ def sample_site(sample, cli) -> Path:
 
 
 RANKING = "Value map data and ranking by value for money"
-COLUMNS = ["Rank", "Company", "Value score", "Rel. quality", "Rel. price", "Price", "Value-justified price",
-           "Headroom", "Customer value", "Zone"]
+COLUMNS = ["Rank", "Company", "Rel. quality", "Rel. price", "Customer value ▾", "Quality ÷ price", "Price",
+           "Value-justified price", "Headroom", "Zone"]
 
 
 # --- home page ------------------------------------------------------------------------------------------
@@ -226,13 +227,14 @@ def test_home_ranking_table_has_the_hand_computed_rows(tree_site):
     table = the_table(doc, RANKING, cls="ranking")
     assert table.columns == COLUMNS
     assert table.rows == [
-        # value score .5·8 + .5·9 = 8.5; justified 136.5385·45/100 = 61.4423; headroom +1.44 = +2.4 % of 60
-        ["1", "Alpha", "8.5", "136.5", "133.3", "€60", "€61.44", "+€1.44 (+2%)", "+3.2", "Fair value"],
+        # d = 137.8571 − 133.3333 = +4.5238; ratio 137.8571/133.3333 = 1.0339
+        # justified 137.8571·45/100 = 62.0357 → €62; headroom +2.0357 = +3.4 % of 60
+        ["1", "Alpha", "137.9", "133.3", "+4.5", "1.03", "€60", "€62", "+€2 (+3%)", "Fair value"],
         # gamma sits on (100, 100): justified = price, headroom exactly 0
-        ["2", "Gamma", "7.0", "100.0", "100.0", "€50", "€50", "€0.00 (0%)", "0.0", "Fair value"],
-        # RQ 71.25: the site rounds halves up, as a reader does → "71.3"
-        # justified 71.25·55/100 = 39.1875; headroom −0.8125 = −2.03 % of 40; d = −1.48
-        ["3", "Beta", "5.5", "71.3", "72.7", "€40", "€39.19", "−€0.81 (−2%)", "−1.5", "Fair value"],
+        ["2", "Gamma", "100.0", "100.0", "0.0", "1.00", "€50", "€50", "€0 (0%)", "Fair value"],
+        # RQ 71.875 → "71.9"; d = 71.875 − 72.7273 = −0.8523; ratio 0.9883
+        # justified 71.875·55/100 = 39.53 → €40; headroom −0.47 rounds to €0 in whole euros (−1.2 % of 40)
+        ["3", "Beta", "71.9", "72.7", "−0.9", "0.99", "€40", "€40", "€0 (−1%)", "Fair value"],
     ]
 
 
@@ -250,20 +252,20 @@ def test_home_headline_figures(tree_site):
     doc = load(tree_site / "index.html")
     assert figures(doc) == {
         "Our value-for-money rank": ("#1 of 3", "ranked by customer value (distance below the fair-value line)"),
-        "Value-justified price": ("€61.44", "what our quality justifies; we charge €60 (Basic)"),
-        "Price headroom": ("+€1.44", "+2% of our price: justified minus actual"),
-        "Quality / price": ("136.5 / 133.3", "customer value +3.2 points · Fair value"),
+        "Value-justified price": ("€62", "what our quality justifies; we charge €60 (Basic)"),
+        "Price headroom": ("+€2", "+3% of our price: justified minus actual"),
+        "Quality / price": ("137.9 / 133.3", "customer value +4.5 points · quality ÷ price 1.03 · Fair value"),
     }
 
 
 def test_home_segment_summary_and_weights(tree_site):
     doc = load(tree_site / "index.html")
     seg = the_table(doc, "Our position in each segment")
-    # small teams: alpha 3rd; justified 129.8077·45/100 = 58.41; headroom 58.41 − 60 = −1.59
+    # small teams: alpha 3rd; justified 131.7857·45/100 = 59.30 → €59; headroom 59.30 − 60 = −0.70 → −€1
     assert len(seg.rows) == 1
     row = seg.rows[0]
     assert row[0] == "Small teams" and is_reference(row[1], "standard", 2)
-    assert row[2:] == ["#3 of 3", "€58.41", "−€1.59"]
+    assert row[2:] == ["#3 of 3", "€59", "−€1"]
     weights = the_table(doc, "Dimension weights")
     assert weights.rows == [["Ease of use", "50%"], ["Personal approach", "50%"]]
 
@@ -277,19 +279,20 @@ def test_segment_page_uses_the_segment_weights_and_ranks_differently(tree_site):
     table = the_table(doc, RANKING, cls="ranking")
     assert table.columns == COLUMNS
     assert table.rows == [
-        # RQ 100·(.75·6/7.5 + .25·5/8) = 75.625; value score .75·6 + .25·5 = 5.75 → "5.8" (half up)
-        # justified 75.625·55/100 = 41.59; headroom +1.59 = +3.98 % of 40; d = 75.625 − 72.7273 = +2.9
-        ["1", "Beta", "5.8", "75.6", "72.7", "€40", "€41.59", "+€1.59 (+4%)", "+2.9", "Fair value"],
-        ["2", "Gamma", "7.0", "100.0", "100.0", "€50", "€50", "€0.00 (0%)", "0.0", "Fair value"],
-        # RQ 100·(.75·8/6.5 + .25·9/6) = 129.8077; value score .75·8 + .25·9 = 8.25 → "8.3" (half up)
-        # justified 129.8077·45/100 = 58.41; headroom −1.59 = −2.64 % of 60; d = −3.5
-        ["3", "Alpha", "8.3", "129.8", "133.3", "€60", "€58.41", "−€1.59 (−3%)", "−3.5", "Fair value"],
+        # point weights: setup .75·.25 = .1875, daily use .75·.75 = .5625, service .25
+        # beta RQ 100·(.1875·6/6 + .5625·6/8 + .25·5/8) = 76.5625; d = 76.5625 − 72.7273 = +3.84; ratio 1.0527
+        # justified 76.5625·55/100 = 42.11 → €42; headroom +2.11 = +5.3 % of 40
+        ["1", "Beta", "76.6", "72.7", "+3.8", "1.05", "€40", "€42", "+€2 (+5%)", "Fair value"],
+        ["2", "Gamma", "100.0", "100.0", "0.0", "1.00", "€50", "€50", "€0 (0%)", "Fair value"],
+        # alpha RQ 100·(.1875·8/5 + .5625·8/7 + .25·9/6) = 131.7857; d = −1.5476; ratio 0.9884
+        # justified 131.7857·45/100 = 59.30 → €59; headroom −0.70 → −€1 (−1.2 % of 60)
+        ["3", "Alpha", "131.8", "133.3", "−1.5", "0.99", "€60", "€59", "−€1 (−1%)", "Fair value"],
     ]
     home = the_table(load(tree_site / "index.html"), RANKING, cls="ranking")
     assert table.column("Company") != home.column("Company")
     assert figures(doc)["Our value-for-money rank"][0] == "#3 of 3"
-    assert figures(doc)["Value-justified price"][0] == "€58.41"
-    assert figures(doc)["Price headroom"][0] == "−€1.59"
+    assert figures(doc)["Value-justified price"][0] == "€59"
+    assert figures(doc)["Price headroom"][0] == "−€1"
     assert is_reference(doc.find("p", "reference").text(), "standard", 2)
 
 
@@ -298,9 +301,9 @@ def test_segment_page_uses_the_segment_weights_and_ranks_differently(tree_site):
 def test_competitor_page_head_to_head(tree_site):
     doc = load(tree_site / "competitors" / "beta.html")
     assert doc.find("h1").text() == "Beta"
-    # overall customer value: alpha +3.2051, beta −1.4773 → gap 4.6824
+    # overall customer value: alpha +4.5238, beta −0.8523 → gap 5.3761
     assert doc.find("p", "verdict").text() == (
-        "Alpha offers more value for money than Beta: 4.7 points of customer value ahead on the overall map.")
+        "Alpha offers more value for money than Beta: 5.4 points of customer value ahead on the overall map.")
     diff = the_table(doc, "Scores per dimension")
     assert diff.columns == ["Dimension", "Alpha", "Beta", "Difference"]
     # usability: alpha .25·8 + .75·8 = 8, beta 6 → +2; service 9 − 5 = +4
@@ -319,10 +322,10 @@ def test_competitor_page_prices_per_segment(tree_site):
     assert [r[0] for r in prices.rows] == ["Overall", "Small teams"]
     assert is_reference(prices.rows[0][1], "standard", 10) and is_reference(prices.rows[1][1], "standard", 2)
     assert [r[2:] for r in prices.rows] == [
-        # our price vs theirs: (60 − 40)/40 = +50 %; beta overall: justified 39.19, headroom −0.81, 3rd
-        ["€40 · Basic", "€60 · Basic", "+50%", "€39.19", "−€0.81", "#3 of 3"],
-        # small teams: justified 75.625·55/100 = 41.59, headroom +1.59, 1st
-        ["€40 · Basic", "€60 · Basic", "+50%", "€41.59", "+€1.59", "#1 of 3"],
+        # our price vs theirs: (60 − 40)/40 = +50 %; beta overall: justified 39.53 → €40, headroom −0.47 → €0, 3rd
+        ["€40 · Basic", "€60 · Basic", "+50%", "€40", "€0", "#3 of 3"],
+        # small teams: justified 76.5625·55/100 = 42.11 → €42, headroom +2.11 → +€2, 1st
+        ["€40 · Basic", "€60 · Basic", "+50%", "€42", "+€2", "#1 of 3"],
     ]
 
 
@@ -428,12 +431,12 @@ def _number(text: str) -> float:
 
 def test_value_map_chart_has_the_hand_computed_points(tree_site):
     points = _map_points(load(tree_site / "index.html"))
-    assert points == {"Alpha": (pytest.approx(136.54, abs=0.006), pytest.approx(133.33, abs=0.006)),
-                      "Beta": (pytest.approx(71.25, abs=0.006), pytest.approx(72.73, abs=0.006)),
+    assert points == {"Alpha": (pytest.approx(137.86, abs=0.006), pytest.approx(133.33, abs=0.006)),
+                      "Beta": (pytest.approx(71.88, abs=0.006), pytest.approx(72.73, abs=0.006)),
                       "Gamma": (pytest.approx(100.0, abs=0.006), pytest.approx(100.0, abs=0.006))}
     small = _map_points(load(tree_site / "segments" / "small.html"))
-    assert small["Alpha"] == (pytest.approx(129.81, abs=0.006), pytest.approx(133.33, abs=0.006))
-    assert small["Beta"] == (pytest.approx(75.63, abs=0.006), pytest.approx(72.73, abs=0.006))
+    assert small["Alpha"] == (pytest.approx(131.79, abs=0.006), pytest.approx(133.33, abs=0.006))
+    assert small["Beta"] == (pytest.approx(76.56, abs=0.006), pytest.approx(72.73, abs=0.006))
 
 
 @pytest.mark.parametrize("which", ["tree_site", "sample_site"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.text import money, num
+from generator.formats import Formatter
 from test_build_pages import RANKING, _sample_internal_texts, load, the_table
 
 COMPANY_KEYS = {"slug", "name", "is_us", "rank", "dimension_scores", "value_score", "relative_quality",
@@ -73,8 +73,9 @@ def test_export_stdout_is_json_with_the_documented_keys(tree, export):
     assert data["site"] == {"title": "Test market", "market": "Widgets", "currency": "EUR",
                             "price_basis": "per seat per month", "us": "alpha", "scale": {"min": 0, "max": 10}}
     assert [d["id"] for d in data["dimensions"]] == ["usability", "service"]
-    assert data["dimensions"][0]["criteria"] == [{"id": "setup", "label": "Setup", "weight": 1},
-                                                 {"id": "daily-use", "label": "Daily use", "weight": 3}]
+    assert data["dimensions"][0]["criteria"] == [
+        {"id": "setup", "label": "Setup", "weight": 1, "better": "higher", "unit": None},
+        {"id": "daily-use", "label": "Daily use", "weight": 3, "better": "higher", "unit": None}]
     assert [s["id"] for s in data["scenarios"]] == ["overall", "small"]
     for scenario in data["scenarios"]:
         assert SCENARIO_KEYS <= set(scenario)
@@ -98,21 +99,26 @@ def test_export_numbers_are_the_hand_computed_ones(tree, export):
         "Alpha", True, 1, "Basic", 60)
     assert alpha["dimension_scores"] == {"usability": pytest.approx(8.0), "service": pytest.approx(9.0)}
     assert alpha["value_score"] == pytest.approx(8.5)  # .5·8 + .5·9
-    # RQ = 100·(.5·8/6.5 + .5·9/6) = 136.5385; RP = 100·60/45 = 133.3333; d = 3.2051
-    # justified = 136.5385·45/100 = 61.4423; headroom 1.4423 = 2.4038 % of 60
+    # point weights setup .125, daily use .375, service .5; averages of the others: setup (6 + 4)/2 = 5,
+    # daily use (6 + 8)/2 = 7, service (5 + 7)/2 = 6
+    # RQ = 100·(.125·8/5 + .375·8/7 + .5·9/6) = 137.8571; RP = 100·60/45 = 133.3333; d = 4.5238
+    # justified = 137.8571·45/100 = 62.0357; headroom 2.0357 = 3.3929 % of 60
     got = {k: alpha[k] for k in ("relative_quality", "relative_price", "customer_value", "justified_price",
                                  "headroom", "headroom_pct")}
-    assert got == {"relative_quality": pytest.approx(136.5385, abs=1e-4),
+    assert got == {"relative_quality": pytest.approx(137.8571, abs=1e-4),
                    "relative_price": pytest.approx(133.3333, abs=1e-4),
-                   "customer_value": pytest.approx(3.2051, abs=1e-4),
-                   "justified_price": pytest.approx(61.4423, abs=1e-4),
-                   "headroom": pytest.approx(1.4423, abs=1e-4),
-                   "headroom_pct": pytest.approx(2.4038, abs=1e-4)}
+                   "customer_value": pytest.approx(4.5238, abs=1e-4),
+                   "justified_price": pytest.approx(62.0357, abs=1e-4),
+                   "headroom": pytest.approx(2.0357, abs=1e-4),
+                   "headroom_pct": pytest.approx(3.3929, abs=1e-4)}
+    assert alpha["coverage"] == 1.0 and alpha["quality_price_ratio"] == pytest.approx(1.0339, abs=1e-4)
     beta = overall["companies"][2]
-    # usability .25·6 + .75·6 = 6; RQ = 100·(.5·6/7.5 + .5·5/8) = 71.25; RP = 100·40/55 = 72.7273
+    # usability .25·6 + .75·6 = 6; RQ = 100·(.125·6/6 + .375·6/8 + .5·5/8) = 71.875; RP = 100·40/55 = 72.7273
+    # justified 71.875·55/100 = 39.53125; headroom −0.46875
     assert beta["dimension_scores"] == {"usability": pytest.approx(6.0), "service": pytest.approx(5.0)}
     assert (beta["relative_quality"], beta["relative_price"], beta["justified_price"], beta["headroom"]) == (
-        pytest.approx(71.25), pytest.approx(72.7273, abs=1e-4), pytest.approx(39.1875), pytest.approx(-0.8125))
+        pytest.approx(71.875), pytest.approx(72.7273, abs=1e-4), pytest.approx(39.5312, abs=1e-4),
+        pytest.approx(-0.4688, abs=1e-4))
     gamma = overall["companies"][1]
     assert gamma["dimension_scores"] == {"usability": pytest.approx(7.0), "service": pytest.approx(7.0)}
     # segment "small": weights 3 : 1, prices at 2 seats; ranking beta, gamma, alpha
@@ -120,9 +126,10 @@ def test_export_numbers_are_the_hand_computed_ones(tree, export):
     assert small["weights"] == {"usability": 0.75, "service": 0.25}
     assert small["price_reference"] == {"tier": "standard", "seats": 2}
     assert [(c["slug"], c["rank"]) for c in small["companies"]] == [("beta", 1), ("gamma", 2), ("alpha", 3)]
-    # beta RQ = 100·(.75·.8 + .25·.625) = 75.625; alpha RQ = 100·(.75·8/6.5 + .25·9/6) = 129.8077
-    assert small["companies"][0]["relative_quality"] == pytest.approx(75.625)
-    assert small["companies"][2]["relative_quality"] == pytest.approx(129.8077, abs=1e-4)
+    # beta RQ = 100·(.1875·6/6 + .5625·6/8 + .25·5/8) = 76.5625; alpha 100·(.1875·8/5 + .5625·8/7 + .25·9/6) = 131.7857
+    assert small["companies"][0]["relative_quality"] == pytest.approx(76.5625)
+    assert small["companies"][2]["relative_quality"] == pytest.approx(131.7857, abs=1e-4)
+    assert overall["unplaced"] == [] and overall["quality_ratio"] == "criterion" and overall["rank_by"] == "distance"
 
 
 # --- agreement with the pages ----------------------------------------------------------------------------
@@ -142,8 +149,9 @@ def test_export_agrees_with_the_home_and_segment_pages(sample, cli, export):
         shown = [(r[table.columns.index("Company")], r[table.columns.index("Rank")],
                   r[table.columns.index("Rel. quality")], r[table.columns.index("Rel. price")],
                   r[table.columns.index("Price")]) for r in table.rows]
-        exported = [(c["name"], str(c["rank"]), num(c["relative_quality"]), num(c["relative_price"]),
-                     money(c["price"], currency)) for c in scenario["companies"]]
+        fmt = Formatter("en", currency, 0)  # the sample's prices are whole euros
+        exported = [(c["name"], str(c["rank"]), fmt.number(c["relative_quality"]), fmt.number(c["relative_price"]),
+                     fmt.money(c["price"])) for c in scenario["companies"]]
         if shown != exported:
             mismatches.append((scenario["id"], [(s, e) for s, e in zip(shown, exported) if s != e]))
     assert mismatches == []
