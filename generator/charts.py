@@ -9,6 +9,7 @@ only here: plotly.js draws text as a subset of HTML, so content must be escaped 
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable, Mapping, Sequence
 
 from .score import ValueMap
@@ -73,18 +74,35 @@ _POSITIONS = ["top center", "bottom center", "middle right", "middle left",
               "top right", "top left", "bottom right", "bottom left"]
 
 
+_CELL_CAP = 8
+"""Markers (and, separately, labels) a grid cell of :func:`place_labels` keeps. A 160 × 48 px cell holding
+eight 16 px labels is solid text already: what more would add cannot pick a clear spot, only cost time. Below
+the cap (the sample market, any map of up to ~40 evenly spread companies) placement is exactly as uncapped."""
+
+
+def _overlap(a, b) -> float:
+    """The area two boxes ``(x0, y0, x1, y1, ...)`` share (0 when they do not meet)."""
+    dx = min(a[2], b[2]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    return dx * dy if dx > 0 and dy > 0 else 0.0
+
+
 def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[float, float],
                  y_range: tuple[float, float], width_px: int = 760, height_px: int = 480) -> list[str]:
     """Pick a text position per point so labels overlap each other and the markers as little as possible.
 
     A greedy pass in screen space (approximate character width), most crowded points first. Boxes are kept
-    in a coarse grid so each candidate is compared with its neighbours only: linear in the number of points.
+    in a coarse grid so each candidate is compared with its neighbours only, and a cell keeps at most
+    ``_CELL_CAP`` markers and ``_CELL_CAP`` labels: the chart's area is fixed, so without the cap a cell
+    holds a share of *all* points and placement turns quadratic (tests/unit/test_linear.py counts it).
     """
     cell_w, cell_h = 160.0, 48.0
     sx = width_px / (x_range[1] - x_range[0])
     sy = height_px / (y_range[1] - y_range[0])
     screen = [((x - x_range[0]) * sx, (y_range[1] - y) * sy, label) for x, y, label in points]
-    grid: dict[tuple[int, int], list[tuple[float, float, float, float, int]]] = {}
+    # Per cell: (markers, labels), each in the order placed and capped at _CELL_CAP (see there).
+    grid: dict[tuple[int, int], tuple[list, list]] = {}
+    empty: tuple = ((), ())
 
     def cells(b) -> list[tuple[int, int]]:
         return [(i, j) for i in range(int(b[0] // cell_w), int(b[2] // cell_w) + 1)
@@ -92,10 +110,12 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
 
     def put(b, owner: int) -> None:
         for c in cells(b):
-            grid.setdefault(c, []).append((*b, owner))
+            kept = grid.setdefault(c, ([], []))[owner >= 0]
+            if len(kept) < _CELL_CAP:
+                kept.append((*b, owner))
 
     def near(b) -> set:
-        return {item for c in cells(b) for item in grid.get(c, ())}
+        return {item for c in cells(b) for kept in grid.get(c, empty) for item in kept}
 
     for i, (px, py, _) in enumerate(screen):
         put((px - 6, py - 6, px + 6, py + 6), -1 - i)  # markers: owner < 0
@@ -112,11 +132,6 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
         y0 = {"top": py - 8 - h, "bottom": py + 8, "middle": py - h / 2}[vertical]
         return (x0, y0, x0 + w, y0 + h)
 
-    def overlap(a, b) -> float:
-        dx = min(a[2], b[2]) - max(a[0], b[0])
-        dy = min(a[3], b[3]) - max(a[1], b[1])
-        return dx * dy if dx > 0 and dy > 0 else 0.0
-
     def outside(b) -> float:
         return (max(0.0, -b[0]) + max(0.0, b[2] - width_px)) * 16 + (max(0.0, -b[1]) + max(0.0, b[3] - height_px)) * 40
 
@@ -130,9 +145,9 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
             cost = outside(b) + rank * 0.5
             for other in near(b):
                 if other[4] >= 0:
-                    cost += 3 * overlap(b, other)
+                    cost += 3 * _overlap(b, other)
                 elif other[4] != -1 - i:
-                    cost += overlap(b, other)
+                    cost += _overlap(b, other)
             if cost < best_cost:
                 best, best_cost = pos, cost
         chosen[i] = best
@@ -172,7 +187,8 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
     positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, raw)],
                              x_range, y_range)
     first_words = [short_label(n) for n in raw]
-    shorts = [plain(s if first_words.count(s) == 1 else n) for s, n in zip(first_words, raw)]  # unique or full
+    seen = Counter(first_words)  # not first_words.count(s) per name: that is quadratic
+    shorts = [plain(s if seen[s] == 1 else n) for s, n in zip(first_words, raw)]  # unique or full
     labels = [plain(n) for n in raw]
     hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{customdata[0]}}<br>"
              f"{t('chart.relative_price')}: %{{customdata[1]}}<br>{t('chart.customer_value')}: %{{customdata[2]}}"
