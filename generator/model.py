@@ -228,7 +228,8 @@ Date = Annotated[_dt.date, BeforeValidator(_date_from_text)]
 class Scale(_Model):
     """The range every score is given on."""
 
-    min: ScaleEnd = Field(0, description="Lowest possible score.")
+    min: ScaleEnd = Field(0, description="Lowest possible score: 0 or above (relative quality divides scores "
+                          "by an average, which needs non-negative scores; shift a scale such as −5…5 to 0…10).")
     max: ScaleEnd = Field(10, description="Highest possible score.")
 
     @model_validator(mode="after")
@@ -280,10 +281,12 @@ class Criterion(_Model):
     description: Markdown = Field("", description="What is scored and how (Markdown).")
     weight: Weight = Field(1.0, description="Relative weight inside the dimension (normalised to sum to 1).")
     better: Literal["higher", "lower"] = Field(
-        "higher", description="'lower' for criteria where less is better (minutes to first reply, outages...).")
+        "higher", description="'lower' for criteria where less is better (minutes to first reply, outages...): "
+        "the ratio is turned round (comparison average ÷ score). Not allowed in a dimension with relative input.")
     unit: str | None = Field(
         None, description="Set for a measured criterion (e.g. 'minutes', '%'): its scores are the measured "
-        "values in this unit, not points on the site's scale.")
+        "values in this unit, 0 or above, not points on the site's scale; every company scores it on its own "
+        "(not through one score for the whole dimension), and method.quality_ratio must be 'criterion'.")
 
 
 class Dimension(_Model):
@@ -296,7 +299,9 @@ class Dimension(_Model):
     criteria: list[Criterion] = Field(default_factory=list, description="Optional rubric items.")
     input: Literal["scale", "relative"] = Field(
         "scale", description="'relative': scores are already relative to the market (100 = the market "
-        "average), e.g. a published market-perceived quality index; they are used as ratios directly.")
+        "average), e.g. a published market-perceived quality index; they are used as ratios directly (score "
+        "÷ 100), must be above 0 and at most 1000, and are not checked against the scale. Its criteria cannot "
+        "be 'better: lower' or have a 'unit'.")
 
 
 class Segment(_Model):
@@ -337,8 +342,8 @@ class Site(_Model):
     scale: Scale = Field(default_factory=Scale, description="Score range.")
     method: Method = Field(default_factory=Method, description="Value-map method settings.")
     price_reference: PriceReference | None = Field(
-        None, description="Price point of the overall map. Leave out in a market with one price per product: "
-        "each company then lists exactly one price, without tier or seats.")
+        None, description="Price point of the overall map, and of every segment without its own. Leave out in "
+        "a market with one price per product: each company then lists exactly one price, without tier or seats.")
     price_decimals: int | None = Field(
         None, ge=0, le=4, description="Decimals shown in prices; default: as many as the prices entered have "
         "(at most 2), so a price of 72 is never shown as 71.77.")
@@ -446,7 +451,8 @@ class PricePoint(_Model):
 
     plan: Name = Field(min_length=1, description="Plan name as the vendor sells it.")
     tier: Slug | None = Field(None, description="Comparable tier (e.g. standard, professional, enterprise); "
-                              "needed when site.yaml sets a price_reference.")
+                              "needed when site.yaml sets a price_reference — a plan without one is never "
+                              "compared.")
     price: Price = Field(description="Price in the site's currency, on the site's price basis.")
     seats: SeatRange = Field(default_factory=SeatRange, description="Seat range the price applies to.")
     as_of: Date | None = Field(None, description="When the price was checked.")

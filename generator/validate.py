@@ -229,10 +229,104 @@ def _check_site(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None:
         _check_weights(seg.weights, dim_ids, doc, ("segments", i, "weights"), diagnostics)
         _check_spread(list(_segment_weights(site, doc, seg.id).values()), f"dimension (segment '{seg.id}')",
                       diagnostics)
+    _check_method(site, doc, diagnostics)
     languages = available_languages()
     if site.lang not in languages:
         diagnostics.error("unknown-language", f"no interface translation for language '{site.lang}'",
                           path="lang", hint=suggestion(site.lang, languages), **doc.where(("lang",)))
+
+
+def _check_method(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None:
+    """What the method needs of site.yaml: ratios of non-negative scores, one unit per dimension score, and
+    relative inputs that are already ratios (see generator/score.py)."""
+    if site.scale.min < 0:
+        span = site.scale.max - site.scale.min
+        diagnostics.error(
+            "scale-negative", f"the scale starts at {m.format_number(site.scale.min)}: relative quality divides "
+            "scores by an average, which needs scores of 0 or above", path="scale.min",
+            hint=f"shift the scale to start at 0 (e.g. {m.format_number(site.scale.min)}…"
+            f"{m.format_number(site.scale.max)} → 0…{m.format_number(span)}) and add "
+            f"{m.format_number(-site.scale.min)} to every score", **doc.where(("scale", "min")))
+    measured = [(d, c) for d in site.dimensions for c in d.criteria if c.unit is not None]
+    if site.method.quality_ratio == "dimension" and measured:
+        d, c = measured[0]
+        diagnostics.error(
+            "mixed-units",
+            f"quality_ratio 'dimension' cannot be used: dimension '{d.id}' has a measured criterion '{c.id}' "
+            f"({m.visible(c.unit)}), and a dimension score cannot mix {m.visible(c.unit)} with scale points",
+            path="method.quality_ratio",
+            hint="use 'quality_ratio: criterion' (the default), or score the criterion on the scale (remove 'unit')",
+            **doc.where(("method", "quality_ratio")))
+    for i, dim in enumerate(site.dimensions):
+        if dim.input != "relative":
+            continue
+        for j, crit in enumerate(dim.criteria):
+            if crit.better == "lower":
+                path = ("dimensions", i, "criteria", j, "better")
+                diagnostics.error(
+                    "relative-lower", f"criterion '{crit.id}' says lower is better, but dimension '{dim.id}' "
+                    "takes relative input (100 = the market average, higher is better)",
+                    path=format_path(path), hint="remove 'better: lower', or move the criterion to a dimension "
+                    "scored on the scale", **doc.where(path))
+            if crit.unit is not None:
+                path = ("dimensions", i, "criteria", j, "unit")
+                diagnostics.error(
+                    "relative-unit", f"criterion '{crit.id}' is measured in {m.visible(crit.unit)}, but dimension "
+                    f"'{dim.id}' takes relative input (100 = the market average)",
+                    path=format_path(path), hint="remove 'unit', or move the criterion to a dimension scored on "
+                    "the scale", **doc.where(path))
+
+
+# What a score is checked against: the site's scale, a measured unit, or a relative index (100 = average).
+MAX_RELATIVE = 1000.0
+
+
+@dataclass(frozen=True)
+class _Kind:
+    what: str  # "scale" | "measured" | "relative"
+    dimension: str = ""
+    criterion: str = ""
+    unit: str = ""
+    better: str = "higher"
+
+
+def _kind_of(dim: m.Dimension, crit: m.Criterion | None) -> _Kind:
+    if dim.input == "relative":
+        return _Kind("relative", dim.id)
+    if crit is not None and crit.unit is not None:
+        return _Kind("measured", dim.id, crit.id, crit.unit, crit.better)
+    return _Kind("scale", dim.id)
+
+
+def _check_value(value: float, what: str, path: tuple, kind: _Kind, site: m.Site, doc: Document,
+                 diagnostics: Diagnostics) -> None:
+    """One number (a score or an evidence value) against what its point is measured on."""
+    if kind.what == "scale":
+        if not _in_scale(value, site.scale):
+            rng = f"{site.scale.min:g}–{site.scale.max:g}"
+            diagnostics.error("out-of-scale", f"{what} {value:g} is outside the scale {rng}",
+                              path=format_path(path), **doc.where(path))
+    elif kind.what == "measured":
+        unit = m.visible(kind.unit)
+        if value < 0:
+            diagnostics.error(
+                "negative-measure", f"{what} {value:g} {unit} is below 0: criterion '{kind.criterion}' is "
+                f"measured in {unit}, and a ratio needs measurements of 0 or above", path=format_path(path),
+                hint=f"enter the measured {unit} (not on the site's scale)", **doc.where(path))
+        elif value == 0 and kind.better == "lower":
+            diagnostics.warning(
+                "measured-zero", f"{what} 0 {unit} on '{kind.criterion}', where lower is better, has no finite "
+                "ratio (the average ÷ 0): it is left out of this company's relative quality, as an unknown "
+                "score is", path=format_path(path),
+                hint=f"enter the measurement rounded up to the smallest unit observed, e.g. 1 {unit}",
+                **doc.where(path))
+    elif not 0 < value <= MAX_RELATIVE:
+        diagnostics.error(
+            "relative-out-of-range", f"{what} {value:g} is outside the relative range: dimension "
+            f"'{kind.dimension}' takes relative input, above 0 and at most {MAX_RELATIVE:g} "
+            "(100 = the market average)", path=format_path(path),
+            hint="enter an index relative to the market (e.g. 115 = 15% above average), not a point on the scale",
+            **doc.where(path))
 
 
 def _in_scale(value: float, scale: m.Scale) -> bool:
@@ -240,16 +334,12 @@ def _in_scale(value: float, scale: m.Scale) -> bool:
 
 
 def _check_score(score: Any, path: tuple, site: m.Site, kinds: list[str], doc: Document,
-                 diagnostics: Diagnostics, day: _dt.date) -> None:
-    rng = f"{site.scale.min:g}–{site.scale.max:g}"
+                 diagnostics: Diagnostics, day: _dt.date, kind: _Kind = _Kind("scale")) -> None:
     if isinstance(score, float):
-        if not _in_scale(score, site.scale):
-            diagnostics.error("out-of-scale", f"score {score:g} is outside the scale {rng}",
-                              path=format_path(path), **doc.where(path))
+        _check_value(score, "score", path, kind, site, doc, diagnostics)
         return
-    if score.value is not None and not _in_scale(score.value, site.scale):
-        diagnostics.error("out-of-scale", f"score {score.value:g} is outside the scale {rng}",
-                          path=format_path(path + ("value",)), **doc.where(path + ("value",)))
+    if score.value is not None:
+        _check_value(score.value, "score", path + ("value",), kind, site, doc, diagnostics)
     if score.as_of and score.as_of > day:
         diagnostics.error("date-in-future", f"date {score.as_of.isoformat()} is in the future",
                           path=format_path(path + ("as_of",)), hint=f"today is {day.isoformat()}",
@@ -260,9 +350,7 @@ def _check_score(score: Any, path: tuple, site: m.Site, kinds: list[str], doc: D
             diagnostics.error("unknown-source-kind", f"unknown source kind '{ev.source}'",
                               path=format_path(ev_path + ("source",)), hint=suggestion(ev.source, kinds),
                               **doc.where(ev_path + ("source",)))
-        if not _in_scale(ev.value, site.scale):
-            diagnostics.error("out-of-scale", f"evidence value {ev.value:g} is outside the scale {rng}",
-                              path=format_path(ev_path + ("value",)), **doc.where(ev_path + ("value",)))
+        _check_value(ev.value, "evidence value", ev_path + ("value",), kind, site, doc, diagnostics)
         if ev.date > day:
             diagnostics.error("date-in-future", f"date {ev.date.isoformat()} is in the future",
                               path=format_path(ev_path + ("date",)), hint=f"today is {day.isoformat()}",
@@ -305,7 +393,8 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
                                       path=format_path(path + (crit_id,)), hint=suggestion(crit_id, crit_ids),
                                       **doc.where(path + (crit_id,), key=True))
                     continue
-                _check_score(crit_score, path + (crit_id,), site, kinds, doc, diagnostics, day)
+                crit = next(c for c in dim.criteria if c.id == crit_id)
+                _check_score(crit_score, path + (crit_id,), site, kinds, doc, diagnostics, day, _kind_of(dim, crit))
             missing = [c for c in crit_ids if c not in score]
             if missing:
                 diagnostics.error("missing-criterion",
@@ -313,26 +402,45 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
                                   path=format_path(path), hint="score every criterion, or give the dimension one score",
                                   **doc.where(path, key=True))
         else:
-            _check_score(score, path, site, kinds, doc, diagnostics, day)
+            measured = [c for c in dim.criteria if c.unit is not None]
+            if measured:
+                c = measured[0]
+                diagnostics.error(
+                    "measured-needs-criteria",
+                    f"dimension '{dim_id}' has a measured criterion '{c.id}' ({m.visible(c.unit)}); score each "
+                    "criterion", path=format_path(path),
+                    hint=f"write one score per criterion under '{dim_id}', with '{c.id}' in {m.visible(c.unit)}: "
+                    "one number on the scale cannot stand for a measurement",
+                    **doc.where(path, key=True))
+            _check_score(score, path, site, kinds, doc, diagnostics, day, _kind_of(dim, None))
     missing_dims = [d for d in dims if d not in company.scores]
     if missing_dims:
         diagnostics.error("missing-score", f"no score for dimension(s) {', '.join(repr(d) for d in missing_dims)}",
                           path="scores", hint="every company is scored on every dimension",
                           **doc.where(("scores",), key=True))
+    # The price points compared, as score.py reads them: the site's, and each segment's own (a segment without
+    # one uses the site's, which is checked once, under price_reference).
     refs = [("price_reference", site.price_reference)] + [(f"segment '{s.id}'", s.price_reference)
                                                           for s in site.segments if s.price_reference is not None]
     for label, ref in refs:
         if price_at(company, ref) is not None:
             continue
         if ref is None:  # no price reference: each company lists exactly one price
-            diagnostics.error("no-price", f"{len(company.prices)} prices, but site.yaml sets no price_reference, "
-                              "so each company lists exactly one price", path="prices",
-                              hint="keep one price, or set price_reference (tier and seats) in site.yaml",
-                              **doc.where(("prices",), key=True))
+            diagnostics.error("several-prices", f"{len(company.prices)} prices, but site.yaml sets no "
+                              "price_reference, so each company lists exactly one price", path="prices",
+                              hint="keep one plan, or add price_reference (tier and seats) to site.yaml to say "
+                              "which plan is compared", **doc.where(("prices",), key=True))
             continue
-        diagnostics.error("no-price", f"no '{ref.tier}' plan for {ref.seats} seats (needed by {label} in site.yaml)",
-                          path="prices", hint="add a plan with that tier whose seats range covers the count",
-                          **doc.where(("prices",), key=True))
+        untiered = [p.plan for p in company.prices if p.tier is None]
+        why = ""
+        hint = "add a plan with that tier whose seats range covers the count"
+        if untiered:
+            names = ", ".join(f"'{m.visible(n)}'" for n in untiered)
+            why = f"; plan {names} has no tier, so it cannot be compared" if len(untiered) == 1 else \
+                f"; plans {names} have no tier, so they cannot be compared"
+            hint = f"give each plan a tier (e.g. 'tier: {ref.tier}'), or " + hint
+        diagnostics.error("no-price", f"no '{ref.tier}' plan for {ref.seats} seats (needed by {label} in "
+                          f"site.yaml){why}", path="prices", hint=hint, **doc.where(("prices",), key=True))
     for i, price in enumerate(company.prices):
         if price.as_of and price.as_of > day:
             diagnostics.error("date-in-future", f"date {price.as_of.isoformat()} is in the future",

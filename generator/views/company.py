@@ -83,6 +83,7 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
                 cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]))
     view["charts"] = [view["curves"], view["difference"]]
     view["prices"] = _price_table(ctx, links, slug, them.name, us.name)
+    view["prices_intro"] = "competitor.prices_intro" if site.price_reference else "competitor.prices_intro_single"
     view["verdict"] = _verdict(ctx, slug, them.name, us.name)
     view["evidence"] = evidence_rows(ctx, slug)
     view["internal_fields"] = _internal_company(them) if page.audience == INTERNAL else None

@@ -131,7 +131,7 @@ BOUNDS = [
     ("band-max", "site.yaml", [("us: alpha\n", "us: alpha\nmethod: {fair_value_band: 1000}\n")],
      [("us: alpha\n", "us: alpha\nmethod: {fair_value_band: 1000.5}\n")],
      "method.fair_value_band", "number-too-large", r"^1000.5 is too large for a fair-value band \(at most 1,000\)$"),
-    ("scale-max", "site.yaml", [("us: alpha\n", "us: alpha\nscale: {min: -1000000, max: 1000000}\n")],
+    ("scale-max", "site.yaml", [("us: alpha\n", "us: alpha\nscale: {min: 0, max: 1000000}\n")],
      [("us: alpha\n", "us: alpha\nscale: {min: 0, max: 1000001}\n")],
      "scale.max", "number-too-large", r"^1000001 is too large for a scale end \(at most 1,000,000 either side of 0\)$"),
     ("seats-max", "site.yaml", [("seats: 10}", "seats: 1000000}")], [("seats: 10}", "seats: 1000001}")],
