@@ -8,7 +8,9 @@ The starter is kept here as text (so it ships inside every install, wheel or edi
         ├── companies/our-product.yaml    us
         ├── companies/rival-one.yaml      a competitor
         ├── companies/rival-two.yaml      another competitor
-        └── pages/about.md            one narrative page
+        ├── pages/about.md            one narrative page
+        └── .schema/*.schema.json     JSON Schemas for editors (``valuemap schema``), where the files' first
+                                      lines point
 
 so that ``cd DIR && valuemap build`` (or ``valuemap build --content DIR/content --out DIR/site``) builds at
 once, with no errors and no warnings. Every field carries a comment saying what it is for.
@@ -18,9 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 
 SITE_YAML = """\
+# yaml-language-server: $schema=.schema/site.schema.json
 # site.yaml — the market you compare, how the value map is computed, and the vocabulary of the whole site.
-# Field reference: docs/content.md in the valuemap repository; `valuemap schema` writes JSON Schemas that
-# let an editor autocomplete and check these files.
+# Field reference: docs/content.md in the valuemap repository. The first line points editors with a YAML
+# language server at .schema/, which `valuemap schema` rewrites after you change ids here or add a company.
 
 title: Our value map                     # site title, shown on every page
 tagline: Where each vendor stands on the value it delivers against the price it asks.  # optional subtitle
@@ -74,6 +77,7 @@ source_kinds:                            # where evidence comes from (used in ev
 """
 
 COMPANY_COMMENT = """\
+# yaml-language-server: $schema=../.schema/company.schema.json
 # companies/{slug}.yaml — one company's scorecard. The file name (a slug) becomes its URL.
 # Scores use the site's scale (0–10). A company is scored on every dimension of site.yaml; a dimension with
 # criteria is scored per criterion.{more}
@@ -179,6 +183,17 @@ FILES: dict[str, str] = {
     "content/companies/rival-two.yaml": RIVAL_TWO_YAML,
     "content/pages/about.md": ABOUT_MD,
 }
+
+
+def _schemas() -> dict[str, str]:
+    """The starter's JSON Schemas (content/.schema/), generated from its site.yaml like `valuemap schema`."""
+    from .schema import SCHEMA_DIR, starter_files
+
+    companies = [rel.rsplit("/", 1)[1][:-5] for rel in FILES if rel.startswith("content/companies/")]
+    return {f"content/{SCHEMA_DIR}/{name}": text for name, text in starter_files(SITE_YAML, companies).items()}
+
+
+FILES.update(_schemas())
 
 
 class ScaffoldError(Exception):
