@@ -5,22 +5,38 @@ written until every page has rendered; then the site is swapped in whole (see :m
 """
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+import jinja2
 
 from .diagnostics import ContentError, Diagnostics
 from .load import load_content
 from .plan import EXTERNAL, SitePlan, make_plan
-from .render import TemplateFailure, collect_assets, find_templates, make_environment, render_page
+from .render import (Asset, MissingTemplates, TemplateFailure, _fingerprint, bundled_templates, collect_assets,
+                     find_templates, make_environment, render_page)
 from .score import MarketScores, score_market
 from .validate import Content, validate
 from .views import make_context, page_view
-from .write import SiteWriter, UsageError, check_output, cwd_inside
+from .views.common import OG_IMAGE, SiteContext
+from .write import MARKER, SiteWriter, UsageError, check_output, cwd_inside, read_manifest
 
 # What a --templates folder must hold (read before any page renders).
 TEMPLATE_FILES = ("base.html", "assets/valuemap.css", "assets/valuemap.js")
+# Optional in a --templates folder: valuemap's own are used when a folder made before them lacks them.
+CRAWLER_TEMPLATES = ("sitemap.xml", "robots.txt")
+OG_IMAGE_FILE = "assets/og-image.png"  # the link-preview image (og:image); none if a templates folder lacks it
+
+# The positions of the last build, kept in the site for "what moved" (see :func:`positions`); listed in the
+# manifest like every file valuemap writes. Not a dot-file: a site from before manifests carries dot-entries
+# over. It holds only what the pages already show.
+STATE_FILE = "valuemap-positions.json"
+STATE_VERSION = 1
+Progress = Callable[[int, int], None]  # (pages rendered, pages in all): called before the first page and after each
 
 
 @dataclass
@@ -57,6 +73,8 @@ class BuildResult:
     bytes: int
     timings: Timings
     replaced_cwd: bool = False  # the current folder was (inside) the old site: the shell now sits in a removed folder
+    moved: "Moved | None" = None  # what moved on the maps since the previous build into the same folder
+    notes: tuple[str, ...] = ()  # worth telling the author, not problems (e.g. why there is no sitemap.xml)
 
 
 def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERNAL,
@@ -79,8 +97,11 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
 
 
 def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templates_dir: Path | None = None,
-          audience: str = EXTERNAL) -> BuildResult:
-    """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was."""
+          audience: str = EXTERNAL, progress: Progress | None = None) -> BuildResult:
+    """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was.
+
+    ``progress(done, total)`` is told how many pages have rendered (the CLI draws a bar from it; the build
+    itself never prints)."""
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
     checked = check(content_dir, diagnostics, audience=audience, timings=timings)
@@ -89,16 +110,24 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     replaced_cwd = cwd_inside(out_real)
     with timings.phase("render"):
         env = make_environment(templates)
-        assets = collect_assets(templates)
+        _fall_back_to_bundled(env, templates)
+        assets = collect_assets(templates) + _preview_image(templates)
         ctx = make_context(checked.content, checked.scores, checked.plan, {a.logical: a.path for a in assets})
         rendered: list[tuple[str, str]] = []
-        for page in checked.plan.pages:
+        total = len(checked.plan.pages)
+        if progress is not None:
+            progress(0, total)
+        for done, page in enumerate(checked.plan.pages, 1):
             try:
                 rendered.append((page.path, render_page(env, page.template, page_view(ctx, page), templates, page.path)))
             except TemplateFailure as failure:
                 diagnostics.add(failure.diagnostic)
+            if progress is not None:
+                progress(done, total)
         if diagnostics.has_errors():
             raise ContentError(diagnostics)
+        state = positions(ctx)
+        previous = read_positions(out_real)
     with timings.phase("write"):
         writer = SiteWriter(out_real, keep=checked.content.site.keep, label=str(out_dir),
                             site_yaml=str(content_dir / "site.yaml"))
@@ -107,6 +136,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
                 writer.write(asset.path, asset.data)
             for path, html in rendered:
                 writer.write(path, html)
+            writer.write(STATE_FILE, state_text(state))
             writer.commit()
         except KeyboardInterrupt:
             writer.abort()
@@ -116,7 +146,137 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         except BaseException:
             writer.abort()
             raise
-    return BuildResult(out_dir, len(rendered), writer.files, writer.bytes, timings, replaced_cwd)
+    pages = sum(1 for path, _ in rendered if path.endswith(".html"))  # not robots.txt, sitemap.xml
+    return BuildResult(out_dir, pages, writer.files, writer.bytes, timings, replaced_cwd,
+                       compare_positions(previous, state), checked.plan.notes)
+
+
+def _fall_back_to_bundled(env: jinja2.Environment, templates: Path) -> None:
+    """A templates folder copied before sitemap.xml and robots.txt existed still builds: those two (only)
+    come from valuemap's own templates when the folder lacks them."""
+    if all((templates / name).is_file() for name in CRAWLER_TEMPLATES):
+        return
+    try:
+        bundled = bundled_templates()
+    except MissingTemplates:
+        return
+
+    def load(name: str):
+        if name in CRAWLER_TEMPLATES and not (templates / name).is_file() and (bundled / name).is_file():
+            path = bundled / name
+            return path.read_text(encoding="utf-8"), str(path), lambda: True
+        return None
+
+    env.loader = jinja2.ChoiceLoader([env.loader, jinja2.FunctionLoader(load)])
+
+
+def _preview_image(templates: Path) -> list[Asset]:
+    """The link-preview image (og:image), fingerprinted like the other assets; none if the folder lacks it."""
+    source = templates / OG_IMAGE_FILE
+    if not source.is_file():
+        return []
+    data = source.read_bytes()
+    return [Asset(OG_IMAGE, _fingerprint(source.name, data), data)]
+
+
+# --- what moved since the previous build -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    what: str  # "rank" | "zone" | "justified" | "placed" (newly on the map) | "unplaced" (left the map)
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class Move:
+    map_id: str  # "overall" or "segment:<id>"
+    map_label: str
+    slug: str
+    name: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The companies whose rank, zone or justified price changed on any map since the previous build."""
+
+    first_build: bool  # no previous positions to compare with (a new folder, or one from another audience)
+    moves: tuple[Move, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"first_build": self.first_build,
+                "moves": [{"map": m.map_id, "map_label": m.map_label, "company": m.slug, "name": m.name,
+                           "changes": {c.what: {"before": c.before, "after": c.after} for c in m.changes}}
+                          for m in self.moves]}
+
+
+def positions(ctx: SiteContext) -> dict:
+    """Where every company stands on the overall map and on each segment map, as its pages show it: rank, zone
+    and the justified price as formatted on the page. Only what the built pages already show (an external
+    build's state holds the external scores only)."""
+    site, scores, fmt = ctx.site, ctx.scores, ctx.fmt
+    maps = [("overall", "overall map", scores.overall)]
+    maps += [(f"segment:{s.id}", f"segment {s.label}", scores.segments[s.id]) for s in site.segments
+             if s.id in scores.segments]
+    return {
+        "valuemap_positions": STATE_VERSION,
+        "audience": scores.audience,
+        "maps": [{"id": map_id, "label": label,
+                  "companies": [{"slug": p.slug, "name": p.name, "rank": p.rank, "zone": p.zone,
+                                 "justified": fmt.money(p.justified_price)} for p in vmap.positions]}
+                 for map_id, label, vmap in maps],
+    }
+
+
+def state_text(state: dict) -> str:
+    """Deterministic: the same content writes the same bytes."""
+    return json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def read_positions(out: Path) -> dict | None:
+    """The positions the previous build wrote into ``out`` (only if its manifest lists them), else None."""
+    marker = out / MARKER
+    try:
+        if not marker.is_file() or STATE_FILE not in (read_manifest(marker) or ()):
+            return None
+        state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("valuemap_positions") != STATE_VERSION:
+        return None
+    return state
+
+
+def compare_positions(previous: dict | None, current: dict) -> Moved:
+    """What moved between two position states, map by map, company by company (in the current rank order)."""
+    if previous is None or previous.get("audience") != current.get("audience"):
+        return Moved(first_build=True)
+    try:
+        before_maps = {m["id"]: {c["slug"]: c for c in m["companies"]} for m in previous["maps"]}
+    except (KeyError, TypeError):
+        return Moved(first_build=True)
+    moves: list[Move] = []
+    for vmap in current["maps"]:
+        before = before_maps.get(vmap["id"])
+        if before is None:  # a new segment: nothing to compare with
+            continue
+        seen = set()
+        for now in vmap["companies"]:
+            seen.add(now["slug"])
+            was = before.get(now["slug"])
+            if was is None:
+                changes = [Change("placed", None, now["rank"])]
+            else:
+                changes = [Change(key, was.get(key), now[key]) for key in ("rank", "zone", "justified")
+                           if was.get(key) != now[key]]
+            if changes:
+                moves.append(Move(vmap["id"], vmap["label"], now["slug"], now["name"], tuple(changes)))
+        for slug, was in before.items():
+            if slug not in seen:
+                moves.append(Move(vmap["id"], vmap["label"], slug, str(was.get("name", slug)),
+                                  (Change("unplaced", was.get("rank"), None),)))
+    return Moved(first_build=False, moves=tuple(moves))
 
 
 def _check_templates(templates_dir: Path | None) -> Path | None:

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=AUDIENCES, default=EXTERNAL,
                    help="external (default): safe for prospects; internal: adds talk tracks and notes")
     p.add_argument("--timings", action="store_true", help="print the time each phase took")
+    p.add_argument("--progress", action="store_true",
+                   help=f"show pages rendering on stderr (default: only on a terminal, outside CI, for more "
+                        f"than {PROGRESS_MIN_PAGES} pages)")
     p.set_defaults(func=cmd_build)
 
     p = commands.add_parser("check", help="validate, score and plan the site without writing anything")
@@ -61,8 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", type=Path, default=None, metavar="FILE", help="write to FILE instead of stdout")
     p.set_defaults(func=cmd_export, format="text")
 
-    p = commands.add_parser("schema", help="write JSON Schemas of the content files (for editor autocomplete)")
-    p.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR", help="output folder (default: schema/)")
+    p = commands.add_parser("schema", help="write the site's JSON Schemas (editor autocomplete and checks) "
+                            "into CONTENT/.schema/, where the content files' first lines point")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="content folder whose site.yaml gives the ids (default: content/)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: .schema/ inside the content folder)")
     p.set_defaults(func=cmd_schema)
     p = commands.add_parser("docs", help="regenerate the field reference in docs/content.md from the model")
     p.add_argument("--file", type=Path, default=Path("docs/content.md"), metavar="FILE", help="file to update")
@@ -87,15 +94,70 @@ def _report_failure(reporter: TerminalReporter, diagnostics: Diagnostics) -> int
     return EXIT_CONTENT
 
 
+PROGRESS_MIN_PAGES = 200  # smaller builds finish before a bar would be worth drawing
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+class _PageProgress:
+    """The build's progress callback: pages rendered, on stderr — a rich bar on a terminal, a count every
+    10 % elsewhere (only with --progress). Shown with --progress, or on a terminal outside CI for a build of
+    more than PROGRESS_MIN_PAGES pages; rich is imported only when a bar is drawn (start-up time)."""
+
+    def __init__(self, forced: bool, stream=None):
+        self.stream = stream or sys.stderr
+        self.forced = forced
+        self.shown: bool | None = None  # decided at the first call, when the number of pages is known
+        self.bar = None
+        self.task = None
+        self.step = 1
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.shown is None:
+            tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+            self.shown = self.forced or (tty and not _in_ci() and total > PROGRESS_MIN_PAGES)
+            if self.shown and tty:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                self.bar = Progress(TextColumn("rendering pages"), BarColumn(), MofNCompleteColumn(),
+                                    TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task("render", total=total)
+            self.step = max(1, total // 10)
+        if not self.shown:
+            return
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+        elif done == total or (done and done % self.step == 0):
+            self.stream.write(f"rendered {done}/{total} pages\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
 def cmd_build(args, reporter: TerminalReporter) -> int:
     diagnostics = Diagnostics()
+    progress = _PageProgress(getattr(args, "progress", False))
     try:
-        result = build(args.content, args.out, diagnostics, templates_dir=args.templates, audience=args.audience)
+        result = build(args.content, args.out, diagnostics, templates_dir=args.templates, audience=args.audience,
+                       progress=progress)
     except ContentError:
+        progress.close()
         return _report_failure(reporter, diagnostics)
     except UsageError as exc:
+        progress.close()
         reporter.problem(str(exc))
         return EXIT_USAGE
+    finally:
+        progress.close()
+    if result.moved is not None:
+        reporter.attach("moved", result.moved.as_dict())  # before the first report: JSON's one document holds it
     if diagnostics.items:
         reporter.diagnostics(diagnostics.sorted())
     reporter.message(f"✓ built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) "
@@ -104,9 +166,13 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
     if result.replaced_cwd:
         reporter.message("  note: your current folder was the old site and has been replaced; "
                          "run 'cd \"$PWD\"' (or cd .) to see the new files")
+    for note in result.notes:
+        reporter.message(f"  note: {note}")
     if args.timings:
         for name, seconds in result.timings.phases.items():
             reporter.message(f"  {name:<9} {seconds * 1000:8.1f} ms")
+    if result.moved is not None:
+        reporter.moved(result.moved)
     return EXIT_OK
 
 
@@ -152,25 +218,55 @@ def cmd_export(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_schema(args, reporter: TerminalReporter) -> int:
-    import json
+    """Per-site schemas into ``CONTENT/.schema/`` — the one folder inside the content folder valuemap writes —
+    or into ``--out`` elsewhere (guarded like every output file). Falls back to the generic schemas, and says
+    so, when site.yaml is broken."""
+    from .schema import file_name, is_own_folder, own_folder, schema_files, KINDS
 
-    from .schema import json_schemas
-
-    schemas = json_schemas()
+    out = args.out if args.out is not None else own_folder(args.content)
     try:
-        if args.out.exists() and not args.out.is_dir():
-            raise UsageError(f"'{args.out}' exists and is not a folder (schema --out takes a folder)")
-        targets = {kind: check_file_output(args.out / f"{kind}.schema.json", content_dir=Path("content"),
-                                           create_folders=True, option="the schema file")
-                   for kind in schemas}
+        if is_own_folder(out, args.content):
+            targets = _own_schema_targets(args.content, [file_name(kind) for kind in KINDS])
+        else:
+            if out.exists() and not out.is_dir():
+                raise UsageError(f"'{out}' exists and is not a folder (schema --out takes a folder)")
+            targets = {name: check_file_output(out / name, content_dir=args.content, create_folders=True,
+                                               option="the schema file")
+                       for name in (file_name(kind) for kind in KINDS)}
     except UsageError as exc:
         reporter.problem(str(exc))
         return EXIT_USAGE
-    for kind, schema in schemas.items():
-        targets[kind].parent.mkdir(parents=True, exist_ok=True)
-        write_file_atomic(targets[kind], json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
-    reporter.message(f"✓ wrote {len(schemas)} schemas to {args.out}/")
+    files, generic = schema_files(args.content)
+    for name, text in files.items():
+        targets[name].parent.mkdir(parents=True, exist_ok=True)
+        write_file_atomic(targets[name], text)
+    if generic:
+        reporter.message(f"note: {generic}; wrote the generic schemas, which know no ids of this site — "
+                         "fix site.yaml and run 'valuemap schema' again")
+    reporter.message(f"✓ wrote {len(files)} schemas to {out}/"
+                     + ("" if generic else " (they know this site's ids; run again after changing them)"))
     return EXIT_OK
+
+
+def _own_schema_targets(content: Path, names: list[str]) -> dict[str, Path]:
+    """The schema files in ``CONTENT/.schema/``: allowed although inside the content folder, but only there,
+    only as real files in a real folder (a link could lead anywhere), and only below an existing content
+    folder; the other protections of :func:`check_file_output` still apply."""
+    from .schema import own_folder
+
+    if not content.is_dir():
+        raise UsageError(f"there is no content folder '{content}' (pass --content DIR, or --out DIR)")
+    folder = own_folder(content)
+    if os.path.islink(folder) or (os.path.lexists(folder) and not folder.is_dir()):
+        raise UsageError(f"'{folder}' is not a folder (a link or a file); remove it so valuemap can write "
+                         "the schemas there")
+    targets = {}
+    for name in names:
+        target = folder / name
+        if os.path.islink(target) or (os.path.lexists(target) and not target.is_file()):
+            raise UsageError(f"refusing to write the schema file '{target}': it is not a regular file")
+        targets[name] = check_file_output(target, create_folders=True, option="the schema file")
+    return targets
 
 
 def cmd_docs(args, reporter: TerminalReporter) -> int:

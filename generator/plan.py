@@ -20,18 +20,21 @@ AUDIENCES = (EXTERNAL, INTERNAL)
 
 @dataclass(frozen=True)
 class PlannedPage:
-    kind: str  # home | competitors | competitor | canvas | dimensions | dimension | segments | segment | methodology | page | not-found
+    kind: str  # home | competitors | competitor | canvas | dimensions | dimension | segments | segment | methodology | page | not-found | sitemap | robots
     key: str  # the subject's slug or id ("" for singletons)
     path: str  # output path relative to the site root, POSIX separators; also the page's URL
     template: str
     audience: str  # who the page is rendered for: the build's audience
     source: str  # content file the page comes from (for clash reports)
+    listed: bool = True  # offered to search engines in sitemap.xml (404, sitemap and robots are not; nor are
+    # pages the plan marks unlisted, such as prospect pages): the sitemap lists only listed HTML pages
 
 
 @dataclass(frozen=True)
 class SitePlan:
     audience: str
     pages: tuple[PlannedPage, ...]
+    notes: tuple[str, ...] = ()  # things a build should tell its author that are not problems (no sitemap: why)
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
     _by_kind: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -45,6 +48,10 @@ class SitePlan:
 
     def of_kind(self, kind: str) -> list[PlannedPage]:
         return list(self._by_kind.get(kind, ()))
+
+    def listed(self) -> list[PlannedPage]:
+        """The pages a sitemap offers: listed HTML pages, in plan order."""
+        return [p for p in self.pages if p.listed and p.path.endswith(".html")]
 
 
 _LAYOUT = {
@@ -60,7 +67,18 @@ _LAYOUT = {
     "methodology": ("methodology.html", "methodology.html"),
     "page": ("pages/{key}.html", "page.html"),
     "not-found": ("404.html", "404.html"),
+    "sitemap": ("sitemap.xml", "sitemap.xml"),
+    "robots": ("robots.txt", "robots.txt"),
 }
+# Never offered to search engines: the 404 page and the crawler files themselves.
+_UNLISTED = frozenset({"not-found", "sitemap", "robots"})
+
+
+def absolute_base(base_url: str) -> str | None:
+    """``base_url`` when it is an absolute URL (what a sitemap, og:url and og:image need), ending in '/'."""
+    if not base_url.startswith(("http://", "https://")):
+        return None
+    return base_url if base_url.endswith("/") else base_url + "/"
 
 
 def page_path(kind: str, key: str = "") -> str:
@@ -79,12 +97,15 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> Site
     site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
     pages: list[PlannedPage] = []
 
-    def add(kind: str, key: str = "", source: str = site_file, visible_to: str = EXTERNAL) -> None:
+    def add(kind: str, key: str = "", source: str = site_file, visible_to: str = EXTERNAL, listed: bool = True
+            ) -> None:
         """``visible_to``: the widest audience allowed to see the page. In an internal build every page is
-        rendered for the internal audience; an external build leaves out internal-only pages."""
+        rendered for the internal audience; an external build leaves out internal-only pages. ``listed``:
+        offered in sitemap.xml (a page kind in ``_UNLISTED`` never is)."""
         if audience == EXTERNAL and visible_to != EXTERNAL:
             return
-        pages.append(PlannedPage(kind, key, page_path(kind, key), _LAYOUT[kind][1], audience, source))
+        pages.append(PlannedPage(kind, key, page_path(kind, key), _LAYOUT[kind][1], audience, source,
+                                 listed and kind not in _UNLISTED))
 
     add("home")
     add("competitors")
@@ -103,8 +124,22 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> Site
     for slug, page in sorted(content.pages.items(), key=lambda kv: (kv[1].meta.order, kv[0])):
         add("page", slug, page.file, page.meta.audience)
     add("not-found")
+    # Crawler files. An internal build gets a robots.txt that turns every crawler away and no sitemap. An
+    # external build gets a sitemap only when base_url is absolute: a sitemap must list absolute URLs.
+    # A robots.txt or sitemap.xml of the author's own, listed under keep:, is carried over instead.
+    notes: list[str] = []
+    keep = set(content.site.keep)
+    if audience == EXTERNAL and "sitemap.xml" not in keep:
+        if absolute_base(content.site.base_url):
+            add("sitemap")
+        else:
+            notes.append(f"no sitemap.xml: base_url in {site_file} is '{content.site.base_url}', and a sitemap "
+                         f"needs absolute URLs — set base_url to the site's address (e.g. "
+                         f"https://example.com/ or https://you.github.io/repo/) to get one")
+    if "robots.txt" not in keep:
+        add("robots")
     _report_clashes(pages, diagnostics)
-    return SitePlan(audience, tuple(pages))
+    return SitePlan(audience, tuple(pages), tuple(notes))
 
 
 def _report_clashes(pages: list[PlannedPage], diagnostics: Diagnostics) -> None:

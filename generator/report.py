@@ -22,6 +22,57 @@ from .diagnostics import ERROR, Diagnostic, caret_excerpt, visible
 WRITING_COMMANDS = frozenset({"build", "export"})
 
 
+# --- what moved since the previous build (see generator.build.compare_positions) ------------------------
+
+def _change_text(change) -> str:
+    if change.what == "placed":
+        return f"new on the map at rank {change.after}"
+    if change.what == "unplaced":
+        return "left the map" + (f" (was rank {change.before})" if change.before is not None else "")
+    return f"{change.what} {change.before} → {change.after}"
+
+
+def moved_lines(moved) -> list[str]:
+    """What moved, for a person: one line per company and map, grouped by map."""
+    if moved.first_build:
+        return ["what moved: first build here — positions saved; the next build says what moved"]
+    if not moved.moves:
+        return ["what moved: nothing moved since the previous build"]
+    lines = ["what moved since the previous build:"]
+    current = None
+    for move in moved.moves:
+        if move.map_id != current:
+            current = move.map_id
+            lines.append(f"  {move.map_label}:")
+        lines.append(f"    {move.name}: " + "; ".join(_change_text(c) for c in move.changes))
+    return lines
+
+
+def _md(text: object) -> str:
+    """A Markdown table cell: no line breaks, pipes and markup characters escaped."""
+    text = visible(" ".join(str(text).split()))
+    return "".join("\\" + ch if ch in "\\|*_`[]<>#~" else ch for ch in text)
+
+
+def moved_markdown(moved) -> str:
+    """What moved as Markdown, for a GitHub Actions job summary."""
+    out = ["### valuemap: what moved", ""]
+    if moved.first_build or not moved.moves:
+        out.append(_md(moved_lines(moved)[0].removeprefix("what moved: ")))
+        return "\n".join(out) + "\n\n"
+    out += ["| Map | Company | Rank | Zone | Justified price |", "|---|---|---|---|---|"]
+    for move in moved.moves:
+        cells = {"rank": "", "zone": "", "justified": ""}
+        for c in move.changes:
+            if c.what in cells:
+                cells[c.what] = f"{c.before} → {c.after}"
+            else:
+                cells["rank"] = _change_text(c)
+        out.append(f"| {_md(move.map_label)} | {_md(move.name)} | {_md(cells['rank'])} | {_md(cells['zone'])} "
+                   f"| {_md(cells['justified'])} |")
+    return "\n".join(out) + "\n\n"
+
+
 def _colour(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR") is not None:
         return False
@@ -92,6 +143,15 @@ class TerminalReporter:
     def problem(self, text: str, code: str | None = None) -> None:
         self.stream.write(self._c("1;31", "error") + f": {visible(text)}\n")
 
+    def attach(self, key: str, value) -> None:
+        """Data for a machine-readable document (JSON); a person's reporter has none. Call it before the
+        first report so the document can hold it."""
+
+    def moved(self, moved) -> None:
+        """What moved on the maps since the previous build (after a successful build)."""
+        for line in moved_lines(moved):
+            self.message(line)
+
 
 # --- JSON -----------------------------------------------------------------------------------------------
 
@@ -139,6 +199,7 @@ class JsonReporter(TerminalReporter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.written = False
+        self.extra: dict = {}  # further top-level members of the document (a build's "moved")
 
     def _file(self, file: str | None) -> str | None:
         if not file:
@@ -154,7 +215,7 @@ class JsonReporter(TerminalReporter):
         document = {"ok": errors == 0,
                     "summary": {"errors": errors, "warnings": len(items) - errors,
                                 "files": len({d["file"] for d in items if d["file"]})},
-                    "diagnostics": items}
+                    "diagnostics": items, **self.extra}
         self.out.write(_json_visible(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
         self.written = True
 
@@ -172,6 +233,13 @@ class JsonReporter(TerminalReporter):
         if self.written:
             return super().problem(text)
         self._emit([Diagnostic(code or _problem_code(text), text).as_dict()])
+
+    def attach(self, key: str, value) -> None:
+        """``value`` (JSON-able) becomes the document's member ``key``: ``"moved"`` after a build is
+        ``{"first_build": bool, "moves": [{"map", "map_label", "company", "name", "changes": {what: {"before",
+        "after"}}}]}``, ``what`` one of rank, zone, justified, placed, unplaced."""
+        if not self.written:
+            self.extra[key] = value
 
 
 # --- GitHub Actions -------------------------------------------------------------------------------------
@@ -198,6 +266,18 @@ class GithubReporter(TerminalReporter):
             where = ",".join(f"{key}={github_property(str(value))}" for key, value in props if value)
             text = d.message + (f" [{d.path}]" if d.path else "") + (f" — {d.hint}" if d.hint else "")
             self.out.write(f"::{kind} {where}::{github_data(text)}\n")
+
+    def moved(self, moved) -> None:
+        """Also appended to the job summary as a Markdown table when ``$GITHUB_STEP_SUMMARY`` names a file."""
+        super().moved(moved)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if not summary:
+            return
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(moved_markdown(moved))
+        except OSError as exc:
+            self.out.write(f"::warning::{github_data(f'cannot write the job summary {summary}: {exc}')}\n")
 
 
 REPORTERS = {"text": TerminalReporter, "json": JsonReporter, "github": GithubReporter}

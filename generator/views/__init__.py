@@ -9,16 +9,29 @@ are added to a view only when the page's audience is internal.
 """
 from __future__ import annotations
 
-from ..plan import PlannedPage
-from .common import SiteContext, make_context
+from ..plan import EXTERNAL, PlannedPage
+from .common import SiteContext, absolute_url, make_context
 from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
 from .reference import dimension_view, dimensions_view, methodology_view, narrative_view, not_found_view
+
+
+def sitemap_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    """Every listed page of the plan as an absolute URL (planned only when base_url is absolute)."""
+    return {"urls": [absolute_url(ctx, p.path) for p in ctx.plan.listed()]}
+
+
+def robots_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    """An external build lets every crawler in and names its sitemap; an internal build turns them all away."""
+    sitemap = ctx.plan.find("sitemap")
+    return {"allow": page.audience == EXTERNAL, "sitemap": absolute_url(ctx, sitemap.path) if sitemap else None}
+
 
 VIEWS = {
     "home": home_view, "competitors": competitors_view, "competitor": competitor_view, "canvas": canvas_view,
     "dimensions": dimensions_view, "dimension": dimension_view, "segments": segments_view, "segment": segment_view,
     "methodology": methodology_view, "page": narrative_view, "not-found": not_found_view,
+    "sitemap": sitemap_view, "robots": robots_view,
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import quote, urlsplit
 
 import orjson
 from markupsafe import Markup
@@ -10,7 +11,7 @@ from markupsafe import Markup
 from .. import charts
 from .. import model as m
 from ..locales import Translator
-from ..plan import INTERNAL, PlannedPage, SitePlan, relative_url
+from ..plan import INTERNAL, PlannedPage, SitePlan, absolute_base, relative_url
 from ..formats import Formatter, decimals_of
 from ..score import MarketScores, Point, Position, ValueMap, points
 from ..validate import Content
@@ -204,9 +205,49 @@ _NAV = [("home", "nav.overview"), ("competitors", "nav.competitors"), ("canvas",
 _SECTION = {"competitor": "competitors", "dimension": "dimensions", "segment": "segments"}
 
 
-def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "") -> dict:
+OG_IMAGE = "og_image"  # the link-preview image's logical asset name (templates/assets/og-image.png)
+OG_IMAGE_SIZE = (1200, 630)
+
+
+def absolute_url(ctx: SiteContext, path: str) -> str | None:
+    """A page's or file's absolute URL from base_url (the site root's URL for index.html); None when base_url
+    is not an absolute URL. Sitemaps, og:url and og:image need absolute URLs."""
+    root = absolute_base(ctx.site.base_url)
+    if root is None:
+        return None
+    return root + ("" if path == "index.html" else quote(path, safe="/"))
+
+
+def root_path(base_url: str) -> str:
+    """The path of the site root on its host, from base_url: 'https://x.github.io/repo/' → '/repo/', '/' → '/'."""
+    path = urlsplit(base_url).path if absolute_base(base_url) else base_url
+    path = path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class RootLinks(Links):
+    """Links from the site root's path on its host ('/repo/assets/…'): they work from any depth. Only for the
+    404 page, which hosts serve for any missing URL (/repo/a/b/missing); every other page links relatively so
+    the site keeps working from file://."""
+
+    def __init__(self, ctx: SiteContext, page: PlannedPage):
+        super().__init__(ctx, page)
+        self.root = root_path(ctx.site.base_url)
+
+    def to(self, path: str) -> str:
+        return self.root + ("" if path == "index.html" else path)
+
+
+def _plain(text: str) -> str:
+    return text.striptags() if isinstance(text, Markup) else str(text)
+
+
+def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "", *,
+         root_relative: bool = False) -> dict:
+    """What base.html needs. ``root_relative``: links from the site root's path instead of relative ones (the
+    404 page, see :class:`RootLinks`)."""
     t, site = ctx.t, ctx.site
-    links = Links(ctx, page)
+    links = RootLinks(ctx, page) if root_relative else Links(ctx, page)
     section = _SECTION.get(page.kind, page.kind)
     nav = []
     for kind, key in _NAV:
@@ -217,12 +258,22 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "")
         nav.append({"label": ctx.content.pages[narrative.key].meta.title, "href": links.to(narrative.path),
                     "current": page.kind == "page" and page.key == narrative.key})
     full_title = site.title if page.kind == "home" else f"{title} · {site.title}"
-    absolute = site.base_url if site.base_url.startswith("http") else None
+    # The 404 page is served at any missing URL: it has no address of its own to declare.
+    canonical = None if root_relative else absolute_url(ctx, page.path)
+    og_image = ctx.asset_paths.get(OG_IMAGE)
+    # Link previews: crawlers need absolute URLs, so og:url and og:image only when base_url is absolute.
+    og_image = absolute_url(ctx, og_image) if og_image else None
     return {
         "t": t, "lang": site.lang, "title": full_title, "heading": title,
         "description": description or site.tagline or site.title,
+        # <meta> and og:description: plain text, kept apart from "description", which some views replace with
+        # the page's own (Markdown) description for the body.
+        "meta_description": _plain(description or site.tagline or site.title),
         "site_title": site.title, "home_href": links.to("index.html"),
-        "canonical": (absolute + ("" if page.path == "index.html" else page.path)) if absolute else None,
+        "canonical": canonical,
+        "og": {"url": canonical, "image": og_image, "image_width": OG_IMAGE_SIZE[0],
+               "image_height": OG_IMAGE_SIZE[1],
+               "card": "summary_large_image" if og_image else "summary"},
         "assets": {name: links.to(path) for name, path in ctx.asset_paths.items()},
         "nav": nav, "internal": page.audience == INTERNAL,
         "kind": page.kind, "charts": [],
@@ -230,8 +281,6 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "")
                     basis=site.price_basis, currency=site.currency),
         "methodology_href": links.page_of("methodology"),
     }
-
-
 
 
 def categories(site: m.Site, t: Translator) -> list[tuple[str, str, str, str | None]]:

@@ -73,6 +73,7 @@ def methodology_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["line_fallback"] = t(f"method.line.fallback.{vmap.line.fallback}") if vmap.line.fallback else ""
     view["band"] = fmt.number(method.fair_value_band, 1)
     view["rank_by"] = t(f"method.rank_by.{method.rank_by}")
+    view["rp_text"] = "methodology.p.rp" if site.price_reference else "methodology.p.rp_single"
     view["has_lower"] = any(p.better == "lower" for p in ctx.points.values())
     view["has_measured"] = any(p.unit for p in ctx.points.values())
     view["has_relative"] = any(p.relative for p in ctx.points.values())
@@ -134,7 +135,8 @@ def narrative_view(ctx: SiteContext, page: PlannedPage) -> dict:
 
 
 def not_found_view(ctx: SiteContext, page: PlannedPage) -> dict:
-    view = base(ctx, page, ctx.t("notfound.title"), ctx.t("notfound.text"))
+    # Hosts serve 404.html for any missing URL, at any depth: its links start at the site root's path.
+    view = base(ctx, page, ctx.t("notfound.title"), ctx.t("notfound.text"), root_relative=True)
     return view
 
 
