@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics
@@ -36,6 +36,9 @@ class SourceTree:
     companies: dict[str, Document]
     prospects: dict[str, Document]
     pages: dict[str, Page]
+    # Files whose *name* is refused (not a slug, reserved): still parsed and validated, so every problem
+    # inside them is reported in the same run, but never built. (kind, stand-in slug, document or page)
+    misnamed: list = field(default_factory=list)
 
 
 
@@ -129,9 +132,10 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, diagnostics: Diagnostics
-             ) -> list[tuple[str, Path, str]]:
-    """(slug, path, display) for each content file in ``folder``, with slugs and paths checked."""
+def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, diagnostics: Diagnostics,
+             misnamed: list | None = None) -> list[tuple[str, Path, str]]:
+    """(slug, path, display) for each content file in ``folder``, with slugs and paths checked. A file whose
+    name is refused goes to ``misnamed`` as (stand-in slug, path, display): its content is still checked."""
     if not folder.is_dir():
         return []
     out: list[tuple[str, Path, str]] = []
@@ -177,15 +181,21 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
                 "slug-invalid", f"'{path.name}': the file name is used in URLs and must be lower-case letters, "
                 f"digits and hyphens", file=display,
                 hint=f"rename it to '{unreserved(_slugify(slug) or 'name')}{path.suffix.lower()}'")
+            if misnamed is not None:
+                misnamed.append((unreserved(_slugify(slug) or "name"), path, display))
             continue
         if is_device_name(slug):
             diagnostics.error("slug-reserved", f"'{slug}' is a device name on Windows (CON, PRN, AUX, NUL, "
                               f"COM0–COM9, LPT0–LPT9): its page {slug}.html could not be created there",
                               file=display, hint=f"rename the file, e.g. to '{slug}-1{path.suffix}'")
+            if misnamed is not None:
+                misnamed.append((f"{slug}-1", path, display))
             continue
         if slug in RESERVED_SLUGS:
             diagnostics.error("slug-reserved", f"'{slug}' is a reserved name and cannot be a file name here",
                               file=display, hint=f"rename it, e.g. '{slug}-1{path.suffix}'")
+            if misnamed is not None:
+                misnamed.append((f"{slug}-1", path, display))
             continue
         out.append((slug, path, display))
     return out
@@ -222,20 +232,25 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
     else:
         diagnostics.error("site-missing", "content/site.yaml is missing", file=site_display,
                           hint="every content folder has a site.yaml with the title, dimensions and segments")
-    companies = {}
-    for slug, path, display in _collect(root / "companies", (".yaml", ".yml"), root, base, diagnostics):
-        doc = load_yaml_file(path, display, diagnostics)
-        if doc is not None:
-            companies[slug] = doc
-    prospects = {}
-    for slug, path, display in _collect(root / "prospects", (".yaml", ".yml"), root, base, diagnostics):
-        doc = load_yaml_file(path, display, diagnostics)
-        if doc is not None:
-            prospects[slug] = doc
-    pages = {}
-    for slug, path, display in _collect(root / "pages", (".md",), root, base, diagnostics):
-        page = load_page(path, display, slug, diagnostics)
-        if page is not None:
-            pages[slug] = page
-    return SourceTree(root, site, companies, prospects, pages)
+    misnamed: list = []
+    found = {}
+    for kind, folder, suffixes in (("company", "companies", (".yaml", ".yml")),
+                                   ("prospect", "prospects", (".yaml", ".yml")), ("page", "pages", (".md",))):
+        refused: list = []
+        found[kind] = {}
+        for slug, path, display in _collect(root / folder, suffixes, root, base, diagnostics, refused):
+            item = _load_item(kind, path, display, slug, diagnostics)
+            if item is not None:
+                found[kind][slug] = item
+        for slug, path, display in refused:  # checked like the others, never built
+            item = _load_item(kind, path, display, slug, diagnostics)
+            if item is not None:
+                misnamed.append((kind, slug, item))
+    return SourceTree(root, site, found["company"], found["prospect"], found["page"], misnamed)
+
+
+def _load_item(kind: str, path: Path, display: str, slug: str, diagnostics: Diagnostics):
+    if kind == "page":
+        return load_page(path, display, slug, diagnostics)
+    return load_yaml_file(path, display, diagnostics)
 

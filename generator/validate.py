@@ -469,6 +469,37 @@ def _check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Do
                               hint=hint, **doc.where(("evaluating", i)))
 
 
+def _check_misnamed(tree: SourceTree, site: m.Site | None, diagnostics: Diagnostics, day: _dt.date) -> None:
+    """Files whose name was refused are never built, but what is wrong inside them is reported now too."""
+    for kind, slug, item in tree.misnamed:
+        if kind == "page":
+            _validate_doc(item.front, m.PageMeta, diagnostics)
+            continue
+        if kind == "company":
+            _validate_company(slug, item, site, diagnostics, day)
+            continue
+        parsed = _validate_doc(item, m.Prospect, diagnostics)
+        if parsed is not None and site is not None:
+            _check_prospect(parsed, site, tree.companies, item, diagnostics, tree.site)
+
+
+def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics: Diagnostics, day: _dt.date
+                      ) -> m.Company | None:
+    """Shape, then references. A file with a shape error still has the rest of it checked (its valid part
+    is salvaged), so one typo never hides the file's other problems."""
+    company = _validate_doc(doc, m.Company, diagnostics)
+    if company is None:
+        partial = _salvage(doc, m.Company) if site is not None else None
+        if partial is not None:
+            found = Diagnostics()
+            _check_company(slug, partial[0], site, doc, found, day)
+            diagnostics.extend(d for d in found.items if not any(_related(d.path, r) for r in partial[1]))
+        return None
+    if site is not None:
+        _check_company(slug, company, site, doc, diagnostics, day)
+    return company
+
+
 def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
     """Validate everything; return the Content when there is no error, else None (errors are collected)."""
     day = today()
@@ -480,19 +511,11 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
     documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
     for slug in sorted(tree.companies):
         doc = tree.companies[slug]
-        company = _validate_doc(doc, m.Company, diagnostics)
         files[f"company:{slug}"] = doc.file
         documents[f"company:{slug}"] = doc
-        if company is None:
-            partial = _salvage(doc, m.Company) if site is not None else None
-            if partial is not None:
-                found = Diagnostics()
-                _check_company(slug, partial[0], site, doc, found, day)
-                diagnostics.extend(d for d in found.items if not any(_related(d.path, r) for r in partial[1]))
-            continue
-        companies[slug] = company
-        if site is not None:
-            _check_company(slug, company, site, doc, diagnostics, day)
+        company = _validate_company(slug, doc, site, diagnostics, day)
+        if company is not None:
+            companies[slug] = company
     _check_names(companies, documents, site.us if site is not None else None, diagnostics)
     if site is not None and site.us not in tree.companies:
         choices = list(tree.companies)
@@ -518,6 +541,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         meta = _validate_doc(page.front, m.PageMeta, diagnostics)
         if meta is not None:
             pages[slug] = NarrativePage(slug, meta, page.body, page.front.file, page.body_line)
+    _check_misnamed(tree, site, diagnostics, day)
     if diagnostics.has_errors() or site is None:
         return None
     return Content(site=site, companies=companies, prospects=prospects, pages=pages, files=files,
