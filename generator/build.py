@@ -78,33 +78,39 @@ class BuildResult:
 
 
 def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERNAL,
-          timings: Timings | None = None) -> Checked:
-    """Load, validate, score and plan; raise :class:`ContentError` if any error was found."""
+          timings: Timings | None = None, strict: bool = False) -> Checked:
+    """Load, validate, score and plan; raise :class:`ContentError` if any error was found.
+
+    ``strict``: every warning is an error too (CI's gate before publishing)."""
     timings = timings or Timings()
     with timings.phase("load"):
         tree = load_content(Path(content_dir), diagnostics)
     with timings.phase("validate"):
         content = validate(tree, diagnostics)
+    if strict:
+        diagnostics.promote_warnings()
     if content is None:
         raise ContentError(diagnostics)
     with timings.phase("score"):
         scores = score_market(content.site, content.companies, audience)
     with timings.phase("plan"):
         plan = make_plan(content, audience, diagnostics)
+    if strict:
+        diagnostics.promote_warnings()
     if diagnostics.has_errors():
         raise ContentError(diagnostics)
     return Checked(content, scores, plan)
 
 
 def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templates_dir: Path | None = None,
-          audience: str = EXTERNAL, progress: Progress | None = None) -> BuildResult:
+          audience: str = EXTERNAL, progress: Progress | None = None, strict: bool = False) -> BuildResult:
     """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was.
 
     ``progress(done, total)`` is told how many pages have rendered (the CLI draws a bar from it; the build
     itself never prints)."""
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
-    checked = check(content_dir, diagnostics, audience=audience, timings=timings)
+    checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict)
     templates = find_templates(_check_templates(templates_dir), content_dir)
     out_real = check_output(out_dir, content_dir, templates_dir=templates, keep=checked.content.site.keep)
     replaced_cwd = cwd_inside(out_real)

@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=AUDIENCES, default=EXTERNAL,
                    help="external (default): safe for prospects; internal: adds talk tracks and notes")
     p.add_argument("--timings", action="store_true", help="print the time each phase took")
+    p.add_argument("--strict", action="store_true", help="treat every warning as an error (the gate CI runs)")
     p.add_argument("--progress", action="store_true",
                    help=f"show pages rendering on stderr (default: only on a terminal, outside CI, for more "
                         f"than {PROGRESS_MIN_PAGES} pages)")
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("check", help="validate, score and plan the site without writing anything")
     common(p)
+    p.add_argument("--strict", action="store_true", help="treat every warning as an error (the gate CI runs)")
     p.set_defaults(func=cmd_check)
 
     p = commands.add_parser("export", help="print the computed model (scores, positions, prices) as JSON")
@@ -146,7 +148,7 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
     progress = _PageProgress(getattr(args, "progress", False))
     try:
         result = build(args.content, args.out, diagnostics, templates_dir=args.templates, audience=args.audience,
-                       progress=progress)
+                       progress=progress, strict=args.strict)
     except ContentError:
         progress.close()
         return _report_failure(reporter, diagnostics)
@@ -180,7 +182,7 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
     diagnostics = Diagnostics()
     timings = Timings()
     try:
-        checked = check(args.content, diagnostics, timings=timings)
+        checked = check(args.content, diagnostics, timings=timings, strict=args.strict)
     except ContentError:
         return _report_failure(reporter, diagnostics)
     reporter.diagnostics(diagnostics.sorted()) if diagnostics.items else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -78,6 +78,11 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == WARNING]
+
+    def promote_warnings(self) -> None:
+        """``--strict``: every warning becomes an error (same code, file and line)."""
+        self.items = [replace(d, severity=ERROR, hint=((d.hint + " ") if d.hint else "") + "(an error under --strict)")
+                      if d.severity == WARNING else d for d in self.items]
 
     def has_errors(self) -> bool:
         return any(d.severity == ERROR for d in self.items)

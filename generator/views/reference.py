@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import charts
 from ..plan import PlannedPage
-from ..score import quality_terms
+from ..score import point_weights, quality_terms
 from ..text import markdown
 from .common import (Links, SiteContext, base, cell, chart_block, method_note, shown_score, table, weights_table)
 
@@ -40,10 +40,8 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
                                        [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows,
                                        [s == site.us for s in order]))
     view["charts"] = [view["scores"]]
-    cw = {c.id: c.weight for c in dim.criteria}
-    total = sum(cw.values()) or 1.0
     view["criteria"] = [{"label": c.label, "description": markdown(c.description),
-                         "weight": fmt.share(c.weight / total)} for c in dim.criteria]
+                         "weight": fmt.share(ctx.points[(dim.id, c.id)].weight)} for c in dim.criteria]
     weight_rows = [[cell(t("segment.overall"), links.page_of("home")),
                     cell(fmt.share(ctx.scores.overall.scenario.weights[dim.id]))]]
     weight_rows += [[cell(s.label, links.page_of("segment", s.id)),
@@ -79,13 +77,12 @@ def methodology_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["has_relative"] = any(p.relative for p in ctx.points.values())
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.weights_caption"), links)
     rows = []
+    overall = point_weights(site, vmap.scenario)  # scoring's weights: dimension weight × criterion weight
     for d in site.dimensions:
-        total = sum(c.weight for c in d.criteria) or 1.0
         for c in d.criteria:
             how = t("method.better.lower") if c.better == "lower" else t("method.better.higher")
             rows.append([cell(d.label, links.page_of("dimension", d.id)), cell(c.label),
-                         cell(fmt.share(c.weight / total)),
-                         cell(fmt.share(vmap.scenario.weights[d.id] * c.weight / total)),
+                         cell(fmt.share(ctx.points[(d.id, c.id)].weight)), cell(fmt.share(overall[(d.id, c.id)])),
                          cell(how + (f" · {c.unit}" if c.unit else ""))])
     view["criteria"] = table(t("table.criteria_caption"),
                              [(t("col.dimension"), False), (t("col.criterion"), False),
