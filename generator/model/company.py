@@ -1,0 +1,126 @@
+"""content/companies/<slug>.yaml: one company's scorecard, its evidence and its prices."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal as _Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+                      field_validator, model_validator)
+from pydantic_core import PydanticCustomError
+
+from .types import *  # noqa: F401,F403
+from .types import _Model
+
+
+# --- companies/<slug>.yaml ------------------------------------------------------------------------------
+
+class Evidence(_Model):
+    """One observation behind a score: who measured what, when, and where it can be checked."""
+
+    source: Slug = Field(description="A source kind id from site.yaml.")
+    value: ScoreNumber = Field(description="The score this source gives, on the site's scale.")
+    date: Date = Field(description="When it was observed (YYYY-MM-DD).")
+    url: Text | None = Field(None, description="Where it can be checked.")
+    note: Text = Field("", description="What was observed.")
+    internal: bool = Field(False, description="true: never shown outside the company (counts in the score).")
+
+
+class ScoreDetail(_Model):
+    """A score with its date and evidence. ``value`` may be left out when evidence is given."""
+
+    value: ScoreNumber | None = Field(None, description="The score; if absent, the weighted mean of the evidence.")
+    as_of: Date | None = Field(None, description="When the score was last reviewed.")
+    note: Text = Field("", description="Why this score.")
+    evidence: list[Evidence] = Field(default_factory=list, description="Observations behind the score.")
+
+    @model_validator(mode="after")
+    def _has_value(self):
+        if self.value is None and not self.evidence:
+            raise ValueError("a score needs a 'value' or at least one 'evidence' item")
+        return self
+
+
+def _score_kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return "<number>"
+    if isinstance(value, dict):
+        return "<detail>"
+    return None
+
+
+Score = Annotated[
+    Union[Annotated[ScoreNumber, Tag("<number>")], Annotated[ScoreDetail, Tag("<detail>")]],
+    Discriminator(_score_kind, custom_error_type="score_type",
+                  custom_error_message="expected a score: a number, or a mapping with 'value' and/or 'evidence'"),
+]
+
+
+def _dimension_kind(value: Any) -> str | None:
+    kind = _score_kind(value)
+    if kind == "<detail>" and not any(k in value for k in SCORE_DETAIL_KEYS):
+        return "<criteria>"
+    return kind
+
+
+DimensionScore = Annotated[
+    Union[Annotated[ScoreNumber, Tag("<number>")], Annotated[ScoreDetail, Tag("<detail>")],
+          Annotated[dict[str, Score], Tag("<criteria>")]],
+    Discriminator(_dimension_kind, custom_error_type="score_type",
+                  custom_error_message="expected a score (a number, or 'value'/'evidence') "
+                  "or a mapping of criterion scores"),
+]
+
+
+class SeatRange(_Model):
+    """The seat counts a plan is sold for."""
+
+    min: Seats = Field(1, description="Fewest seats the plan is sold for.")
+    max: Seats | None = Field(None, description="Most seats (leave out for no limit).")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"seats max ({self.max}) is below min ({self.min})")
+        return self
+
+
+class PricePoint(_Model):
+    """A published plan."""
+
+    plan: Name = Field(min_length=1, description="Plan name as the vendor sells it.")
+    tier: Slug | None = Field(None, description="Comparable tier (e.g. standard, professional, enterprise); "
+                              "needed when site.yaml sets a price_reference — a plan without one is never "
+                              "compared.")
+    price: Price = Field(description="Price in the site's currency, on the site's price basis.")
+    seats: SeatRange = Field(default_factory=SeatRange, description="Seat range the price applies to.")
+    as_of: Date | None = Field(None, description="When the price was checked.")
+    note: Text = Field("", description="Conditions (annual billing, add-ons...).")
+
+
+class Objection(_Model):
+    """An objection sales hears, and the answer (internal)."""
+
+    objection: Text = Field(min_length=1, description="What the prospect says.")
+    response: Markdown = Field(min_length=1, description="How we answer (Markdown).")
+
+
+class Company(_Model):
+    """content/companies/<slug>.yaml: one company's scorecard (ours or a competitor's)."""
+
+    name: Name = Field(min_length=1, description="Company or product name.")
+    website: Text | None = Field(None, description="Public website (https://...).")
+    summary: Markdown = Field("", description="Who they are and how they compete (Markdown).")
+    as_of: Date | None = Field(None, description="When this scorecard was last reviewed.")
+    prices: list[PricePoint] = Field(min_length=1, description="Published plans.")
+    scores: dict[str, DimensionScore] = Field(
+        description="Per dimension id: a score, or a mapping of criterion id → score.")
+    strengths: list[Text] = Field(default_factory=list, description="Where they beat the market.")
+    weaknesses: list[Text] = Field(default_factory=list, description="Where they fall short.")
+    talk_track: Markdown = internal("Internal: how sales positions us against them (Markdown).", default="")
+    objections: list[Objection] = internal("Internal: objection handling.", default_factory=list)
+    internal_notes: Markdown = internal("Internal notes (Markdown).", default="")

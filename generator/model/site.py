@@ -1,0 +1,164 @@
+"""content/site.yaml: the market, the method and the vocabulary of the whole site."""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from decimal import Decimal as _Decimal
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+                      field_validator, model_validator)
+from pydantic_core import PydanticCustomError
+
+from .types import *  # noqa: F401,F403
+from .types import _Model
+
+
+# --- site.yaml ------------------------------------------------------------------------------------------
+
+class Scale(_Model):
+    """The range every score is given on."""
+
+    min: ScaleEnd = Field(0, description="Lowest possible score: 0 or above (relative quality divides scores "
+                          "by an average, which needs non-negative scores; shift a scale such as −5…5 to 0…10).")
+    max: ScaleEnd = Field(10, description="Highest possible score.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max <= self.min:
+            raise ValueError(f"scale max ({self.max:g}) must be greater than min ({self.min:g})")
+        return self
+
+
+class Method(_Model):
+    """How the value map is computed. Printed on every map, explained on the methodology page."""
+
+    comparison: Literal["others", "market"] = Field(
+        "others",
+        description="What each company is compared with: 'others' = the average of the other companies "
+        "(Gale's single-company profile); 'market' = the average of every company, itself included "
+        "(map centred on 100).")
+    fair_value_line: Literal["diagonal", "slope", "regression"] = Field(
+        "diagonal",
+        description="'diagonal' = relative price equals relative quality through (100, 100); 'slope' = a line "
+        "through (100, 100) with the slope below; 'regression' = least-squares fit of price on quality.")
+    slope: Slope = Field(1.0, description="Price points customers pay per quality point (method 'slope').")
+    fair_value_band: Band = Field(
+        5.0, description="Half-width, in relative-price points, of the fair-value zone around the line.")
+    quality_ratio: Literal["criterion", "dimension"] = Field(
+        "criterion",
+        description="'criterion' (Gale) = relative quality is the weighted sum of per-criterion ratios, each "
+        "criterion weighing dimension weight × criterion weight; 'dimension' = the ratio is taken of each "
+        "dimension's score (the weighted mean of its criteria), then weighed by the dimension weights.")
+    rank_by: Literal["distance", "ratio"] = Field(
+        "distance",
+        description="What the ranking orders by: 'distance' = customer value, the distance below the "
+        "fair-value line (flatters expensive offers less); 'ratio' = relative quality ÷ relative price "
+        "(flatters cheap offers).")
+
+
+class PriceReference(_Model):
+    """The plan and seat count at which prices are compared."""
+
+    tier: Slug = Field(description="Plan tier compared, e.g. 'standard'; every company needs a plan of this tier.")
+    seats: Seats = Field(description="Seats (agents) the price is read at.")
+
+
+class Criterion(_Model):
+    """A rubric item inside a dimension, scored by mystery shoppers, interviews, reviews..."""
+
+    id: Slug = Field(description="Stable identifier used in company files.")
+    label: Name = Field(min_length=1, description="Name shown to readers.")
+    description: Markdown = Field("", description="What is scored and how (Markdown).")
+    weight: Weight = Field(1.0, description="Relative weight inside the dimension (normalised to sum to 1).")
+    better: Literal["higher", "lower"] = Field(
+        "higher", description="'lower' for criteria where less is better (minutes to first reply, outages...): "
+        "the ratio is turned round (comparison average ÷ score). Not allowed in a dimension with relative input.")
+    unit: str | None = Field(
+        None, description="Set for a measured criterion (e.g. 'minutes', '%'): its scores are the measured "
+        "values in this unit, 0 or above, not points on the site's scale; every company scores it on its own "
+        "(not through one score for the whole dimension), and method.quality_ratio must be 'criterion'.")
+
+
+class Dimension(_Model):
+    """A competing factor of the value map, e.g. usability, personal approach, practicality."""
+
+    id: Slug = Field(description="Stable identifier used in company files and URLs.")
+    label: Name = Field(min_length=1, description="Name shown to readers.")
+    description: Markdown = Field("", description="What the dimension means to a customer (Markdown).")
+    weight: Weight = Field(description="Default weight (normalised across dimensions).")
+    criteria: list[Criterion] = Field(default_factory=list, description="Optional rubric items.")
+    input: Literal["scale", "relative"] = Field(
+        "scale", description="'relative': scores are already relative to the market (100 = the market "
+        "average), e.g. a published market-perceived quality index; they are used as ratios directly (score "
+        "÷ 100), must be above 0 and at most 1000, and are not checked against the scale. Its criteria cannot "
+        "be 'better: lower' or have a 'unit'.")
+
+
+class Segment(_Model):
+    """A customer segment: its own priorities and the price point its buyers pay."""
+
+    id: Slug = Field(description="Stable identifier used in prospect files and URLs.")
+    label: Name = Field(min_length=1, description="Name shown to readers.")
+    description: Markdown = Field("", description="Who the segment is (Markdown).")
+    price_reference: PriceReference | None = Field(
+        None, description="Plan tier and seat count compared for this segment (default: the site's).")
+    weights: dict[str, Weight] = Field(
+        default_factory=dict,
+        description="Dimension weights for this segment; dimensions left out keep their default weight.")
+
+
+class SourceKind(_Model):
+    """A kind of evidence source (mystery shopper, customer interview, review site, internal metric...)."""
+
+    id: Slug = Field(description="Identifier used in evidence items.")
+    label: Name = Field(min_length=1, description="Name shown to readers.")
+    description: Markdown = Field("", description="How this kind of evidence is collected.")
+    independent: bool = Field(
+        True, description="false for sources the measured team can game (call length, own surveys...).")
+    weight: SourceWeight = Field(1.0, description="Weight of this source in a score's evidence mean.")
+
+
+class Site(_Model):
+    """content/site.yaml: the market, the method and the vocabulary of the whole site."""
+
+    title: Name = Field(min_length=1, description="Site title.")
+    tagline: Text = Field("", description="One sentence under the title.")
+    base_url: Text = Field("/", description="Where the site is published, e.g. https://example.com/valuemap/.")
+    lang: str = Field("en", description="Interface language (a table in generator/locales/).")
+    market: Name = Field(min_length=1, description="The market compared, e.g. 'Help-desk software'.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every price.")
+    price_basis: Name = Field(min_length=1, description="What a price buys, e.g. 'per agent per month'.")
+    us: Slug = Field(description="Slug of our own company file (content/companies/<us>.yaml).")
+    scale: Scale = Field(default_factory=Scale, description="Score range.")
+    method: Method = Field(default_factory=Method, description="Value-map method settings.")
+    price_reference: PriceReference | None = Field(
+        None, description="Price point of the overall map, and of every segment without its own. Leave out in "
+        "a market with one price per product: each company then lists exactly one price, without tier or seats.")
+    price_decimals: int | None = Field(
+        None, ge=0, le=4, description="Decimals shown in prices; default: as many as the prices entered have "
+        "(at most 2), so a price of 72 is never shown as 71.77.")
+    dimensions: list[Dimension] = Field(min_length=1, description="The competing factors.")
+    segments: list[Segment] = Field(default_factory=list, description="Customer segments.")
+    source_kinds: list[SourceKind] = Field(min_length=1, description="Kinds of evidence source.")
+    keep: list[str] = Field(
+        default_factory=lambda: ["CNAME"],
+        description="Top-level names in the output folder that valuemap did not write and must carry over into "
+        "every new build, e.g. CNAME (the default). Dot-entries such as .git are always carried over.")
+
+    @field_validator("keep")
+    @classmethod
+    def _keep(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if (not name or name in (".", "..") or "/" in name or "\\" in name
+                    or any(ord(c) < 32 for c in name) or name.startswith(".valuemap-")):
+                raise ValueError(f"keep: {name!r} is not a plain file name (no slashes, not '.' or '..')")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if not (value.startswith(("http://", "https://", "/"))):
+            raise ValueError("base_url must start with https://, http:// or /")
+        return value if value.endswith("/") else value + "/"
