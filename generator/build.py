@@ -20,7 +20,7 @@ from .plan import EXTERNAL, SitePlan, make_plan
 from .render import (Asset, MissingTemplates, TemplateFailure, _fingerprint, bundled_templates, collect_assets,
                      find_templates, make_environment, render_page)
 from .score import MarketScores, score_market
-from .validate import Content, validate
+from .validate import Content, today, validate
 from .views import make_context, page_view
 from .views.common import OG_IMAGE, SiteContext
 from .write import MARKER, SiteWriter, UsageError, check_output, cwd_inside, read_manifest
@@ -92,7 +92,7 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
     if content is None:
         raise ContentError(diagnostics)
     with timings.phase("score"):
-        scores = score_market(content.site, content.companies, audience)
+        scores = score_market(content.site, content.companies, audience, today())
     with timings.phase("plan"):
         plan = make_plan(content, audience, diagnostics)
     if strict:

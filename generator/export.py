@@ -13,8 +13,29 @@ from .score import ValueMap
 EXPORT_VERSION = 1
 
 
-def _r(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
+def _r(value: float | None) -> float | None:
+    """Numbers at full precision: the pages round them once, and so can the reader (rounding here first and
+    again there could turn 80.04999 into 80.1 where the page shows 80.0)."""
+    return value
+
+
+def _price(p) -> dict:
+    q = p.quote
+    chosen = q.chosen.chosen
+    return {"value": _r(p.price), "low": _r(q.chosen.low), "high": _r(q.chosen.high), "status": q.verdict.status,
+            "kind": chosen.kind if chosen else None, "observations": len(q.chosen.observations),
+            "disagree": q.chosen.disagree, "newest": q.verdict.newest.isoformat() if q.verdict.newest else None}
+
+
+def _scores(checked: Checked, slug: str) -> dict:
+    """Every point's score with its status, evidence count and uncertainty (what the pages mark)."""
+    out = {}
+    for (dim, crit), trace in checked.scores.companies[slug].points.items():
+        v = trace.verdict
+        out[f"{dim}.{crit}" if crit else dim] = {
+            "value": _r(trace.value), "status": v.status, "sources": len(trace.evidence),
+            "uncertainty": _r(v.uncertainty), "newest": v.newest.isoformat() if v.newest else None}
+    return out
 
 
 def _scenario(checked: Checked, vmap: ValueMap) -> dict:
@@ -27,7 +48,12 @@ def _scenario(checked: Checked, vmap: ValueMap) -> dict:
             "is_us": p.is_us,
             "rank": p.rank,
             "dimension_scores": {d: _r(v) for d, v in dims.items()},
+            "scores": _scores(checked, p.slug),
+            "known": _r(p.known),
             "coverage": _r(p.coverage),
+            "relative_quality_range": [_r(p.rq_low), _r(p.rq_high)],
+            "relative_price_range": [_r(p.rp_low), _r(p.rp_high)],
+            "price_detail": _price(p),
             "value_score": _r(p.value_score),
             "relative_quality": _r(p.relative_quality),
             "relative_price": _r(p.relative_price),
@@ -44,7 +70,7 @@ def _scenario(checked: Checked, vmap: ValueMap) -> dict:
     return {
         "id": vmap.scenario.id,
         "label": vmap.scenario.label or None,
-        "weights": {d: _r(w, 6) for d, w in vmap.scenario.weights.items()},
+        "weights": {d: _r(w) for d, w in vmap.scenario.weights.items()},
         "price_reference": ({"tier": vmap.scenario.reference.tier, "seats": vmap.scenario.reference.seats}
                             if vmap.scenario.reference else None),
         "comparison": vmap.comparison,

@@ -29,11 +29,14 @@ value for the averages of the others; dictionaries for look-ups).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 from . import model as m
+from . import prices as prices_
+from . import verify
 
 EXTERNAL, INTERNAL = "external", "internal"
 
@@ -83,6 +86,11 @@ class ScoreTrace:
     hidden: int  # evidence items left out for this audience (internal)
     as_of: object | None  # datetime.date
     note: str
+    verdict: verify.Verdict = verify.Verdict("unknown", None, 0, 0, None, None)
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
 
 
 @dataclass(frozen=True)
@@ -108,22 +116,41 @@ def evidence_mean(evidence: Sequence[m.Evidence], kind_weights: Mapping[str, flo
     return sum(w * ev.value for w, ev in zip(weights, evidence)) / total
 
 
-def trace(score, kind_weights: Mapping[str, float], audience: str = INTERNAL) -> ScoreTrace:
-    """The score of one point for ``audience``.
+NO_DECAY = verify.Rules(half_life_days=0, max_age_days=10**6, today=verify.Rules().today)
+
+
+def kinds_of(site: m.Site) -> dict[str, verify.Kind]:
+    return {k.id: verify.Kind(k.weight, k.independent) for k in site.source_kinds}
+
+
+def rules_of(site: m.Site, today) -> verify.Rules:
+    v = site.verification
+    return verify.Rules(v.tolerance, v.relative_tolerance, v.max_age_days, v.half_life_days, v.default_uncertainty,
+                        today)
+
+
+def trace(score, kinds: Mapping[str, float] | Mapping[str, verify.Kind], audience: str = INTERNAL,
+          rules: verify.Rules = NO_DECAY, measured: bool = False) -> ScoreTrace:
+    """The score of one point for ``audience``, with its verification verdict.
 
     An external audience never sees internal evidence, and no number it sees is computed from it: a score
     computed from evidence uses the public evidence only, and is unknown when all of it is internal. A value
-    the strategy team set explicitly is its own judgement and is shown as given."""
-    if score is None:
+    the strategy team set explicitly is its own judgement and is shown as given. A score from evidence is the
+    source- and recency-weighted mean (:func:`generator.verify.evidence_score`)."""
+    kinds = {k: (v if isinstance(v, verify.Kind) else verify.Kind(v, True)) for k, v in kinds.items()}
+    if score is None or score == m.UNKNOWN:
         return ScoreTrace(None, False, (), 0, None, "")
     if isinstance(score, (int, float)):
-        return ScoreTrace(float(score), True, (), 0, None, "")
+        value = float(score)
+        return ScoreTrace(value, True, (), 0, None, "", verify.verdict(value, True, (), kinds, rules, measured=measured))
     shown = tuple(ev for ev in score.evidence if audience == INTERNAL or not ev.internal)
     hidden = len(score.evidence) - len(shown)
     if score.value is not None:
-        return ScoreTrace(score.value, True, shown, hidden, score.as_of, score.note)
-    value = evidence_mean(shown, kind_weights) if shown else None
-    return ScoreTrace(value, False, shown, hidden, score.as_of, score.note)
+        value, given = score.value, True
+    else:
+        value, given = (verify.evidence_score(shown, kinds, rules) if shown else None), False
+    return ScoreTrace(value, given, shown, hidden, score.as_of, score.note,
+                      verify.verdict(value, given, shown, kinds, rules, measured=measured))
 
 
 def normalise(weights: Mapping[str, float]) -> dict[str, float]:
@@ -141,10 +168,10 @@ def _raw_score(company: m.Company, point: Point):
 
 
 def company_scores(site: m.Site, slug: str, company: m.Company, audience: str = INTERNAL,
-                   site_points: Sequence[Point] | None = None) -> CompanyScores:
-    kind_weights = {k.id: k.weight for k in site.source_kinds}
+                   site_points: Sequence[Point] | None = None, rules: verify.Rules = NO_DECAY) -> CompanyScores:
+    kinds = kinds_of(site)
     pts = site_points or points(site)
-    traces = {p.key: trace(_raw_score(company, p), kind_weights, audience) for p in pts}
+    traces = {p.key: trace(_raw_score(company, p), kinds, audience, rules, measured=p.unit is not None) for p in pts}
     dims: dict[str, float | None] = {}
     flip = site.scale.min + site.scale.max  # a lower-is-better score s reads as (min + max − s) on the scale
     for d in site.dimensions:
@@ -155,14 +182,82 @@ def company_scores(site: m.Site, slug: str, company: m.Company, audience: str = 
     return CompanyScores(slug, traces, dims)
 
 
-def price_at(company: m.Company, ref: m.PriceReference | None) -> m.PricePoint | None:
-    """The comparable plan: without a reference the company's only plan; with one, the plan of the
-    reference tier whose seat range holds the reference seats (the cheapest if several)."""
+def plans_at(company: m.Company, ref: m.PriceReference | None) -> list[m.PricePoint]:
+    """The plans that can be compared at ``ref``: without a reference the company's only plan; with one, the
+    plans of the reference tier whose seat range holds the reference seats."""
     if ref is None:
-        return company.prices[0] if len(company.prices) == 1 else None
-    fits = [p for p in company.prices
+        return list(company.prices) if len(company.prices) == 1 else []
+    return [p for p in company.prices
             if p.tier == ref.tier and p.seats.min <= ref.seats and (p.seats.max is None or ref.seats <= p.seats.max)]
-    return min(fits, key=lambda p: (p.price, p.plan)) if fits else None
+
+
+def price_at(company: m.Company, ref: m.PriceReference | None) -> m.PricePoint | None:
+    """The first comparable plan (validation asks only whether one exists; scoring compares their prices)."""
+    fits = plans_at(company, ref)
+    return fits[0] if fits else None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A company's comparison price at one reference point: the plan, the price chosen from its observations,
+    and how strong that price is."""
+
+    plan: m.PricePoint
+    chosen: prices_.ChosenPrice
+    verdict: verify.Verdict
+
+    @property
+    def value(self) -> float | None:
+        return self.chosen.value
+
+
+@dataclass(frozen=True)
+class _Sighting:  # a price observation as verification sees evidence
+    source: str
+    value: float
+    date: object
+
+
+def _observations(plan: m.PricePoint, site: m.Site, audience: str) -> list:
+    if plan.price is not None:  # a bare number: in the site's currency and billing, no source, no date
+        return [m.PriceObservation(price=plan.price, billing=site.prices.billing,
+                                   date=(plan.as_of or _FAR_PAST).isoformat())]
+    return [o for o in plan.observations if audience == INTERNAL or not o.internal]
+
+
+_FAR_PAST = verify.Rules().today
+
+
+def quote(plan: m.PricePoint, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> Quote:
+    """The comparison price of one plan (see :mod:`generator.prices` for the rules)."""
+    rules = prices_.PriceRules(site.currency, dict(site.currencies.rates) if site.currencies else {},
+                               site.prices.billing, site.prices.monthly_to_annual, site.prices.choose,
+                               site.prices.tolerance)
+    vendors = {k.id for k in site.source_kinds if k.vendor}
+    obs = _observations(plan, site, audience)
+    chosen = prices_.choose(obs, rules, lambda o: o.source in vendors)
+    if plan.per == "account" and chosen.value is not None:  # an account price, per seat at the reference
+        seats = ref.seats if ref else 1
+        chosen = replace(chosen, value=chosen.value / seats, low=chosen.low / seats, high=chosen.high / seats)
+    sightings = [] if plan.price is not None else [
+        _Sighting(c.observation.source or "", c.value, c.observation.date_start)
+        for c in chosen.observations if c.value is not None]
+    v = site.verification
+    price_rules = verify.Rules(v.tolerance, site.prices.tolerance, site.prices.max_age_days, v.half_life_days,
+                               v.default_uncertainty, today)
+    kinds = kinds_of(site)
+    verdict = verify.verdict(chosen.value, plan.price is not None, sightings, kinds, price_rules, measured=True)
+    if chosen.value is not None and chosen.chosen is not None and chosen.chosen.kind == "estimate":
+        verdict = replace(verdict, status="unsupported")  # an estimate of a quote is ours, not observed
+    return Quote(plan, chosen, verdict)
+
+
+def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> Quote | None:
+    """The cheapest comparable plan's quote at ``ref`` (a plan without a comparison price only if none has one)."""
+    quotes = [quote(p, site, ref, audience, today) for p in plans_at(company, ref)]
+    if not quotes:
+        return None
+    return min(quotes, key=lambda q: (q.value is None, q.value or 0.0, q.plan.plan))
 
 
 # --- scenarios -------------------------------------------------------------------------------------------
@@ -251,9 +346,15 @@ class Position:
     price: float
     plan: str
     price_average: float  # p̄ used for this company
-    coverage: float  # share of the quality weight with a known ratio (1.0 = everything known)
+    known: float  # share of the quality weight with a known ratio (1.0 = everything known)
+    coverage: float  # share of the quality weight backed by evidence (not a bare number, not unknown)
     relative_quality: float
     relative_price: float
+    rq_low: float  # the range relative quality could have: each score within its uncertainty, unknown
+    rq_high: float  # scores anywhere on the scale
+    rp_low: float  # the range of the price observations, relative
+    rp_high: float
+    quote: Quote
     line_price: float  # RP on the fair-value line at this RQ
     customer_value: float  # vertical distance: line − RP (relative-price points; > 0 better value)
     perpendicular: float
@@ -266,7 +367,11 @@ class Position:
 
     @property
     def partial(self) -> bool:
-        return self.coverage < 1.0 - 1e-9
+        return self.known < 1.0 - 1e-9
+
+    @property
+    def price_status(self) -> str:
+        return self.quote.verdict.status
 
 
 @dataclass(frozen=True)
@@ -276,7 +381,7 @@ class Unplaced:
     slug: str
     name: str
     is_us: bool
-    reason: str  # "no-price" | "no-known-score" | "free-comparison"
+    reason: str  # "no-price" | "quote-only" | "no-rate" | "no-known-score" | "free-comparison"
 
 
 @dataclass(frozen=True)
@@ -372,7 +477,32 @@ def quality_terms(site: m.Site, scores: Mapping[str, CompanyScores], scenario: S
     return _terms(units, unit_weight, values[slug], _totals(units, values), site.method.comparison)
 
 
-def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, m.PricePoint | None],
+def _quality_range(site: m.Site, units: Sequence[Point], terms: Sequence[QualityTerm], traces) -> tuple[float, float]:
+    """Relative quality at its lowest and highest: each known score moved within its uncertainty, each unknown
+    score on the scale anywhere from the scale's lowest to its highest value (averages held as they are)."""
+    lo_sum = hi_sum = weight = 0.0
+    for u, term in zip(units, terms):
+        trace = traces.get(u.key) if traces is not None else None
+        if term.ratio is not None:
+            spread = (trace.verdict.uncertainty or 0.0) if trace is not None else 0.0
+            low_value, high_value = max(term.own - spread, 0.0), term.own + spread
+            ends = [r for r in (_ratio(u, low_value, term.average), _ratio(u, high_value, term.average)) if r is not None]
+            lo, hi = (min(ends), max(ends)) if ends else (term.ratio, term.ratio)
+        elif term.own is None and u.on_scale and not u.relative:
+            avg = term.average if term.average is not None else None
+            ends = [r for r in (_ratio(u, site.scale.min, avg), _ratio(u, site.scale.max, avg)) if r is not None]
+            if not ends:
+                continue
+            lo, hi = min(ends), max(ends)
+        else:
+            continue
+        lo_sum += term.weight * lo
+        hi_sum += term.weight * hi
+        weight += term.weight
+    return (100.0 * lo_sum / weight, 100.0 * hi_sum / weight) if weight > 0 else (0.0, 0.0)
+
+
+def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, Quote | None],
               scenario: Scenario, names: Mapping[str, str]) -> ValueMap:
     """Place every company of ``scores`` on the value map of ``scenario`` (pure; linear in companies)."""
     method = site.method
@@ -380,16 +510,20 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
     slugs = sorted(scores)
     units, unit_weight, values = _quality_units(site, scores, scenario, points(site))
     totals = _totals(units, values)
-    priced = {s: prices[s].price for s in slugs if prices.get(s) is not None}
+    all_weight = math.fsum(unit_weight.values())
+    by_point = method.quality_ratio == "criterion"
+    priced = {s: prices[s].value for s in slugs if prices.get(s) is not None and prices[s].value is not None}
     price_total, price_count = math.fsum(priced.values()), len(priced)
 
     interim, unplaced = {}, []
     for s in slugs:
-        known = [x for x in _terms(units, unit_weight, values[s], totals, method.comparison) if x.ratio is not None]
+        terms = _terms(units, unit_weight, values[s], totals, method.comparison)
+        known = [x for x in terms if x.ratio is not None]
         num = math.fsum(x.weight * x.ratio for x in known)
         den = math.fsum(x.weight for x in known)
         if s not in priced:
-            unplaced.append(Unplaced(s, names[s], s == us, "no-price"))
+            reason = "no-price" if prices.get(s) is None else (prices[s].chosen.reason or "no-price")
+            unplaced.append(Unplaced(s, names[s], s == us, reason))
             continue
         if den <= 0:
             unplaced.append(Unplaced(s, names[s], s == us, "no-known-score"))
@@ -398,13 +532,19 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
         if p_avg is None or p_avg <= 0:
             unplaced.append(Unplaced(s, names[s], s == us, "free-comparison"))
             continue
-        interim[s] = (100.0 * num / den, 100.0 * priced[s] / p_avg, p_avg, den)
+        traces = scores[s].points if by_point else None
+        backed = math.fsum(unit_weight[u.key] for u in units
+                           if traces is not None and traces[u.key].status not in ("unknown", "unsupported"))
+        interim[s] = (100.0 * num / den, 100.0 * priced[s] / p_avg, p_avg, den / all_weight,
+                      backed / all_weight if by_point else den / all_weight,
+                      _quality_range(site, units, terms, traces))
 
-    line = fit_line(method, [(rq, rp) for rq, rp, _, _ in interim.values()])
+    line = fit_line(method, [(v[0], v[1]) for v in interim.values()])
     relative_dims = {d.id for d in site.dimensions if d.input == "relative"}
     norm = math.sqrt(1.0 + line.slope ** 2)
     rows = []
-    for s, (rq, rp, p_avg, coverage) in interim.items():
+    for s, (rq, rp, p_avg, known_share, coverage, (rq_low, rq_high)) in interim.items():
+        q = prices[s]
         line_rp = line.price_at(rq)
         distance = line_rp - rp
         justified = line_rp * p_avg / 100.0
@@ -416,8 +556,11 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
         rows.append(dict(
             slug=s, name=names[s], is_us=(s == us),
             value_score=math.fsum(w * v for w, v in known_dims) / wsum if wsum > 0 else None,
-            price=price, plan=prices[s].plan, price_average=p_avg, coverage=min(coverage, 1.0),
-            relative_quality=rq, relative_price=rp, line_price=line_rp, customer_value=distance,
+            price=price, plan=q.plan.plan, price_average=p_avg, known=min(known_share, 1.0),
+            coverage=min(coverage, 1.0), relative_quality=rq, relative_price=rp,
+            rq_low=min(rq_low, rq), rq_high=max(rq_high, rq),
+            rp_low=100.0 * min(q.chosen.low, price) / p_avg, rp_high=100.0 * max(q.chosen.high, price) / p_avg,
+            quote=q, line_price=line_rp, customer_value=distance,
             perpendicular=(line.intercept + line.slope * rq - rp) / norm,  # square to the line, not floored
             justified_price=justified, headroom=justified - price,
             headroom_pct=(100.0 * (justified - price) / price) if price > 0 else None,
@@ -493,21 +636,30 @@ class MarketScores:
     companies: Mapping[str, CompanyScores]
     overall: ValueMap
     segments: Mapping[str, ValueMap]  # segment id → map
+    today: _dt.date | None = None
 
     def maps(self) -> list[ValueMap]:
         return [self.overall, *self.segments.values()]
 
 
 def scenario_map(site: m.Site, companies: Mapping[str, m.Company], scores: Mapping[str, CompanyScores],
-                 scenario: Scenario) -> ValueMap:
-    prices = {slug: price_at(c, scenario.reference) for slug, c in companies.items()}
-    return value_map(site, scores, prices, scenario, {s: c.name for s, c in companies.items()})
+                 scenario: Scenario, audience: str = EXTERNAL, today=None) -> ValueMap:
+    today = today or _dt.date.today()
+    quotes = {slug: quote_at(c, site, scenario.reference, audience, today) for slug, c in companies.items()}
+    return value_map(site, scores, quotes, scenario, {s: c.name for s, c in companies.items()})
 
 
-def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str = EXTERNAL) -> MarketScores:
-    """Score every company for ``audience`` and place it on the overall map and on each segment's map."""
+def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str = EXTERNAL,
+                 today: _dt.date | None = None) -> MarketScores:
+    """Score every company for ``audience`` and place it on the overall map and on each segment's map.
+
+    ``today`` dates the verification (stale evidence, recency weights); the build passes its "today"
+    (``SOURCE_DATE_EPOCH`` when set), so the same content on the same day gives the same numbers."""
+    today = today or _dt.date.today()
     pts = points(site)
-    scores = {slug: company_scores(site, slug, c, audience, pts) for slug, c in sorted(companies.items())}
-    overall = scenario_map(site, companies, scores, overall_scenario(site))
-    segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s)) for s in site.segments}
-    return MarketScores(audience, scores, overall, segments)
+    rules = rules_of(site, today)
+    scores = {slug: company_scores(site, slug, c, audience, pts, rules) for slug, c in sorted(companies.items())}
+    overall = scenario_map(site, companies, scores, overall_scenario(site), audience, today)
+    segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s), audience, today)
+                for s in site.segments}
+    return MarketScores(audience, scores, overall, segments, today)

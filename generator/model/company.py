@@ -50,13 +50,17 @@ def _score_kind(value: Any) -> str | None:
         return "<number>"
     if isinstance(value, dict):
         return "<detail>"
+    if value == UNKNOWN:
+        return "<unknown>"
     return None
 
 
 Score = Annotated[
-    Union[Annotated[ScoreNumber, Tag("<number>")], Annotated[ScoreDetail, Tag("<detail>")]],
+    Union[Annotated[ScoreNumber, Tag("<number>")], Annotated[ScoreDetail, Tag("<detail>")],
+          Annotated[Literal["unknown"], Tag("<unknown>")]],
     Discriminator(_score_kind, custom_error_type="score_type",
-                  custom_error_message="expected a score: a number, or a mapping with 'value' and/or 'evidence'"),
+                  custom_error_message="expected a score: a number, 'unknown', or a mapping with 'value' and/or "
+                  "'evidence'"),
 ]
 
 
@@ -69,9 +73,9 @@ def _dimension_kind(value: Any) -> str | None:
 
 DimensionScore = Annotated[
     Union[Annotated[ScoreNumber, Tag("<number>")], Annotated[ScoreDetail, Tag("<detail>")],
-          Annotated[dict[str, Score], Tag("<criteria>")]],
+          Annotated[Literal["unknown"], Tag("<unknown>")], Annotated[dict[str, Score], Tag("<criteria>")]],
     Discriminator(_dimension_kind, custom_error_type="score_type",
-                  custom_error_message="expected a score (a number, or 'value'/'evidence') "
+                  custom_error_message="expected a score (a number, 'unknown', or 'value'/'evidence') "
                   "or a mapping of criterion scores"),
 ]
 
@@ -89,17 +93,90 @@ class SeatRange(_Model):
         return self
 
 
+class PriceObservation(_Model):
+    """One sighting of a plan's price: a figure, a starting price, a range or 'quote only' — where and when."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    price: Price | None = Field(None, description="A list price.")
+    from_: Price | None = Field(None, alias="from", description="A starting price ('from $20').")
+    range: list[Price] | None = Field(None, min_length=2, max_length=2, description="[lowest, highest].")
+    quote: bool = Field(False, description="true: the price is on request only ('contact sales').")
+    estimate: Price | None = Field(None, description="With quote: our estimate of it (shown as an estimate).")
+    currency: Currency | None = Field(None, description="ISO 4217 code; default: the site's currency.")
+    billing: Literal["annual", "monthly", "unknown"] = Field("unknown", description="How the price is billed.")
+    source: Slug | None = Field(None, description="A source kind id from site.yaml (a vendor page, a review site...).")
+    url: Text | None = Field(None, description="Where it can be checked.")
+    date: PartialDate = Field(description="When it was seen: a day (YYYY-MM-DD), a month (YYYY-MM) or a year.")
+    note: Text = Field("", description="What was seen.")
+    internal: bool = Field(False, description="true: never shown outside the company (and never used there).")
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        given = [k for k, v in (("price", self.price), ("from", self.from_), ("range", self.range)) if v is not None]
+        given += ["quote"] if self.quote else []
+        if len(given) != 1:
+            raise ValueError("a price observation is exactly one of price, from, range or quote: true"
+                             + (f" (found {', '.join(given)})" if given else ""))
+        if self.estimate is not None and not self.quote:
+            raise ValueError("estimate belongs to a quote (quote: true)")
+        if self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError(f"range [{self.range[0]:g}, {self.range[1]:g}] is backwards: write [lowest, highest]")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "price" if self.price is not None else "from" if self.from_ is not None else \
+            "range" if self.range is not None else "quote"
+
+    @property
+    def amount(self) -> float | None:
+        return self.price if self.price is not None else self.from_
+
+    @property
+    def low(self) -> float | None:
+        return self.range[0] if self.range else self.amount
+
+    @property
+    def high(self) -> float | None:
+        return self.range[1] if self.range else self.amount
+
+    @property
+    def date_start(self) -> _dt.date:
+        return _first_day(self.date)
+
+    @property
+    def date_precision(self) -> str:
+        return ("year", "month", "day")[self.date.count("-")]
+
+
+def _first_day(text: str) -> _dt.date:
+    parts = [int(x) for x in text.split("-")]
+    return _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
 class PricePoint(_Model):
-    """A published plan."""
+    """A published plan: one price, or the observations of its price from several sources."""
 
     plan: Name = Field(min_length=1, description="Plan name as the vendor sells it.")
     tier: Slug | None = Field(None, description="Comparable tier (e.g. standard, professional, enterprise); "
                               "needed when site.yaml sets a price_reference — a plan without one is never "
                               "compared.")
-    price: Price = Field(description="Price in the site's currency, on the site's price basis.")
+    price: Price | None = Field(None, description="Price in the site's currency, on the site's price basis (a "
+                                "bare number: shown as unsupported; prefer observations with their source).")
+    observations: list[PriceObservation] = Field(
+        default_factory=list, description="What several sources say the price is (each with its source and date).")
+    per: Literal["seat", "account"] = Field(
+        "seat", description="'account': the price is for the whole account; it is divided by the seats compared.")
     seats: SeatRange = Field(default_factory=SeatRange, description="Seat range the price applies to.")
     as_of: Date | None = Field(None, description="When the price was checked.")
     note: Text = Field("", description="Conditions (annual billing, add-ons...).")
+
+    @model_validator(mode="after")
+    def _price_or_observations(self):
+        if (self.price is None) == (not self.observations):
+            raise ValueError("a plan has either a 'price' or a list of 'observations' (one of the two)")
+        return self
 
 
 class Objection(_Model):

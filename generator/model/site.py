@@ -118,6 +118,54 @@ class SourceKind(_Model):
     independent: bool = Field(
         True, description="false for sources the measured team can game (call length, own surveys...).")
     weight: SourceWeight = Field(1.0, description="Weight of this source in a score's evidence mean.")
+    vendor: bool = Field(False, description="true for the vendor itself (its pricing page, its help articles): "
+                         "preferred for prices under prices.choose: vendor-newest.")
+
+
+STATUS = Literal["verified", "single-source", "conflicting", "stale", "gameable-only", "unsupported", "unknown"]
+
+
+class Verification(_Model):
+    """How strong a score or a price is: the rules behind every status mark (the methodology page states them)."""
+
+    tolerance: float = Field(1.0, ge=0, le=1e6,
+                             description="Sources agree when their scores differ by at most this (scale points).")
+    relative_tolerance: float = Field(
+        0.15, ge=0, le=10, description="Measured values agree when they differ by at most this share of their "
+        "mean (0.15 = 15 %).")
+    max_age_days: int = Field(365, ge=1, le=100_000,
+                              description="Evidence older than this (days) makes a score stale.")
+    half_life_days: float = Field(
+        365, ge=1, le=100_000, description="Recency weighting: evidence this many days old counts half.")
+    default_uncertainty: float = Field(
+        1.0, ge=0, le=1e6, description="± scale points of a score from one report, or from none.")
+    min_status: STATUS = Field(
+        "single-source", description="`--strict`: the weakest status a score or price on an external page may have.")
+    allow_missing: bool = Field(
+        False, description="true: a company may leave a dimension or criterion out; it is unknown (never filled in).")
+
+
+class Currencies(_Model):
+    """Exchange rates into the site's currency, with the date they were read."""
+
+    as_of: Date = Field(description="When the rates were read (YYYY-MM-DD).")
+    rates: dict[Currency, Annotated[float, Field(gt=0, le=1e9)]] = Field(
+        description="1 unit of each currency in the site's currency, e.g. USD: 0.92.")
+
+
+class PriceRules(_Model):
+    """How one comparison price is chosen from a plan's observations."""
+
+    choose: Literal["vendor-newest", "newest", "lowest", "highest", "median"] = Field(
+        "vendor-newest", description="'vendor-newest' = the newest observation from the vendor itself (a source "
+        "kind with vendor: true), else the newest of any; or the newest, lowest, highest or median observation.")
+    tolerance: float = Field(0.10, ge=0, le=10, description="Observations disagree when they differ by more than "
+                             "this share of their mean (0.10 = 10 %).")
+    billing: Literal["annual", "monthly"] = Field("annual", description="The billing prices are compared on.")
+    monthly_to_annual: float = Field(
+        1.0, gt=0, le=10, description="Factor from a monthly-billed price to its annual-billing equivalent, e.g. "
+        "0.8 when annual billing costs 20 % less. 1 = compared as they are.")
+    max_age_days: int = Field(365, ge=1, le=100_000, description="A price seen longer ago than this is stale.")
 
 
 class Site(_Model):
@@ -142,6 +190,10 @@ class Site(_Model):
     dimensions: list[Dimension] = Field(min_length=1, description="The competing factors.")
     segments: list[Segment] = Field(default_factory=list, description="Customer segments.")
     source_kinds: list[SourceKind] = Field(min_length=1, description="Kinds of evidence source.")
+    verification: Verification = Field(default_factory=Verification,
+                                       description="Rules for the status of every score and price.")
+    prices: PriceRules = Field(default_factory=PriceRules, description="How a plan's comparison price is chosen.")
+    currencies: Currencies | None = Field(None, description="Exchange rates for prices in other currencies.")
     keep: list[str] = Field(
         default_factory=lambda: ["CNAME"],
         description="Top-level names in the output folder that valuemap did not write and must carry over into "

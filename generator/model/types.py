@@ -16,7 +16,8 @@ SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 # Keys that make a score mapping a single score rather than a mapping of criteria.
 SCORE_DETAIL_KEYS = ("value", "evidence", "as_of", "note")
 # The tags of the score unions: pydantic puts them in an error's location, where no content key can be one.
-UNION_TAGS = frozenset({"<number>", "<detail>", "<criteria>"})
+UNION_TAGS = frozenset({"<number>", "<detail>", "<criteria>", "<unknown>"})
+UNKNOWN = "unknown"  # a score written as unknown: never filled in
 
 
 def internal(description: str, **kwargs) -> Any:
@@ -214,3 +215,29 @@ def _date_from_text(value: Any) -> Any:
 
 
 Date = Annotated[_dt.date, BeforeValidator(_date_from_text)]
+
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _partial_date(value: Any) -> Any:
+    """A day, a month or a year, kept as written (YYYY-MM-DD, YYYY-MM, YYYY): real data is often no finer."""
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    if isinstance(value, str) and _PARTIAL_DATE.match(value.strip()):
+        text = value.strip()
+        parts = [int(x) for x in text.split("-")]
+        try:
+            _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            raise PydanticCustomError("date_not_real", "'{shown}' is not a real date", {"shown": visible(text)})
+        return text
+    raise PydanticCustomError("partial_date", "expected a date: a day (YYYY-MM-DD), a month (YYYY-MM) or a year "
+                              "(YYYY), got {shown}", {"shown": visible(str(value))})
+
+
+PartialDate = Annotated[str, BeforeValidator(_partial_date),
+                        Field(json_schema_extra={"pattern": _PARTIAL_DATE.pattern})]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, e.g. EUR")]

@@ -111,7 +111,12 @@ def test_export_numbers_are_the_hand_computed_ones(tree, export):
                    "justified_price": pytest.approx(62.0357, abs=1e-4),
                    "headroom": pytest.approx(2.0357, abs=1e-4),
                    "headroom_pct": pytest.approx(3.3929, abs=1e-4)}
-    assert alpha["coverage"] == 1.0 and alpha["quality_price_ratio"] == pytest.approx(1.0339, abs=1e-4)
+    assert alpha["known"] == 1.0 and alpha["quality_price_ratio"] == pytest.approx(1.0339, abs=1e-4)
+    # bare numbers: known, but backed by no evidence → coverage 0 and every score "unsupported"
+    assert alpha["coverage"] == 0.0
+    assert {k: v["status"] for k, v in alpha["scores"].items()} == {
+        "usability.setup": "unsupported", "usability.daily-use": "unsupported", "service": "unsupported"}
+    assert alpha["price_detail"]["status"] == "unsupported" and alpha["price_detail"]["value"] == 60
     beta = overall["companies"][2]
     # usability .25·6 + .75·6 = 6; RQ = 100·(.125·6/6 + .375·6/8 + .5·5/8) = 71.875; RP = 100·40/55 = 72.7273
     # justified 71.875·55/100 = 39.53125; headroom −0.46875

@@ -352,8 +352,8 @@ def ref(tier: str, seats: int) -> m.PriceReference:
     ("standard", 30, "Bravo", 45),  # Team and Bravo both 45 → the plan name decides (Bravo < Team)
     ("professional", 500, "Pro", 20),  # no max: any number of seats; the cheaper standard plans don't count
 ])
-def test_price_at_picks_the_cheapest_plan_of_the_tier_covering_the_seats(tier, seats, plan, price):
-    point = sc.price_at(PLANS, ref(tier, seats))
+def test_quote_at_picks_the_cheapest_plan_of_the_tier_covering_the_seats(tier, seats, plan, price):
+    point = sc.quote_at(PLANS, make_site(), ref(tier, seats), "external", D).plan  # the cheapest that fits
     assert point is not None
     assert (point.plan, point.price) == (plan, price)
 
@@ -442,7 +442,7 @@ def test_value_map_default_is_per_criterion_ratios_against_the_others_on_the_dia
     assert a.is_us
     assert a.value_score == approx(8.5)  # .5·8 + .5·9
     assert a.price == 60 and a.plan == "Basic"
-    assert (a.coverage, a.partial) == (approx(1.0), False)
+    assert (a.known, a.partial) == (approx(1.0), False)
     # RQ = 100·(.125·8/5 + .375·8/7 + .5·9/6) = 100·(.2 + .428571 + .75) = 137.8571
     assert a.relative_quality == approx(137.8571)
     # p̄ = (40 + 50) / 2 = 45; RP = 100·60/45 = 133.3333
@@ -637,7 +637,7 @@ def test_value_map_regression_with_two_companies_falls_back_to_the_diagonal():
     site = make_site(method={"fair_value_line": "regression"})
     companies = {k: v for k, v in market().items() if k != "gamma"}
     scores = {slug: sc.company_scores(site, slug, c) for slug, c in companies.items()}
-    prices = {slug: sc.price_at(c, site.price_reference) for slug, c in companies.items()}
+    prices = {slug: sc.quote_at(c, site, site.price_reference, "external", D) for slug, c in companies.items()}
     names = {slug: c.name for slug, c in companies.items()}
     vmap = sc.value_map(site, scores, prices, sc.overall_scenario(site), names)
     assert (vmap.line.method, vmap.line.intercept, vmap.line.slope, vmap.line.fallback) == (
@@ -770,10 +770,10 @@ def test_point_with_comparison_average_zero_is_left_out_with_its_weight():
     vmap = score(make_site(), companies).overall
     a, b = vmap.get("alpha"), vmap.get("beta")
     # alpha: service s̄ = (0 + 0)/2 = 0 → no ratio; setup 7/7, daily 7/7
-    #        RQ = 100·(.125·1 + .375·1)/(.125 + .375) = 100; coverage .5
-    assert (a.relative_quality, a.coverage, a.partial) == (approx(100.0), approx(0.5), True)
-    # beta: service s̄ = (4 + 0)/2 = 2 → ratio 0/2 = 0; RQ = 100·(.125 + .375 + .5·0) = 50; coverage 1
-    assert (b.relative_quality, b.coverage, b.partial) == (approx(50.0), approx(1.0), False)
+    #        RQ = 100·(.125·1 + .375·1)/(.125 + .375) = 100; known share .5
+    assert (a.relative_quality, a.known, a.partial) == (approx(100.0), approx(0.5), True)
+    # beta: service s̄ = (4 + 0)/2 = 2 → ratio 0/2 = 0; RQ = 100·(.125 + .375 + .5·0) = 50; known share 1
+    assert (b.relative_quality, b.known, b.partial) == (approx(50.0), approx(1.0), False)
 
 
 def test_comparison_averages_use_only_the_companies_whose_value_is_known():
@@ -784,11 +784,11 @@ def test_comparison_averages_use_only_the_companies_whose_value_is_known():
     vmap = score(make_site(), companies).overall
     # alpha: service s̄ = beta's 5 alone → 9/5; RQ = 100·(.125·8/5 + .375·8/7 + .5·9/5) = 20 + 42.8571 + 90
     # beta:  service s̄ = alpha's 9 alone → 5/9; RQ = 100·(.125·1 + .375·6/8 + .5·5/9) = 12.5 + 28.125 + 27.7778
-    # gamma: service unknown → RQ = 100·(.125·4/7 + .375·8/7)/.5 = 100·(3.5/7)/.5 = 100; coverage .5
+    # gamma: service unknown → RQ = 100·(.125·4/7 + .375·8/7)/.5 = 100·(3.5/7)/.5 = 100; known share .5
     g = vmap.get("gamma")
     assert vmap.get("alpha").relative_quality == approx(152.8571)
     assert vmap.get("beta").relative_quality == approx(68.4028)
-    assert (g.relative_quality, g.coverage, g.partial) == (approx(100.0), approx(0.5), True)
+    assert (g.relative_quality, g.known, g.partial) == (approx(100.0), approx(0.5), True)
     assert g.value_score == approx(7.0)  # usability 7 alone (service unknown, weight redistributed)
 
 
@@ -885,8 +885,8 @@ def test_lower_is_better_ratio_is_average_over_own_and_measured_counts_in_rq():
 def test_lower_is_better_with_own_value_zero_has_no_ratio_and_its_weight_is_redistributed():
     vmap = score(plain_site(SPEED_DIMENSIONS), speed_market(a_reply=0)).overall
     a, b, c = vmap.get("a"), vmap.get("b"), vmap.get("c")
-    # a: first-reply 0 → no ratio; RQ = 100·(.5·8/6.5)/.5 = 123.0769; coverage .5
-    assert (a.relative_quality, a.coverage, a.partial) == (approx(123.0769), approx(0.5), True)
+    # a: first-reply 0 → no ratio; RQ = 100·(.5·8/6.5)/.5 = 123.0769; known share .5
+    assert (a.relative_quality, a.known, a.partial) == (approx(123.0769), approx(0.5), True)
     # b: first-reply s̄ (0 + 90)/2 = 45 → 45/60 = .75; RQ = 100·(.5·.75 + .5·.8) = 77.5
     # c: first-reply s̄ (0 + 60)/2 = 30 → 30/90 = 1/3; RQ = 100·(.5/3 + .5·1) = 66.6667
     assert (b.relative_quality, c.relative_quality) == (approx(77.5), approx(66.6667))
@@ -944,8 +944,8 @@ def test_external_audience_numbers_do_not_depend_on_internal_evidence():
     vmap = external.overall
     a, b, g = vmap.get("alpha"), vmap.get("beta"), vmap.get("gamma")
     # alpha: daily 8/7, service 9/6, setup left out: RQ = 100·(.375·8/7 + .5·1.5)/.875
-    #        = 100·(3/7 + 3/4)/(7/8) = 100·(33/28)·(8/7) = 100·66/49 = 134.6939; coverage .875
-    assert (a.relative_quality, a.coverage, a.partial) == (approx(134.6939), approx(0.875), True)
+    #        = 100·(3/7 + 3/4)/(7/8) = 100·(33/28)·(8/7) = 100·66/49 = 134.6939; known share .875
+    assert (a.relative_quality, a.known, a.partial) == (approx(134.6939), approx(0.875), True)
     assert a.value_score == approx(8.5)  # .5·8 + .5·9
     # beta: setup s̄ = gamma's 4 alone → 6/4; RQ = 100·(.125·1.5 + .375·6/8 + .5·5/8) = 18.75 + 28.125 + 31.25
     assert b.relative_quality == approx(78.125)
