@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
@@ -141,3 +142,46 @@ def cli(monkeypatch):
         return Run(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+# --- one Playwright driver and one Chromium for the whole session (tests/browser and the serve test) ----
+# Playwright's sync API runs one driver per thread: a second sync_playwright() in the same session fails,
+# so every test that needs a browser asks for these fixtures.
+
+CHROMIUM = Path(os.environ.get("VALUEMAP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+REQUIRE_BROWSER = os.environ.get("VALUEMAP_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
+
+
+def browser_unavailable(reason: str):
+    """Skip (developer machine) or fail (``VALUEMAP_REQUIRE_BROWSER=1``, CI) when a tool is missing."""
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (VALUEMAP_REQUIRE_BROWSER=1 makes this an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """A running Playwright driver for Debian's Chromium."""
+    if not CHROMIUM.is_file():
+        browser_unavailable(f"{CHROMIUM} not found (apt-get install chromium): browser tests need it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """Headless Debian Chromium, shared by the session."""
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()

@@ -9,20 +9,17 @@ not the templates, decides which audience sees them.
 """
 from __future__ import annotations
 
-import datetime as _dt
-import re
-import unicodedata
-from decimal import Decimal as _Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
-                      field_validator, model_validator)
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field
 
+# The package is the model's one public surface: every type, site and company class is re-exported here.
 from .types import *  # noqa: F401,F403
-from .types import _Model, UNION_TAGS, SCORE_DETAIL_KEYS  # noqa: F401
+from .types import Markdown, Name, Slug, Text, Weight, _Model, internal  # noqa: F401
 from .site import *  # noqa: F401,F403
+from .site import Site
 from .company import *  # noqa: F401,F403
+from .company import Company
 
 
 # --- prospects/<slug>.yaml ------------------------------------------------------------------------------

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
-import unicodedata
-from decimal import Decimal as _Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
-                      field_validator, model_validator)
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
 
-from .types import *  # noqa: F401,F403
-from .types import _Model
+from .types import (Currency, Date, Markdown, Name, PartialDate, Price, SCORE_DETAIL_KEYS, ScoreNumber, Seats, Slug,
+                     Text, UNKNOWN, _Model, internal)
 
 
 # --- companies/<slug>.yaml ------------------------------------------------------------------------------

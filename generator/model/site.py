@@ -1,18 +1,12 @@
 """content/site.yaml: the market, the method and the vocabulary of the whole site."""
 from __future__ import annotations
 
-import datetime as _dt
-import re
-import unicodedata
-from decimal import Decimal as _Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
-                      field_validator, model_validator)
-from pydantic_core import PydanticCustomError
+from pydantic import Field, field_validator, model_validator
 
-from .types import *  # noqa: F401,F403
-from .types import _Model
+from .types import (Band, Currency, Date, Markdown, Name, ScaleEnd, Seats, Slope, Slug, SourceWeight, Text, Weight,
+                     _Model)
 
 
 # --- site.yaml ------------------------------------------------------------------------------------------

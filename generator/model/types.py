@@ -6,10 +6,9 @@ import datetime as _dt
 import re
 import unicodedata
 from decimal import Decimal as _Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
-                      field_validator, model_validator)
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"

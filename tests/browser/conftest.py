@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.build import build
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, launch  # noqa: F401  (one driver per session)
 from generator.diagnostics import Diagnostics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,32 +136,6 @@ def vnu_jar() -> Path:
 
 
 # --------------------------------------------------------------------------- the browser
-
-
-@pytest.fixture(scope="session")
-def playwright():
-    """A running Playwright driver for Debian's Chromium."""
-    if not CHROMIUM.is_file():
-        unavailable(f"{CHROMIUM} not found (apt-get install chromium): browser tests need it")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed (pip install -e '.[test]')")
-    driver = sync_playwright().start()
-    yield driver
-    driver.stop()
-
-
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
-@pytest.fixture(scope="session")
-def browser(playwright):
-    """Headless Debian Chromium, shared by the session."""
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture

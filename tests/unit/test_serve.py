@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import queue
 import re
 import shutil
@@ -301,10 +300,6 @@ def test_cli_serve_port_in_use_is_a_usage_error(cli, tree, templates):
 
 # --------------------------------------------------------------------------- in a real browser
 
-CHROMIUM = Path(os.environ.get("VALUEMAP_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-REQUIRED = os.environ.get("VALUEMAP_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
 CSP_RECORDER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', function (e) {
@@ -313,48 +308,35 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-def _unavailable(reason: str):
-    if REQUIRED:
-        pytest.fail(f"{reason} (VALUEMAP_REQUIRE_BROWSER=1 makes this an error)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.mark.browser
-def test_browser_reloads_by_itself_after_an_edit_without_csp_errors(session, tree):
-    if not CHROMIUM.is_file():
-        _unavailable(f"{CHROMIUM} not found (apt-get install chromium): browser tests need it")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+def test_browser_reloads_by_itself_after_an_edit_without_csp_errors(session, tree, browser):
+    # the session's one Playwright driver (tests/conftest.py): a second sync driver in one session fails
     console: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            context.add_init_script(CSP_RECORDER)
-            page = context.new_page()
-            page.on("console", lambda m: m.type in ("error", "warning") and console.append(f"[{m.type}] {m.text}"))
-            page.goto(session.url, wait_until="load")
-            assert "Alpha" in page.inner_text("body")
-            # the script's event stream is open before the file changes
-            assert session.state.wait_for_listeners(1, WAIT), (
-                f"the page did not open its event stream; CSP violations: "
-                f"{page.evaluate('window.__cspViolations')}; console: {console}")
-            assert page.evaluate("window.__cspViolations") == []
-            with page.expect_event("load", timeout=WAIT * 1000):
-                tree.replace("companies/alpha.yaml", "name: Alpha", "name: Alphonse Reloaded")
-            page.wait_for_function("() => document.body && document.body.innerText.includes('Alphonse Reloaded')",
-                                   timeout=WAIT * 1000)
-            assert page.evaluate("window.__cspViolations") == []
+    try:
+        context = browser.new_context()
+        context.add_init_script(CSP_RECORDER)
+        page = context.new_page()
+        page.on("console", lambda m: m.type in ("error", "warning") and console.append(f"[{m.type}] {m.text}"))
+        page.goto(session.url, wait_until="load")
+        assert "Alpha" in page.inner_text("body")
+        # the script's event stream is open before the file changes
+        assert session.state.wait_for_listeners(1, WAIT), (
+            f"the page did not open its event stream; CSP violations: "
+            f"{page.evaluate('window.__cspViolations')}; console: {console}")
+        assert page.evaluate("window.__cspViolations") == []
+        with page.expect_event("load", timeout=WAIT * 1000):
+            tree.replace("companies/alpha.yaml", "name: Alpha", "name: Alphonse Reloaded")
+        page.wait_for_function("() => document.body && document.body.innerText.includes('Alphonse Reloaded')",
+                               timeout=WAIT * 1000)
+        assert page.evaluate("window.__cspViolations") == []
 
-            # a broken file: the banner appears without a reload (pushed on the stream), text escaped
-            tree.write("companies/alpha.yaml", BROKEN)
-            page.wait_for_selector("#valuemap-serve-problems", timeout=WAIT * 1000)
-            banner = page.inner_text("#valuemap-serve-problems")
-            assert "alpha.yaml:2" in banner
-            assert "Alphonse Reloaded" in page.inner_text("main")
-            assert page.evaluate("window.__cspViolations") == []
-        finally:
-            browser.close()
+        # a broken file: the banner appears without a reload (pushed on the stream), text escaped
+        tree.write("companies/alpha.yaml", BROKEN)
+        page.wait_for_selector("#valuemap-serve-problems", timeout=WAIT * 1000)
+        banner = page.inner_text("#valuemap-serve-problems")
+        assert "alpha.yaml:2" in banner
+        assert "Alphonse Reloaded" in page.inner_text("main")
+        assert page.evaluate("window.__cspViolations") == []
+    finally:
+        context.close()
     assert console == []  # no CSP report ("Refused to connect ..."), no failed load, no script error
