@@ -9,12 +9,11 @@ import argparse
 import os
 import signal
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .build import Timings, build, check
+from . import __version__
+from .audience import AUDIENCES, EXTERNAL
 from .diagnostics import ContentError, Diagnostics
-from .plan import AUDIENCES, EXTERNAL
 from .report import REPORTERS, TerminalReporter
 from .write import UsageError, check_file_output, write_file_atomic
 
@@ -22,10 +21,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3,
 
 
 def _version() -> str:
-    try:
-        return version("valuemap")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0.0.0+source"
+    return __version__
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,6 +140,8 @@ class _PageProgress:
 
 
 def cmd_build(args, reporter: TerminalReporter) -> int:
+    from .build import build  # the pipeline is imported by the commands that run it, not at start-up
+
     diagnostics = Diagnostics()
     progress = _PageProgress(getattr(args, "progress", False))
     try:
@@ -179,6 +177,8 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_check(args, reporter: TerminalReporter) -> int:
+    from .build import Timings, check
+
     diagnostics = Diagnostics()
     timings = Timings()
     try:
@@ -192,6 +192,7 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_export(args, reporter: TerminalReporter) -> int:
+    from .build import check
     from .export import export_json
 
     target = None
