@@ -15,6 +15,7 @@ from typing import Callable
 import jinja2
 
 from .diagnostics import ContentError, Diagnostics
+from .gate import gate
 from .load import load_content
 from .plan import EXTERNAL, SitePlan, make_plan
 from .render import (Asset, MissingTemplates, TemplateFailure, _fingerprint, bundled_templates, collect_assets,
@@ -28,7 +29,7 @@ from .write import MARKER, SiteWriter, UsageError, check_output, cwd_inside, rea
 # What a --templates folder must hold (read before any page renders).
 TEMPLATE_FILES = ("base.html", "assets/valuemap.css", "assets/valuemap.js")
 # Optional in a --templates folder: valuemap's own are used when a folder made before them lacks them.
-CRAWLER_TEMPLATES = ("sitemap.xml", "robots.txt")
+CRAWLER_TEMPLATES = ("sitemap.xml", "robots.txt", "audit.html")  # newer than copied template folders
 OG_IMAGE_FILE = "assets/og-image.png"  # the link-preview image (og:image); none if a templates folder lacks it
 
 # The positions of the last build, kept in the site for "what moved" (see :func:`positions`); listed in the
@@ -81,7 +82,8 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
           timings: Timings | None = None, strict: bool = False) -> Checked:
     """Load, validate, score and plan; raise :class:`ContentError` if any error was found.
 
-    ``strict``: every warning is an error too (CI's gate before publishing)."""
+    ``strict``: every warning is an error too, and every score or price an external page would show below
+    ``verification.min_status`` is an error (CI's gate before publishing; see :mod:`generator.gate`)."""
     timings = timings or Timings()
     with timings.phase("load"):
         tree = load_content(Path(content_dir), diagnostics)
@@ -96,6 +98,8 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
     with timings.phase("plan"):
         plan = make_plan(content, audience, diagnostics)
     if strict:
+        with timings.phase("gate"):  # what an external page would show, whatever the audience built
+            gate(content, diagnostics, today(), scores)
         diagnostics.promote_warnings()
     if diagnostics.has_errors():
         raise ContentError(diagnostics)
@@ -158,7 +162,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
 
 
 def _fall_back_to_bundled(env: jinja2.Environment, templates: Path) -> None:
-    """A templates folder copied before sitemap.xml and robots.txt existed still builds: those two (only)
+    """A templates folder copied before sitemap.xml, robots.txt and audit.html existed still builds: those (only)
     come from valuemap's own templates when the folder lacks them."""
     if all((templates / name).is_file() for name in CRAWLER_TEMPLATES):
         return

@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=AUDIENCES, default=EXTERNAL,
                    help="external (default): safe for prospects; internal: adds talk tracks and notes")
     p.add_argument("--timings", action="store_true", help="print the time each phase took")
-    p.add_argument("--strict", action="store_true", help="treat every warning as an error (the gate CI runs)")
+    p.add_argument("--strict", action="store_true", help="the publishing gate: every warning is an error, and so is every score or price an external page would show below verification.min_status")
     p.add_argument("--progress", action="store_true",
                    help=f"show pages rendering on stderr (default: only on a terminal, outside CI, for more "
                         f"than {PROGRESS_MIN_PAGES} pages)")
@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("check", help="validate, score and plan the site without writing anything")
     common(p)
-    p.add_argument("--strict", action="store_true", help="treat every warning as an error (the gate CI runs)")
+    p.add_argument("--strict", action="store_true", help="the publishing gate: every warning is an error, and so is every score or price an external page would show below verification.min_status")
     p.set_defaults(func=cmd_check)
 
     p = commands.add_parser("export", help="print the computed model (scores, positions, prices) as JSON")

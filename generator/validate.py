@@ -7,7 +7,12 @@ Two passes per run, and neither stops at the first problem:
 2. *references*: what one file says about another (dimension and criterion ids, source kinds, segments,
    plans at the reference price points, our own company) — with a did-you-mean for every unknown name —
    and what no single field can say: weights too uneven to mean anything (docs/security.md, "Number
-   bounds"), ids that become file names Windows reserves, two companies with the same name (a warning).
+   bounds"), ids that become file names Windows reserves, two companies with the same name (a warning);
+   price observations (source kind, a rate for another currency, dates, links); 'unknown' scores, and
+   scores left out only under ``verification.allow_missing``; warnings for a score with no evidence older
+   than ``verification.max_age_days`` (``stale-score``) and a price seen longer ago than
+   ``prices.max_age_days`` (``stale-price``). ``--strict`` makes every warning an error (and runs the gate,
+   :mod:`generator.gate`).
 """
 from __future__ import annotations
 
@@ -230,6 +235,10 @@ def _check_site(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None:
         _check_spread(list(_segment_weights(site, doc, seg.id).values()), f"dimension (segment '{seg.id}')",
                       diagnostics)
     _check_method(site, doc, diagnostics)
+    if site.currencies is not None and site.currencies.as_of > today():
+        diagnostics.error("date-in-future", f"date {site.currencies.as_of.isoformat()} is in the future",
+                          path="currencies.as_of", hint=f"today is {today().isoformat()}",
+                          **doc.where(("currencies", "as_of")))
     languages = available_languages()
     if site.lang not in languages:
         diagnostics.error("unknown-language", f"no interface translation for language '{site.lang}'",
@@ -334,12 +343,18 @@ def _in_scale(value: float, scale: m.Scale) -> bool:
 
 
 def _check_score(score: Any, path: tuple, site: m.Site, kinds: list[str], doc: Document,
-                 diagnostics: Diagnostics, day: _dt.date, kind: _Kind = _Kind("scale")) -> None:
+                 diagnostics: Diagnostics, day: _dt.date, kind: _Kind = _Kind("scale"),
+                 company_as_of: _dt.date | None = None) -> None:
+    if score == m.UNKNOWN:  # 'unknown' is a score everywhere a number is: never filled in, nothing to check
+        return
     if isinstance(score, float):
         _check_value(score, "score", path, kind, site, doc, diagnostics)
+        _check_stale_score(None, company_as_of, path, site, doc, diagnostics, day)
         return
     if score.value is not None:
         _check_value(score.value, "score", path + ("value",), kind, site, doc, diagnostics)
+    if not score.evidence:
+        _check_stale_score(score.as_of, company_as_of, path, site, doc, diagnostics, day)
     if score.as_of and score.as_of > day:
         diagnostics.error("date-in-future", f"date {score.as_of.isoformat()} is in the future",
                           path=format_path(path + ("as_of",)), hint=f"today is {day.isoformat()}",
@@ -357,6 +372,23 @@ def _check_score(score: Any, path: tuple, site: m.Site, kinds: list[str], doc: D
                               **doc.where(ev_path + ("date",)))
         if ev.url is not None:
             _check_url(ev.url, ev_path + ("url",), doc, diagnostics)
+
+
+def _check_stale_score(as_of: _dt.date | None, company_as_of: _dt.date | None, path: tuple, site: m.Site,
+                       doc: Document, diagnostics: Diagnostics, day: _dt.date) -> None:
+    """A score with no evidence behind it, last reviewed (its own ``as_of``, else the company's) longer ago than
+    ``verification.max_age_days``: a warning (an error under --strict). Without any date there is nothing to
+    compare; the score is shown as unsupported."""
+    reviewed = as_of or company_as_of
+    limit = site.verification.max_age_days
+    if reviewed is None or (day - reviewed).days <= limit:
+        return
+    where = path + ("as_of",) if as_of is not None else path
+    diagnostics.warning(
+        "stale-score", f"score with no evidence, last reviewed {reviewed.isoformat()}: older than "
+        f"{limit} days (verification.max_age_days)", path=format_path(path),
+        hint="review it and update 'as_of', or add dated evidence (source, value, date)",
+        **(doc.where(where) if as_of is not None else doc.where(path, key=True)))
 
 
 def _check_url(url: str, path: tuple, doc: Document, diagnostics: Diagnostics) -> None:
@@ -394,16 +426,19 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
                                       **doc.where(path + (crit_id,), key=True))
                     continue
                 crit = next(c for c in dim.criteria if c.id == crit_id)
-                _check_score(crit_score, path + (crit_id,), site, kinds, doc, diagnostics, day, _kind_of(dim, crit))
+                _check_score(crit_score, path + (crit_id,), site, kinds, doc, diagnostics, day, _kind_of(dim, crit),
+                             company.as_of)
             missing = [c for c in crit_ids if c not in score]
-            if missing:
+            if missing and not site.verification.allow_missing:
                 diagnostics.error("missing-criterion",
                                   f"dimension '{dim_id}' scores criteria but not {', '.join(repr(c) for c in missing)}",
-                                  path=format_path(path), hint="score every criterion, or give the dimension one score",
+                                  path=format_path(path), hint="score every criterion, or give the dimension one score; "
+                                  "write 'unknown' for a criterion not scored yet, or set 'allow_missing: true' under "
+                                  "verification in site.yaml to let a company leave criteria out (they are unknown)",
                                   **doc.where(path, key=True))
         else:
             measured = [c for c in dim.criteria if c.unit is not None]
-            if measured:
+            if measured and score != m.UNKNOWN:  # 'unknown' is unknown in every unit
                 c = measured[0]
                 diagnostics.error(
                     "measured-needs-criteria",
@@ -412,11 +447,13 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
                     hint=f"write one score per criterion under '{dim_id}', with '{c.id}' in {m.visible(c.unit)}: "
                     "one number on the scale cannot stand for a measurement",
                     **doc.where(path, key=True))
-            _check_score(score, path, site, kinds, doc, diagnostics, day, _kind_of(dim, None))
+            _check_score(score, path, site, kinds, doc, diagnostics, day, _kind_of(dim, None), company.as_of)
     missing_dims = [d for d in dims if d not in company.scores]
-    if missing_dims:
+    if missing_dims and not site.verification.allow_missing:
         diagnostics.error("missing-score", f"no score for dimension(s) {', '.join(repr(d) for d in missing_dims)}",
-                          path="scores", hint="every company is scored on every dimension",
+                          path="scores", hint="every company is scored on every dimension: write 'unknown' for one "
+                          "not scored yet, or set 'allow_missing: true' under verification in site.yaml to let a "
+                          "company leave dimensions out (they are unknown)",
                           **doc.where(("scores",), key=True))
     # The price points compared, as score.py reads them: the site's, and each segment's own (a segment without
     # one uses the site's, which is checked once, under price_reference).
@@ -445,11 +482,52 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
         if price.as_of and price.as_of > day:
             diagnostics.error("date-in-future", f"date {price.as_of.isoformat()} is in the future",
                               path=format_path(("prices", i, "as_of")), **doc.where(("prices", i, "as_of")))
+        elif price.price is not None and price.as_of is not None:  # a bare price is one observation, dated as_of
+            _check_stale_price(price.as_of, ("prices", i, "as_of"), site, doc, diagnostics, day)
+        for j, obs in enumerate(price.observations):
+            _check_observation(obs, ("prices", i, "observations", j), site, kinds, doc, diagnostics, day)
     if company.as_of and company.as_of > day:
         diagnostics.error("date-in-future", f"date {company.as_of.isoformat()} is in the future",
                           path="as_of", **doc.where(("as_of",)))
     if company.website:
         _check_url(company.website, ("website",), doc, diagnostics)
+
+
+def _check_observation(obs: m.PriceObservation, path: tuple, site: m.Site, kinds: list[str], doc: Document,
+                       diagnostics: Diagnostics, day: _dt.date) -> None:
+    """One price observation: its source kind, a rate for its currency, its date (not in the future; a warning
+    when older than prices.max_age_days — a partial date counts from its first day), its link."""
+    if obs.source is not None and obs.source not in kinds:
+        diagnostics.error("unknown-source-kind", f"unknown source kind '{obs.source}'",
+                          path=format_path(path + ("source",)), hint=suggestion(obs.source, kinds),
+                          **doc.where(path + ("source",)))
+    if obs.currency is not None and obs.currency != site.currency:
+        rates = site.currencies.rates if site.currencies is not None else {}
+        if obs.currency not in rates:
+            diagnostics.error(
+                "no-rate", f"no exchange rate for {obs.currency}: a price in {obs.currency} cannot be compared in "
+                f"{site.currency}", path=format_path(path + ("currency",)),
+                hint=f"add it under currencies.rates in site.yaml (1 {obs.currency} in {site.currency}, e.g. "
+                f"'{obs.currency}: 0.92'), with currencies.as_of the day the rate was read",
+                **doc.where(path + ("currency",)))
+    start = obs.date_start
+    if start > day:
+        diagnostics.error("date-in-future", f"date {obs.date} is in the future", path=format_path(path + ("date",)),
+                          hint=f"today is {day.isoformat()}", **doc.where(path + ("date",)))
+    else:
+        _check_stale_price(start, path + ("date",), site, doc, diagnostics, day, shown=obs.date)
+    if obs.url is not None:
+        _check_url(obs.url, path + ("url",), doc, diagnostics)
+
+
+def _check_stale_price(seen: _dt.date, path: tuple, site: m.Site, doc: Document, diagnostics: Diagnostics,
+                       day: _dt.date, shown: str | None = None) -> None:
+    limit = site.prices.max_age_days
+    if (day - seen).days <= limit:
+        return
+    diagnostics.warning(
+        "stale-price", f"price seen {shown or seen.isoformat()}: older than {limit} days (prices.max_age_days)",
+        path=format_path(path), hint="check the price again and add a new dated observation", **doc.where(path))
 
 
 def _check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Document,

@@ -4,7 +4,9 @@ from __future__ import annotations
 from .. import charts
 from ..plan import PlannedPage
 from ..score import point_weights, quality_terms
+from ..formats import decimals_of
 from ..text import markdown
+from ..verify import STATUSES
 from .common import (Links, SiteContext, base, cell, chart_block, method_note, shown_score, table, weights_table)
 
 
@@ -93,6 +95,44 @@ def methodology_view(ctx: SiteContext, page: PlannedPage) -> dict:
                             [[cell(k.label), cell(t("yes") if k.independent else t("no_gameable")),
                               cell(fmt.number(k.weight, 2))] for k in site.source_kinds])
     view["example"] = worked_example(ctx, vmap)
+
+    # How sure we are: the verification and price rules in force, with their numbers (site.yaml).
+    v, pr = site.verification, site.prices
+
+    def num(x: float) -> str:
+        return fmt.number(x, decimals_of([x], cap=6))
+
+    def pct(share: float) -> str:
+        points = round(100.0 * share, 6)  # 0.15 → 15, not 15.000000000000002
+        return fmt.percent(points, decimals_of([points], cap=4), sign=False)
+
+    rule_values = dict(tolerance=num(v.tolerance), scale=view["scale"], relative=pct(v.relative_tolerance),
+                       price_tolerance=pct(pr.tolerance), max_age=num(v.max_age_days),
+                       price_max_age=num(pr.max_age_days))
+    publish_unknown = "allowed" if v.allow_missing or v.min_status == "unknown" else "refused"
+    view["sure"] = {
+        "statuses": [{"status": s, "label": t(f"status.{s}"), "rule": t(f"methodology.rule.{s}", **rule_values)}
+                     for s in STATUSES],
+        "publish": t("methodology.p.publish", min_label=t(f"status.{v.min_status}"), min_status=v.min_status),
+        "publish_unknown": t(f"methodology.p.publish_unknown.{publish_unknown}"),
+        "missing": t("methodology.p.missing") if v.allow_missing else "",
+        "recency": t("methodology.p.recency", half_life=num(v.half_life_days)),
+        "recency_formula": t("methodology.f.recency", half_life=num(v.half_life_days)),
+        "uncertainty": t("methodology.p.uncertainty", default=num(v.default_uncertainty),
+                         relative=pct(v.relative_tolerance)),
+        "uncertainty_formula": t("methodology.f.uncertainty", default=num(v.default_uncertainty)),
+        "choose": t("methodology.p.choose", choose=t(f"methodology.choose.{pr.choose}")),
+        "billing": t(f"methodology.p.billing.{pr.billing}", factor=num(pr.monthly_to_annual)),
+        "rates": (t("methodology.p.rates", currency=site.currency, as_of=fmt.date(site.currencies.as_of),
+                    rates="; ".join(f"1 {cur} = {num(rate)} {site.currency}"
+                                    for cur, rate in sorted(site.currencies.rates.items())))
+                  if site.currencies is not None and site.currencies.rates
+                  else t("methodology.p.rates_none", currency=site.currency)),
+        "kinds": t("methodology.p.kinds") + " " + t("methodology.p.per_account" if site.price_reference
+                                                     else "methodology.p.per_account_single"),
+        "disagree": t("methodology.p.disagree", tolerance=pct(pr.tolerance)),
+        "unknown": t("methodology.p.unknown_place", min=num(site.scale.min), max=num(site.scale.max)),
+    }
     return view
 
 
