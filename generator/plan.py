@@ -20,7 +20,7 @@ AUDIENCES = (EXTERNAL, INTERNAL)
 
 @dataclass(frozen=True)
 class PlannedPage:
-    kind: str  # home | competitors | competitor | canvas | dimensions | dimension | segments | segment | methodology | page | not-found | sitemap | robots
+    kind: str  # home | competitors | competitor | canvas | dimensions | dimension | segments | segment | methodology | audit | page | not-found | sitemap | robots
     key: str  # the subject's slug or id ("" for singletons)
     path: str  # output path relative to the site root, POSIX separators; also the page's URL
     template: str
@@ -65,6 +65,7 @@ _LAYOUT = {
     "segments": ("segments/index.html", "segments.html"),
     "segment": ("segments/{key}.html", "segment.html"),
     "methodology": ("methodology.html", "methodology.html"),
+    "audit": ("audit.html", "audit.html"),  # internal only: what to verify next
     "page": ("pages/{key}.html", "page.html"),
     "not-found": ("404.html", "404.html"),
     "sitemap": ("sitemap.xml", "sitemap.xml"),
@@ -121,6 +122,8 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> Site
         for seg in content.site.segments:
             add("segment", seg.id)
     add("methodology")
+    # What to verify next: the strategy team's to-do list, never in an external build, never in a sitemap.
+    add("audit", visible_to=INTERNAL, listed=False)
     for slug, page in sorted(content.pages.items(), key=lambda kv: (kv[1].meta.order, kv[0])):
         add("page", slug, page.file, page.meta.audience)
     add("not-found")

@@ -10,6 +10,7 @@ are added to a view only when the page's audience is internal.
 from __future__ import annotations
 
 from ..plan import EXTERNAL, PlannedPage
+from .audit import audit_view
 from .common import SiteContext, absolute_url, make_context
 from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
@@ -31,7 +32,7 @@ VIEWS = {
     "home": home_view, "competitors": competitors_view, "competitor": competitor_view, "canvas": canvas_view,
     "dimensions": dimensions_view, "dimension": dimension_view, "segments": segments_view, "segment": segment_view,
     "methodology": methodology_view, "page": narrative_view, "not-found": not_found_view,
-    "sitemap": sitemap_view, "robots": robots_view,
+    "sitemap": sitemap_view, "robots": robots_view, "audit": audit_view,
 }
 
 
