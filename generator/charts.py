@@ -21,6 +21,7 @@ GRID = "#e2e8f0"
 BETTER_FILL = "rgba(16, 185, 129, 0.10)"
 WORSE_FILL = "rgba(239, 68, 68, 0.08)"
 FAIR_FILL = "rgba(100, 116, 139, 0.10)"
+ERROR_BAR = "rgba(71, 85, 105, 0.38)"  # a position's uncertainty: visible, never louder than the point
 POSITIVE = "#059669"
 NEGATIVE = "#dc2626"
 # A qualitative palette with enough contrast on white (competitors on the strategy canvas).
@@ -167,11 +168,15 @@ def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, flo
     return (lo - span * pad_share, hi + span * pad_share)
 
 
-def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Callable[[object], list[str]]) -> dict:
+def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Callable[[object], list[str]],
+                     extra: Callable[[object], list[str]] | None = None) -> dict:
     """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted.
 
     ``shown(position)`` gives the numbers a reader sees for a company — relative quality, relative price,
-    customer value — formatted exactly as in the table beside the chart; the hover shows these strings."""
+    customer value — formatted exactly as in the table beside the chart; the hover shows these strings.
+    ``extra(position)``: further hover lines, preformatted (the position's range and its evidence coverage).
+    Each position's uncertainty is drawn as subtle error bars from ``rq_low``–``rq_high`` and
+    ``rp_low``–``rp_high`` (asymmetric, in data units, around the unrounded point)."""
     t = _plain_t(t)
     xs = [p.relative_quality for p in vmap.positions]
     ys = [p.relative_price for p in vmap.positions]
@@ -192,11 +197,12 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
     labels = [plain(n) for n in raw]
     hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{customdata[0]}}<br>"
              f"{t('chart.relative_price')}: %{{customdata[1]}}<br>{t('chart.customer_value')}: %{{customdata[2]}}"
-             "<extra></extra>")
+             + ("<br>%{hovertext}" if extra else "") + "<extra></extra>")
     numbers = [[plain(v) for v in shown(p)] for p in vmap.positions]
+    extras = ["<br>".join(plain(v) for v in extra(p)) for p in vmap.positions] if extra else None
 
     def points(selected: list[int], name: str, color: str, size: int, symbol: str, bold: bool) -> dict:
-        return {
+        trace = {
             "type": "scatter", "mode": "markers+text", "name": name,
             "x": [round(xs[i], 2) for i in selected], "y": [round(ys[i], 2) for i in selected],
             "text": [labels[i] for i in selected],
@@ -207,6 +213,18 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
             "textfont": {"size": 12.5, "color": US_DARK if bold else "#1e293b", "family": FONT},
             "marker": {"size": size, "color": color, "symbol": symbol, "line": {"width": 1.5, "color": "#ffffff"}},
         }
+        if extras is not None:
+            trace["hovertext"] = [extras[i] for i in selected]
+            # Uncertainty, drawn subtly: the x and y of a point are exact here so that x + array is the
+            # range's end the hover prints (both formatted by generator/formats.py from the same values).
+            trace["x"] = [xs[i] for i in selected]
+            trace["y"] = [ys[i] for i in selected]
+            bar = {"type": "data", "symmetric": False, "color": ERROR_BAR, "thickness": 1.2, "width": 3}
+            trace["error_x"] = dict(bar, array=[vmap.positions[i].rq_high - xs[i] for i in selected],
+                                    arrayminus=[xs[i] - vmap.positions[i].rq_low for i in selected])
+            trace["error_y"] = dict(bar, array=[vmap.positions[i].rp_high - ys[i] for i in selected],
+                                    arrayminus=[ys[i] - vmap.positions[i].rp_low for i in selected])
+        return trace
 
     us_idx = [i for i, p in enumerate(vmap.positions) if p.is_us]
     others = [i for i, p in enumerate(vmap.positions) if not p.is_us]

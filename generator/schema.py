@@ -133,6 +133,7 @@ class Vocabulary:
     scale: tuple[float, float]
     companies: tuple[str, ...] = ()  # slugs of content/companies/*.yaml
     us: str | None = None
+    allow_missing: bool = False  # verification.allow_missing: a company may leave a score out
     problems: list[str] = field(default_factory=list, compare=False)
 
 
@@ -168,7 +169,8 @@ def vocabulary(site, companies: tuple[str, ...] = ()) -> Vocabulary:
     refs = [site.price_reference] + [s.price_reference for s in site.segments]
     tiers = tuple(dict.fromkeys(r.tier for r in refs if r is not None))
     return Vocabulary(dims, segments, kinds, tiers, site.price_reference is None,
-                      (site.scale.min, site.scale.max), tuple(companies), site.us)
+                      (site.scale.min, site.scale.max), tuple(companies), site.us,
+                      site.verification.allow_missing)
 
 
 def read_vocabulary(content_dir: Path) -> tuple[Vocabulary | None, str | None]:
@@ -261,9 +263,13 @@ def _score_defs(schema: dict, vocab: Vocabulary) -> None:
         defs[f"{prefix}ScoreDetail"] = de
 
 
+UNKNOWN_SCORE = {"const": "unknown", "description": "Not known: shown as unknown, never filled in."}
+
+
 def _score(kind: str) -> dict:
     prefix = "" if kind == "Scale" else kind
-    return {"anyOf": [{"$ref": f"#/definitions/{prefix}Score"}, {"$ref": f"#/definitions/{prefix}ScoreDetail"}]}
+    return {"anyOf": [{"$ref": f"#/definitions/{prefix}Score"}, {"$ref": f"#/definitions/{prefix}ScoreDetail"},
+                      UNKNOWN_SCORE]}
 
 
 def _company(schema: dict, vocab: Vocabulary) -> dict:
@@ -284,19 +290,21 @@ def _company(schema: dict, vocab: Vocabulary) -> dict:
         prices["description"] += " site.yaml sets no price_reference: exactly one price."
     props = {}
     for dim_id, dim in vocab.dimensions.items():
-        branches = [] if dim["measured"] else list(_score(dim["kind"])["anyOf"])
+        branches = [UNKNOWN_SCORE] if dim["measured"] else list(_score(dim["kind"])["anyOf"])
         if dim["criteria"]:
             criteria = {}
             for crit_id, crit in dim["criteria"].items():
                 criteria[crit_id] = {"description": _described(crit["label"], crit["description"]),
                                      **_score(crit["kind"])}
             branches.append({"description": f"One score per criterion of '{dim_id}'.", "type": "object",
-                             "properties": criteria, "required": list(criteria), "additionalProperties": False})
+                             "properties": criteria, "additionalProperties": False,
+                             **({} if vocab.allow_missing else {"required": list(criteria)})})
         props[dim_id] = {"description": _described(dim["label"], dim["description"]), "anyOf": branches}
     scores = schema["properties"]["scores"]
     schema["properties"]["scores"] = {
         "description": scores["description"], "title": scores.get("title", "Scores"), "type": "object",
-        "properties": props, "required": list(props), "additionalProperties": False}
+        "properties": props, "additionalProperties": False,
+        **({} if vocab.allow_missing else {"required": list(props)})}
     return schema
 
 

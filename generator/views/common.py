@@ -14,6 +14,7 @@ from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, absolute_base, relative_url
 from ..formats import Formatter, decimals_of
 from ..score import MarketScores, Point, Position, ValueMap, points
+from ..verify import STATUSES
 from ..validate import Content
 
 
@@ -40,7 +41,10 @@ def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_p
     site = content.site
     decimals = site.price_decimals
     if decimals is None:  # as many decimals as the prices entered have: 72 never shows as 71.77
-        decimals = decimals_of(p.price for c in content.companies.values() for p in c.prices)
+        decimals = decimals_of(v for c in content.companies.values() for p in c.prices
+                               for v in ([p.price] if p.price is not None else
+                                         [x for o in p.observations for x in (o.low, o.high, o.estimate)
+                                          if x is not None]))
     return SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
                        Formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
 
@@ -69,11 +73,28 @@ def chart_block(chart_id: str, figure: dict, label: str, table: dict) -> dict:
     payload = orjson.dumps(figure, option=orjson.OPT_SERIALIZE_NUMPY).decode()
     # The JSON sits in <script type="application/json">: keep "</script>" and "<!--" from closing it early.
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return {"id": chart_id, "json": payload, "label": label, "table": table, "unplaced": []}
+    return {"id": chart_id, "json": payload, "label": label, "table": table, "unplaced": [], "as_of": ""}
 
 
-def cell(text: Any, href: str | None = None, tone: str = "", strong: bool = False) -> dict:
-    return {"text": str(text), "href": href, "tone": tone, "strong": strong}
+class Shown(str):
+    """A number as a reader sees it, carrying its verification status (see :mod:`generator.verify`): a
+    table cell made of it shows the status mark beside the number, the number's text unchanged."""
+
+    status: str | None = None
+
+    def __new__(cls, text: str, status: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.status = status
+        return obj
+
+
+def cell(text: Any, href: str | None = None, tone: str = "", strong: bool = False, status: str | None = None
+         ) -> dict:
+    """A table cell. ``status``: the verification status whose mark sits beside the number (taken from a
+    :class:`Shown` text when not given)."""
+    if status is None:
+        status = getattr(text, "status", None)
+    return {"text": str(text), "href": href, "tone": tone, "strong": strong, "status": status}
 
 
 def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]], highlight: list[bool] | None = None
@@ -123,13 +144,48 @@ def map_numbers(fmt: Formatter, p: Position) -> list[str]:
     return [fmt.number(p.relative_quality), fmt.number(p.relative_price), fmt.signed(p.customer_value)]
 
 
+def map_range(ctx: SiteContext, p: Position) -> str:
+    """The hover's extra line: the range the position could have, and how much of it evidence backs. The
+    ends are the error bars' ends, formatted as every other number (generator/formats.py)."""
+    fmt, t = ctx.fmt, ctx.t
+    return t("chart.range", rq_low=fmt.number(p.rq_low), rq_high=fmt.number(p.rq_high),
+             rp_low=fmt.number(p.rp_low), rp_high=fmt.number(p.rp_high))
+
+
+def map_backed(ctx: SiteContext, p: Position) -> str:
+    return ctx.t("chart.backed", share=ctx.fmt.share(p.coverage))
+
+
+def newest_date(ctx: SiteContext, slug: str, quotes=()) -> "object | None":
+    """The newest evidence or price date of a company, as this build's audience sees it."""
+    days = [tr.verdict.newest for tr in ctx.scores.companies[slug].points.values() if tr.verdict.newest]
+    days += [ev.date for tr in ctx.scores.companies[slug].points.values() for ev in tr.evidence]
+    for q in quotes:
+        if q is None:
+            continue
+        if q.plan.price is not None:
+            if q.plan.as_of:
+                days.append(q.plan.as_of)
+        else:
+            days += [c.observation.date_start for c in q.chosen.observations]
+    return max(days) if days else None
+
+
+def map_as_of(ctx: SiteContext, vmap: ValueMap) -> str:
+    """"Data as of <date>": the newest evidence or price date among the companies placed on the map."""
+    days = [d for d in (newest_date(ctx, p.slug, [p.quote]) for p in vmap.positions) if d]
+    return ctx.t("chart.as_of", date=ctx.fmt.date(max(days))) if days else ""
+
+
 def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: str) -> dict:
     t = ctx.t
     names = {s: ctx.name(s) for s in ctx.content.companies}
-    figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p))
+    figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
+                                     lambda p: [map_range(ctx, p), map_backed(ctx, p)])
     block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
                         ranking_table(ctx, vmap, links, t("table.value_map_caption")))
     block["unplaced"] = unplaced_notes(ctx, vmap, links)
+    block["as_of"] = map_as_of(ctx, vmap)
     return block
 
 
@@ -150,12 +206,13 @@ def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) 
             cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
             cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
             cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
-            cell(fmt.money(p.price)), cell(fmt.money(p.justified_price)),
+            cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
             cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
             cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
         ]
+        row.append(cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else ""))
         if partial:
-            row.append(cell(fmt.share(p.coverage), tone="" if not p.partial else "partial"))
+            row.append(cell(fmt.share(p.known), tone="" if not p.partial else "partial"))
         rows.append(row)
         ours.append(p.is_us)
     ranked = {"distance": "col.customer_value", "ratio": "col.ratio"}[vmap.rank_by]
@@ -165,8 +222,9 @@ def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) 
                (t("col.zone"), False)]
     columns = [(label + (" ▾" if key == ranked else ""), numeric)
                for (label, numeric), key in zip(columns, ["", "", "", "", "col.customer_value", "col.ratio", "", "", "", ""])]
-    if partial:
-        columns.append((t("col.coverage"), True))
+    columns.append((t("col.backed"), True))
+    if partial:  # only when some company lacks a score: the share of the quality weight whose score is known
+        columns.append((t("col.known"), True))
     return table(caption, columns, rows, ours)
 
 
@@ -201,7 +259,8 @@ def weights_table(ctx: SiteContext, weights: Mapping[str, float], caption: str, 
 # --- the base of every page -----------------------------------------------------------------------------
 
 _NAV = [("home", "nav.overview"), ("competitors", "nav.competitors"), ("canvas", "nav.canvas"),
-        ("dimensions", "nav.dimensions"), ("segments", "nav.segments"), ("methodology", "nav.methodology")]
+        ("dimensions", "nav.dimensions"), ("segments", "nav.segments"), ("methodology", "nav.methodology"),
+        ("audit", "nav.audit")]  # the audit page is planned for the internal audience only
 _SECTION = {"competitor": "competitors", "dimension": "dimensions", "segment": "segments"}
 
 
@@ -299,15 +358,28 @@ def point_of(ctx: SiteContext, dim: str, crit: str | None):
     return ctx.points[(dim, crit)]
 
 
-def shown_score(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> str:
-    """A point's score as every table and chart label shows it: on the scale, in its unit, or an index."""
+def shown_score(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> Shown:
+    """A point's score as every table and chart label shows it: on the scale, in its unit, or an index —
+    carrying its verification status (a table cell shows the mark beside it)."""
     pt = ctx.points[(dim, crit)]
-    value = ctx.scores.companies[slug].point(dim, crit).value
+    trace = ctx.scores.companies[slug].point(dim, crit)
+    value = trace.value
     if value is None:
-        return ctx.t("score.unknown")
+        return Shown(ctx.t("score.unknown"), "unknown")
     if pt.unit:
-        return ctx.fmt.measure(value, pt.unit)
-    return ctx.fmt.number(value)
+        return Shown(ctx.fmt.measure(value, pt.unit), trace.status)
+    return Shown(ctx.fmt.number(value), trace.status)
+
+
+def dimension_status(ctx: SiteContext, slug: str, dim: str) -> str:
+    """The status of a dimension's score (the weighted mean of its known points on the scale): the weakest
+    status among those points — a mean is no stronger than its weakest part; unknown when no point is known."""
+    company = ctx.scores.companies[slug]
+    if company.value(dim) is None:
+        return "unknown"
+    found = [tr.status for key, tr in company.points.items()
+             if key[0] == dim and ctx.points[key].unit is None and tr.value is not None]
+    return max(found, key=STATUSES.index) if found else "unknown"
 
 
 def plotted_score(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> float | None:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from .. import charts
 from .. import model as m
+from ..formats import Formatter, decimals_of
 from ..plan import INTERNAL, PlannedPage
-from ..score import head_to_head, price_comparison
+from ..score import head_to_head, price_comparison, quote_at
 from ..text import inline_markdown, markdown, safe_href
-from .common import (Links, SiteContext, base, categories, cell, chart_block, plotted_score, reference_label,
-                     shown_score, table, tone)
+from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, newest_date,
+                     plotted_score, reference_label, shown_score, table, tone)
 
 
 def _sources(ctx: SiteContext, trace) -> dict:
@@ -32,8 +33,12 @@ def _sources(ctx: SiteContext, trace) -> dict:
 
 def evidence_rows(ctx: SiteContext, slug: str) -> list[dict]:
     company = ctx.scores.companies[slug]
-    return [{"dimension": dl, "criterion": cl, "score": shown_score(ctx, slug, d, c), **_sources(ctx, company.point(d, c))}
-            for dl, cl, d, c in categories(ctx.site, ctx.t)]
+    rows = []
+    for dl, cl, d, c in categories(ctx.site, ctx.t):
+        score = shown_score(ctx, slug, d, c)
+        rows.append({"dimension": dl, "criterion": cl, "score": str(score), "status": score.status,
+                     **_sources(ctx, company.point(d, c))})
+    return rows
 
 
 def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
@@ -47,6 +52,10 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["website"] = safe_href(them.website)
     view["summary"] = markdown(them.summary)
     view["as_of"] = fmt.date(them.as_of)
+    placed = ctx.scores.overall.get(slug)
+    view["coverage"] = t("competitor.coverage", share=fmt.share(placed.coverage)) if placed else ""
+    newest = newest_date(ctx, slug)
+    view["newest"] = t("competitor.newest", date=fmt.date(newest)) if newest else t("competitor.newest_none")
     view["strengths"] = [inline_markdown(s) for s in them.strengths]
     view["weaknesses"] = [inline_markdown(s) for s in them.weaknesses]
     cats = categories(site, t)
@@ -79,10 +88,13 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
         t("chart.difference_label", us=us.name, them=them.name),
         table(t("table.difference_caption"), [(t("col.dimension"), False), (us.name, True), (them.name, True),
                                               (t("col.difference"), True)],
-              [[cell(labels[r.point.dimension]), cell(fmt.number(r.a)), cell(fmt.number(r.b)),
+              [[cell(labels[r.point.dimension]),
+                cell(fmt.number(r.a), status=dimension_status(ctx, us_slug, r.point.dimension)),
+                cell(fmt.number(r.b), status=dimension_status(ctx, slug, r.point.dimension)),
                 cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]))
     view["charts"] = [view["curves"], view["difference"]]
     view["prices"] = _price_table(ctx, links, slug, them.name, us.name)
+    view["observations"] = _observations_table(ctx, slug, them.name, us.name)
     view["prices_intro"] = "competitor.prices_intro" if site.price_reference else "competitor.prices_intro_single"
     view["verdict"] = _verdict(ctx, slug, them.name, us.name)
     view["evidence"] = evidence_rows(ctx, slug)
@@ -100,8 +112,8 @@ def _price_table(ctx: SiteContext, links: Links, slug: str, them: str, us: str) 
         a, b = cmp.ours, cmp.theirs
         rows.append([
             cell(label, href), cell(reference_label(ctx, vmap.scenario.reference)),
-            cell(f"{fmt.money(b.price)} · {b.plan}" if b else t("unplaced.short")),
-            cell(f"{fmt.money(a.price)} · {a.plan}" if a else t("unplaced.short")),
+            cell(f"{fmt.money(b.price)} · {b.plan}" if b else t("unplaced.short"), status=b.price_status if b else None),
+            cell(f"{fmt.money(a.price)} · {a.plan}" if a else t("unplaced.short"), status=a.price_status if a else None),
             cell(fmt.percent(cmp.ours_vs_theirs_pct)), cell(fmt.money(b.justified_price) if b else "—"),
             cell(fmt.signed_money(b.headroom) if b else "—", tone=tone(b.headroom) if b else ""),
             cell(t("fig.rank_value", rank=b.rank, count=len(vmap.positions)) if b else "—")])
@@ -109,6 +121,86 @@ def _price_table(ctx: SiteContext, links: Links, slug: str, them: str, us: str) 
                  [(t("col.segment"), False), (t("col.reference"), False), (them, True), (us, True),
                   (t("col.our_price_vs_theirs"), True), (t("col.their_justified"), True),
                   (t("col.their_headroom"), True), (t("col.their_rank"), True)], rows)
+
+
+def _seen(ctx: SiteContext, obs) -> str:
+    """An observation as it was seen: its figure in its own currency, with its billing."""
+    fmt, t = ctx.fmt, ctx.t
+    currency = obs.currency or ctx.site.currency
+    money = lambda v: _in(fmt, v, currency)  # noqa: E731
+    kind = obs.kind
+    if kind == "quote":
+        text = t("price.obs.quote") + (" · " + t("price.obs.estimate_of", value=money(obs.estimate))
+                                       if obs.estimate is not None else "")
+    elif kind == "range":
+        text = t("price.obs.range_of", low=money(obs.low), high=money(obs.high))
+    elif kind == "from":
+        text = t("price.obs.from_of", value=money(obs.amount))
+    else:
+        text = money(obs.amount)
+    return f"{text} · {t(f'price.billing.{obs.billing}')}"
+
+
+def _in(fmt, value: float, currency: str) -> str:
+    """A figure in its own currency (the site's formats, another currency's symbol)."""
+    return Formatter(fmt.lang, currency, max(fmt.price_decimals, decimals_of([value]))).money(value)
+
+
+def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict | None:
+    """Every price observation of the compared plans of both companies (at each map's price point), when a
+    plan has more than one or any is not a plain price in the site's currency and billing. Only what this
+    audience may see: scoring has already left internal observations out of an external build."""
+    t, fmt, site = ctx.t, ctx.fmt, ctx.site
+    kinds = {k.id: k.label for k in site.source_kinds}
+    refs = [site.price_reference] + [s.price_reference or site.price_reference for s in site.segments]
+    rows, seen = [], set()
+    for who, name in ((slug, them), (site.us, us)):
+        company = ctx.content.companies[who]
+        for ref in refs:
+            q = quote_at(company, site, ref, ctx.scores.audience, ctx.scores.today)
+            if q is None or q.plan.price is not None or (who, q.plan.plan) in seen:
+                continue
+            seen.add((who, q.plan.plan))
+            items = q.chosen.observations
+            plain = len(items) == 1 and items[0].kind == "price" and not (
+                items[0].converted or items[0].billing_adjusted or items[0].billing_unknown)
+            if plain:
+                continue
+            for c in sorted(items, key=lambda c: (c.observation.date_start, c.observation.source or ""),
+                            reverse=True):
+                obs = c.observation
+                label = t(f"price.kind.{c.kind}")
+                if c.kind == "estimate":
+                    status = "unsupported"
+                elif c.value is None:
+                    status = None
+                else:
+                    status = "conflicting" if q.chosen.disagree else None
+                converted = fmt.money(c.value) if c.value is not None else t(f"price.problem.{c.problem}")
+                if c.kind == "range" and c.value is not None:
+                    converted = t("price.obs.range_of", low=fmt.money(c.low), high=fmt.money(c.high))
+                if q.plan.per == "account" and c.value is not None:
+                    converted += " " + t("price.per_account")
+                notes = [label]
+                if c is q.chosen.chosen:
+                    notes.append(t("price.chosen"))
+                if q.chosen.disagree and c.value is not None:
+                    notes.append(t("price.disagree"))
+                if getattr(obs, "internal", False):
+                    notes.append(t("evidence.internal"))
+                if obs.note:
+                    notes.append(obs.note)
+                rows.append([cell(name, strong=who == site.us), cell(q.plan.plan), cell(_seen(ctx, obs)),
+                             cell(converted, status=status), cell(" · ".join(notes)),
+                             cell(kinds.get(obs.source or "", obs.source or "—")),
+                             cell(obs.date), cell(t("evidence.link"), safe_href(obs.url)) if safe_href(obs.url)
+                             else cell("—")])
+    if not rows:
+        return None
+    return table(t.html("table.observations_caption", name=them),
+                 [(t("col.company"), False), (t("col.plan"), False), (t("col.as_seen"), False),
+                  (t("col.compared_at"), True), (t("col.observation"), False), (t("col.source"), False),
+                  (t("col.date"), False), (t("col.link"), False)], rows)
 
 
 def _verdict(ctx: SiteContext, slug: str, them: str, us: str):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from .. import charts
 from ..plan import PlannedPage
 from ..text import inline_markdown, markdown
-from .common import (Links, SiteContext, base, categories, cell, chart_block, headline, method_note, plotted_score,
+from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, headline,
+                     method_note, plotted_score,
                      ranking_table, reference_label, shown_score, table, tone, value_map_block, weights_table,
                      zone_label, zone_tone)
 
@@ -84,7 +85,8 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
                "values": [dim_value(s, d.id) for d in site.dimensions],
                "labels": [fmt.number(ctx.scores.companies[s].value(d.id)) for d in site.dimensions]} for s in order]
     rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us)] +
-            [cell(fmt.number(ctx.scores.companies[s].value(d.id))) for d in site.dimensions] for s in order]
+            [cell(fmt.number(ctx.scores.companies[s].value(d.id)), status=dimension_status(ctx, s, d.id))
+             for d in site.dimensions] for s in order]
     view["dimensions_chart"] = chart_block(
         "canvas-dimensions", charts.value_curves_figure(dims, series, t, scale, 460), t("chart.canvas_label"),
         table(t("table.canvas_caption"), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],

@@ -217,7 +217,7 @@ def sample_site(sample, cli) -> Path:
 
 RANKING = "Value map data and ranking by value for money"
 COLUMNS = ["Rank", "Company", "Rel. quality", "Rel. price", "Customer value ▾", "Quality ÷ price", "Price",
-           "Value-justified price", "Headroom", "Zone"]
+           "Value-justified price", "Headroom", "Zone", "Backed by evidence"]
 
 
 # --- home page ------------------------------------------------------------------------------------------
@@ -229,12 +229,12 @@ def test_home_ranking_table_has_the_hand_computed_rows(tree_site):
     assert table.rows == [
         # d = 137.8571 − 133.3333 = +4.5238; ratio 137.8571/133.3333 = 1.0339
         # justified 137.8571·45/100 = 62.0357 → €62; headroom +2.0357 = +3.4 % of 60
-        ["1", "Alpha", "137.9", "133.3", "+4.5", "1.03", "€60", "€62", "+€2 (+3%)", "Fair value"],
+        ["1", "Alpha", "137.9", "133.3", "+4.5", "1.03", "€60", "€62", "+€2 (+3%)", "Fair value", "0%"],
         # gamma sits on (100, 100): justified = price, headroom exactly 0
-        ["2", "Gamma", "100.0", "100.0", "0.0", "1.00", "€50", "€50", "€0 (0%)", "Fair value"],
+        ["2", "Gamma", "100.0", "100.0", "0.0", "1.00", "€50", "€50", "€0 (0%)", "Fair value", "0%"],
         # RQ 71.875 → "71.9"; d = 71.875 − 72.7273 = −0.8523; ratio 0.9883
         # justified 71.875·55/100 = 39.53 → €40; headroom −0.47 rounds to €0 in whole euros (−1.2 % of 40)
-        ["3", "Beta", "71.9", "72.7", "−0.9", "0.99", "€40", "€40", "€0 (−1%)", "Fair value"],
+        ["3", "Beta", "71.9", "72.7", "−0.9", "0.99", "€40", "€40", "€0 (−1%)", "Fair value", "0%"],
     ]
 
 
@@ -282,11 +282,11 @@ def test_segment_page_uses_the_segment_weights_and_ranks_differently(tree_site):
         # point weights: setup .75·.25 = .1875, daily use .75·.75 = .5625, service .25
         # beta RQ 100·(.1875·6/6 + .5625·6/8 + .25·5/8) = 76.5625; d = 76.5625 − 72.7273 = +3.84; ratio 1.0527
         # justified 76.5625·55/100 = 42.11 → €42; headroom +2.11 = +5.3 % of 40
-        ["1", "Beta", "76.6", "72.7", "+3.8", "1.05", "€40", "€42", "+€2 (+5%)", "Fair value"],
-        ["2", "Gamma", "100.0", "100.0", "0.0", "1.00", "€50", "€50", "€0 (0%)", "Fair value"],
+        ["1", "Beta", "76.6", "72.7", "+3.8", "1.05", "€40", "€42", "+€2 (+5%)", "Fair value", "0%"],
+        ["2", "Gamma", "100.0", "100.0", "0.0", "1.00", "€50", "€50", "€0 (0%)", "Fair value", "0%"],
         # alpha RQ 100·(.1875·8/5 + .5625·8/7 + .25·9/6) = 131.7857; d = −1.5476; ratio 0.9884
         # justified 131.7857·45/100 = 59.30 → €59; headroom −0.70 → −€1 (−1.2 % of 60)
-        ["3", "Alpha", "131.8", "133.3", "−1.5", "0.99", "€60", "€59", "−€1 (−1%)", "Fair value"],
+        ["3", "Alpha", "131.8", "133.3", "−1.5", "0.99", "€60", "€59", "−€1 (−1%)", "Fair value", "0%"],
     ]
     home = the_table(load(tree_site / "index.html"), RANKING, cls="ranking")
     assert table.column("Company") != home.column("Company")
