@@ -11,14 +11,15 @@ from .common import (Links, SiteContext, base, categories, cell, chart_block, di
                      plotted_score, reference_label, shown_score, table, tone)
 
 
-def _sources(ctx: SiteContext, trace) -> dict:
+def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:
     """The evidence behind one score, as this page's audience may see it (``trace`` was scored for it)."""
     kinds = {k.id: k for k in ctx.site.source_kinds}
     items = []
     for ev in sorted(trace.evidence, key=lambda e: (e.date, e.source), reverse=True):
         kind = kinds[ev.source]
         items.append({"source": kind.label, "badge": "independent" if kind.independent else "gameable",
-                      "value": ctx.fmt.number(ev.value), "date": ctx.fmt.date(ev.date), "note": ev.note,
+                      "value": ctx.fmt.measure(ev.value, unit) if unit else ctx.fmt.number(ev.value),
+                      "date": ctx.fmt.date(ev.date), "note": ev.note,
                       "href": safe_href(ev.url), "internal": ev.internal})
     t = ctx.t
     if trace.value is None:
@@ -37,7 +38,7 @@ def evidence_rows(ctx: SiteContext, slug: str) -> list[dict]:
     for dl, cl, d, c in categories(ctx.site, ctx.t):
         score = shown_score(ctx, slug, d, c)
         rows.append({"dimension": dl, "criterion": cl, "score": str(score), "status": score.status,
-                     **_sources(ctx, company.point(d, c))})
+                     **_sources(ctx, company.point(d, c), ctx.points[(d, c)].unit)})
     return rows
 
 
