@@ -148,9 +148,9 @@ def _in(fmt, value: float, currency: str) -> str:
 
 
 def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict | None:
-    """Every price observation of the compared plans of both companies (at each map's price point), when a
-    plan has more than one or any is not a plain price in the site's currency and billing. Only what this
-    audience may see: scoring has already left internal observations out of an external build."""
+    """Every price observation of the compared plans of both companies (at each map's price point), each with
+    its source and date, the chosen one marked. (A bare price has neither: its status mark says so.) Only what
+    this audience may see: scoring has already left internal observations out of an external build."""
     t, fmt, site = ctx.t, ctx.fmt, ctx.site
     kinds = {k.id: k.label for k in site.source_kinds}
     refs = [site.price_reference] + [s.price_reference or site.price_reference for s in site.segments]
@@ -162,11 +162,7 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
             if q is None or q.plan.price is not None or (who, q.plan.plan) in seen:
                 continue
             seen.add((who, q.plan.plan))
-            items = q.chosen.observations
-            plain = len(items) == 1 and items[0].kind == "price" and not (
-                items[0].converted or items[0].billing_adjusted or items[0].billing_unknown)
-            if plain:
-                continue
+            items = q.chosen.observations  # every sighting, with its source and date (the chosen one marked)
             for c in sorted(items, key=lambda c: (c.observation.date_start, c.observation.source or ""),
                             reverse=True):
                 obs = c.observation
