@@ -6,6 +6,7 @@ written until every page has rendered; then the site is swapped in whole (see :m
 from __future__ import annotations
 
 import json
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import jinja2
 from .diagnostics import ContentError, Diagnostics
 from .gate import gate
 from .load import load_content
-from .plan import EXTERNAL, SitePlan, make_plan
+from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SitePlan, make_plan
 from .render import (Asset, MissingTemplates, TemplateFailure, _fingerprint, bundled_templates, collect_assets,
                      find_templates, make_environment, render_page)
 from .score import MarketScores, score_market
@@ -78,8 +79,15 @@ class BuildResult:
     notes: tuple[str, ...] = ()  # worth telling the author, not problems (e.g. why there is no sitemap.xml)
 
 
+def prospect_secret_from_env() -> str | None:
+    """The key of the prospect pages' addresses, from ``VALUEMAP_PROSPECT_SECRET`` (None when unset or blank).
+    Read here, at the edge; the plan receives it as data."""
+    secret = os.environ.get(PROSPECT_SECRET_ENV, "").strip()
+    return secret or None
+
+
 def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERNAL,
-          timings: Timings | None = None, strict: bool = False) -> Checked:
+          timings: Timings | None = None, strict: bool = False, prospect_secret: str | None = None) -> Checked:
     """Load, validate, score and plan; raise :class:`ContentError` if any error was found.
 
     ``strict``: every warning is an error too, and every score or price an external page would show below
@@ -96,7 +104,10 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
     with timings.phase("score"):
         scores = score_market(content.site, content.companies, audience, today())
     with timings.phase("plan"):
-        plan = make_plan(content, audience, diagnostics)
+        # Without a secret an external build plans no prospect pages and its plan carries a note saying so
+        # (a note, not a warning: --strict does not fail on it).
+        plan = make_plan(content, audience, diagnostics,
+                         prospect_secret if prospect_secret is not None else prospect_secret_from_env())
     if strict:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built
             gate(content, diagnostics, today(), scores)
@@ -107,14 +118,16 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
 
 
 def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templates_dir: Path | None = None,
-          audience: str = EXTERNAL, progress: Progress | None = None, strict: bool = False) -> BuildResult:
+          audience: str = EXTERNAL, progress: Progress | None = None, strict: bool = False,
+          prospect_secret: str | None = None) -> BuildResult:
     """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was.
 
     ``progress(done, total)`` is told how many pages have rendered (the CLI draws a bar from it; the build
     itself never prints)."""
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
-    checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict)
+    checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict,
+                    prospect_secret=prospect_secret)
     templates = find_templates(_check_templates(templates_dir), content_dir)
     out_real = check_output(out_dir, content_dir, templates_dir=templates, keep=checked.content.site.keep)
     replaced_cwd = cwd_inside(out_real)

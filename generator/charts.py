@@ -22,6 +22,9 @@ BETTER_FILL = "rgba(16, 185, 129, 0.10)"
 WORSE_FILL = "rgba(239, 68, 68, 0.08)"
 FAIR_FILL = "rgba(100, 116, 139, 0.10)"
 ERROR_BAR = "rgba(71, 85, 105, 0.38)"  # a position's uncertainty: visible, never louder than the point
+MUTED = "#cbd5e1"  # the other companies on a "where they sit" map: context, not the subject
+THEM = "#c2410c"  # the competitor on its own "where they sit" map (orange: apart from our teal and the zones)
+THEM_DARK = "#9a3412"
 POSITIVE = "#059669"
 NEGATIVE = "#dc2626"
 # A qualitative palette with enough contrast on white (competitors on the strategy canvas).
@@ -169,14 +172,19 @@ def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, flo
 
 
 def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Callable[[object], list[str]],
-                     extra: Callable[[object], list[str]] | None = None) -> dict:
+                     extra: Callable[[object], list[str]] | None = None, *, focus: str | None = None,
+                     compact: bool = False) -> dict:
     """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted.
 
     ``shown(position)`` gives the numbers a reader sees for a company — relative quality, relative price,
     customer value — formatted exactly as in the table beside the chart; the hover shows these strings.
     ``extra(position)``: further hover lines, preformatted (the position's range and its evidence coverage).
     Each position's uncertainty is drawn as subtle error bars from ``rq_low``–``rq_high`` and
-    ``rp_low``–``rp_high`` (asymmetric, in data units, around the unrounded point)."""
+    ``rp_low``–``rp_high`` (asymmetric, in data units, around the unrounded point).
+
+    ``focus``: a competitor's slug — a small "where they sit" map: us and them highlighted and labelled, every
+    other company a muted, unlabelled dot (its name in the hover). ``compact``: sized for a card or paper
+    (smaller, tighter margins, no legend; the zones keep their corner labels)."""
     t = _plain_t(t)
     xs = [p.relative_quality for p in vmap.positions]
     ys = [p.relative_price for p in vmap.positions]
@@ -189,8 +197,16 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
     lo0, lo1 = line.price_at(x0) - band, line.price_at(x1) - band
     hi0, hi1 = line.price_at(x0) + band, line.price_at(x1) + band
     raw = [names[p.slug] for p in vmap.positions]  # as read: label widths are measured on these
-    positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, raw)],
-                             x_range, y_range)
+    if focus is None:
+        positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, raw)],
+                                 x_range, y_range)
+    else:  # only us and them carry labels: place those two (constant work per page, whatever the market's size)
+        labelled = [i for i, p in enumerate(vmap.positions) if p.is_us or p.slug == focus]
+        placed = place_labels([(vmap.positions[i].relative_quality, vmap.positions[i].relative_price, raw[i])
+                               for i in labelled], x_range, y_range)
+        positions = ["top center"] * len(vmap.positions)
+        for i, pos in zip(labelled, placed):
+            positions[i] = pos
     first_words = [short_label(n) for n in raw]
     seen = Counter(first_words)  # not first_words.count(s) per name: that is quadratic
     shorts = [plain(s if seen[s] == 1 else n) for s, n in zip(first_words, raw)]  # unique or full
@@ -227,7 +243,8 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
         return trace
 
     us_idx = [i for i, p in enumerate(vmap.positions) if p.is_us]
-    others = [i for i, p in enumerate(vmap.positions) if not p.is_us]
+    others = [i for i, p in enumerate(vmap.positions) if not p.is_us and p.slug != focus]
+    focused = [i for i, p in enumerate(vmap.positions) if focus is not None and p.slug == focus and not p.is_us]
     zone = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": {"width": 0}, "fill": "toself"}
     data = [
         dict(zone, name=t("zone.better"), x=[x0, x1, x1, x0, x0], y=[lo0, lo1, y0, y0, lo0], fillcolor=BETTER_FILL),
@@ -239,6 +256,14 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
         points(others, t("chart.competitors"), OTHER, 11, "circle", False),
         points(us_idx, t("chart.us"), US, 17, "diamond", True),
     ]
+    if focus is not None:  # the others fade into context: muted dots without labels, names in the hover
+        muted = data[4]
+        muted.update(marker=dict(muted["marker"], size=8, color=MUTED),  # names kept as text, not drawn
+                     textfont=dict(muted["textfont"], color="rgba(0, 0, 0, 0)"))
+        muted.pop("error_x", None), muted.pop("error_y", None)
+        them = points(focused, plain(names[focus]), THEM, 14, "circle", True)
+        them["textfont"] = dict(them["textfont"], color=THEM_DARK)
+        data.insert(5, them)
     layout = _base_layout(540)
     layout.update({
         "xaxis": _axis(t("chart.relative_quality_axis"), range=[round(x0, 2), round(x1, 2)], fixedrange=True),
@@ -251,13 +276,23 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
              "xanchor": "left", "yanchor": "top", "font": {"color": NEGATIVE, "size": 12}},
         ],
     })
+    if compact:  # a card or a printed page: lower, tighter, smaller type, no legend (the points are labelled)
+        layout["height"] = 205
+        layout["font"] = dict(layout["font"], size=11)
+        layout["margin"] = {"l": 48, "r": 12, "t": 10, "b": 40}
+        layout["showlegend"] = False
+        for note in layout["annotations"]:
+            note["font"] = dict(note["font"], size=10)
+        for trace in data:
+            if "textfont" in trace:
+                trace["textfont"] = dict(trace["textfont"], size=11)
     return {"data": data, "layout": layout}
 
 
 # --- value curves (strategy canvas, head-to-head) -------------------------------------------------------
 
 def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[dict], t: T,
-                        scale: tuple[float, float], height: int = 420) -> dict:
+                        scale: tuple[float, float], height: int = 420, compact: bool = False) -> dict:
     """One line per company over ``categories`` ((group, label) pairs; group "" for a flat axis).
 
     ``series`` items: ``{"name", "values", "labels", "is_us"}``: ``values`` on the scale (None: not drawn),
@@ -293,10 +328,19 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
         "margin": {"l": 56, "r": 16, "t": 24 + 22 * ((len(series) + 4) // 5), "b": 130 if grouped else 60},
         "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 12}},
     })
+    if compact:  # a battlecard: lower, smaller type, the criteria still readable at paper width
+        layout["font"] = dict(layout["font"], size=10)
+        layout["xaxis"]["tickfont"] = {"size": 9}
+        layout["legend"]["font"] = {"size": 11}
+        layout["margin"] = {"l": 44, "r": 8, "t": 26, "b": 110 if grouped else 50}
+        for trace in data:
+            trace["marker"] = dict(trace["marker"], size=trace["marker"]["size"] - 2)
+            trace["line"] = dict(trace["line"], width=max(trace["line"]["width"] - 1, 1.5))
     return {"data": data, "layout": layout}
 
 
-def difference_figure(labels: Sequence[str], differences: Sequence[float | None], shown: Sequence[str], t: T) -> dict:
+def difference_figure(labels: Sequence[str], differences: Sequence[float | None], shown: Sequence[str], t: T,
+                      compact: bool = False) -> dict:
     """Horizontal bars: our score minus theirs per dimension (green: we lead); ``shown`` the bar labels as the
     table prints them."""
     t = _plain_t(t)
@@ -316,6 +360,10 @@ def difference_figure(labels: Sequence[str], differences: Sequence[float | None]
         "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},
         "showlegend": False, "margin": {"l": 16, "r": 24, "t": 8, "b": 48},
     })
+    if compact:
+        layout["height"] = 56 + 30 * len(labels)
+        layout["font"] = dict(layout["font"], size=11)
+        layout["margin"] = {"l": 8, "r": 20, "t": 6, "b": 40}
     return {"data": data, "layout": layout}
 
 

@@ -39,10 +39,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("build", help="validate the content and build the site")
     common(p)
-    p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default: site/)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="output folder (default: site/; site-internal/ with --audience internal)")
     p.add_argument("--templates", type=Path, default=None, metavar="DIR", help="templates folder")
     p.add_argument("--audience", choices=AUDIENCES, default=EXTERNAL,
                    help="external (default): safe for prospects; internal: adds talk tracks and notes")
+    p.add_argument("--force", action="store_true",
+                   help="let an internal build write into the external site's folder (site/, or a folder "
+                        "holding an external build)")
     p.add_argument("--timings", action="store_true", help="print the time each phase took")
     p.add_argument("--strict", action="store_true", help="the publishing gate: every warning is an error, and so is every score or price an external page would show below verification.min_status")
     p.add_argument("--progress", action="store_true",
@@ -139,9 +143,41 @@ class _PageProgress:
             self.bar = None
 
 
+EXTERNAL_OUT, INTERNAL_OUT = Path("site"), Path("site-internal")  # the default output folders
+
+
+def _build_out(args) -> Path:
+    """The output folder: --out, else site/ (external) or site-internal/ (internal). An internal build refuses
+    the external site's folder — site/, or any folder whose last build was external — unless --force: talk
+    tracks and notes written there would be published with it."""
+    from .build import STATE_FILE, read_positions
+
+    internal = args.audience != EXTERNAL
+    out = args.out if args.out is not None else (INTERNAL_OUT if internal else EXTERNAL_OUT)
+    if not internal or getattr(args, "force", False):
+        return out
+    why = None
+    if os.path.realpath(out) == os.path.realpath(EXTERNAL_OUT):
+        why = f"'{out}' is where the external build goes"
+    else:
+        state = read_positions(Path(out))  # listed in the folder's manifest; says which audience built it
+        if state is not None and state.get("audience") == EXTERNAL:
+            why = f"'{out}' holds an external build (its manifest lists {STATE_FILE}: audience external)"
+    if why:
+        raise UsageError(f"refusing to write the internal build into '{out}': {why}, and the internal site "
+                         f"(talk tracks, notes, internal evidence) must never be published with it. Build it into "
+                         f"{INTERNAL_OUT}/ (the default without --out) or another folder, or pass --force")
+    return out
+
+
 def cmd_build(args, reporter: TerminalReporter) -> int:
     from .build import build  # the pipeline is imported by the commands that run it, not at start-up
 
+    try:
+        args.out = _build_out(args)
+    except UsageError as exc:
+        reporter.problem(str(exc))
+        return EXIT_USAGE
     diagnostics = Diagnostics()
     progress = _PageProgress(getattr(args, "progress", False))
     try:

@@ -15,6 +15,12 @@ An *unknown* score is not shown as a number (pages print "unknown" and place the
 with a range), but it is still a gap in what the page claims to know: it fails the gate like any status below
 the minimum, unless the site allows gaps (``verification.allow_missing: true``) or the minimum is ``unknown``.
 A company that is not placed on a map shows no comparison price there, so its price is not a claim.
+
+It also checks the free text an external page would show (:func:`review_gate`): every company's summary, each
+strength and weakness and each evidence note not marked internal — ours too — needs a ``reviewed`` date
+(``summary_reviewed`` for the summary), else one error ``unreviewed-text`` naming the company, the field and the
+text's first words. Internal text (``audience: internal``, ``note_audience: internal``, internal evidence) never
+reaches an external page and needs no review.
 """
 from __future__ import annotations
 
@@ -58,9 +64,48 @@ def _message(name: str, claim: str, status: str, minimum: str) -> str:
     return f"{m.visible(name)}: {m.visible(claim)} is {status} ({needs})"
 
 
+UNREVIEWED = "unreviewed-text"
+FIRST_WORDS = 4
+
+
+def first_words(text: str, count: int = FIRST_WORDS) -> str:
+    """The text's first ``count`` words, with an ellipsis when there is more: 'Slowest and least personal…'."""
+    words = text.split()
+    return m.visible(" ".join(words[:count]), 60) + ("…" if len(words) > count else "")
+
+
+def _review_hint(path: tuple) -> str:
+    if path == ("summary",):
+        return "check it is fit to show prospects, then add 'summary_reviewed: YYYY-MM-DD' (internal remarks " \
+            "belong in internal_notes)"
+    if path[0] == "scores":
+        return "check the note is fit to show prospects, then add 'reviewed: YYYY-MM-DD' to the evidence item; or " \
+            "'note_audience: internal' to keep the note to the internal site"
+    return "check it is fit to show prospects, then write it as {text: ..., reviewed: YYYY-MM-DD}; or " \
+        "{text: ..., audience: internal} to keep it to the internal site"
+
+
+def review_gate(content: Content, diagnostics: Diagnostics) -> int:
+    """Add one ``unreviewed-text`` error per piece of free text an external page would show without a
+    ``reviewed`` date (our own company's too); return how many."""
+    found = 0
+    for slug, company in content.companies.items():
+        doc = content.documents.get(f"company:{slug}")
+        for text in company.free_texts():
+            if text.internal or not text.text or text.reviewed is not None:
+                continue
+            where = doc.where(text.at) if doc is not None else {"file": content.files.get(f"company:{slug}")}
+            diagnostics.error(UNREVIEWED, f"{m.visible(company.name)}: {format_path(text.path)} "
+                              f"'{first_words(text.text)}' has not been reviewed for external pages",
+                              path=format_path(text.path), hint=_review_hint(text.path), **where)
+            found += 1
+    return found
+
+
 def gate(content: Content, diagnostics: Diagnostics, today: _dt.date, scores: MarketScores | None = None) -> int:
-    """Add one ``below-min-status`` error per claim an external page would show below the minimum; return how
-    many. ``scores``: the build's scores, reused when they are the external audience's."""
+    """Add one ``below-min-status`` error per claim an external page would show below the minimum, and one
+    ``unreviewed-text`` error per unreviewed text it would show (:func:`review_gate`); return how many.
+    ``scores``: the build's scores, reused when they are the external audience's."""
     site = content.site
     minimum = site.verification.min_status
     allow_missing = site.verification.allow_missing
@@ -113,4 +158,4 @@ def gate(content: Content, diagnostics: Diagnostics, today: _dt.date, scores: Ma
                 continue
             field = "price" if plan.price is not None else "observations"
             report(pos.slug, f"price of plan '{plan.plan}'", status, ("prices", index, field))
-    return found
+    return found + review_gate(content, diagnostics)

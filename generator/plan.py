@@ -7,6 +7,9 @@ external build, and the views leave internal fields out of every page whose audi
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import posixpath
 from dataclasses import dataclass, field
 
@@ -20,7 +23,7 @@ AUDIENCES = (EXTERNAL, INTERNAL)
 
 @dataclass(frozen=True)
 class PlannedPage:
-    kind: str  # home | competitors | competitor | canvas | dimensions | dimension | segments | segment | methodology | audit | page | not-found | sitemap | robots
+    kind: str  # home | competitors | competitor | battlecard | canvas | dimensions | dimension | segments | segment | methodology | audit | page | not-found | sitemap | robots
     key: str  # the subject's slug or id ("" for singletons)
     path: str  # output path relative to the site root, POSIX separators; also the page's URL
     template: str
@@ -35,6 +38,9 @@ class SitePlan:
     audience: str
     pages: tuple[PlannedPage, ...]
     notes: tuple[str, ...] = ()  # things a build should tell its author that are not problems (no sitemap: why)
+    # Every prospect's page address (slug, token, path) when a prospect secret was given — for the internal
+    # prospect list; an external build renders only the pages themselves, never this list.
+    prospect_links: tuple["ProspectLink", ...] = ()
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
     _by_kind: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -59,6 +65,7 @@ _LAYOUT = {
     "home": ("index.html", "home.html"),
     "competitors": ("competitors/index.html", "competitors.html"),
     "competitor": ("competitors/{key}.html", "competitor.html"),
+    "battlecard": ("battlecards/{key}.html", "battlecard.html"),  # a competitor on one printed page
     "canvas": ("canvas.html", "canvas.html"),
     "dimensions": ("dimensions/index.html", "dimensions.html"),
     "dimension": ("dimensions/{key}.html", "dimension.html"),
@@ -66,7 +73,12 @@ _LAYOUT = {
     "segment": ("segments/{key}.html", "segment.html"),
     "methodology": ("methodology.html", "methodology.html"),
     "audit": ("audit.html", "audit.html"),  # internal only: what to verify next
+    "weigh": ("weigh.html", "weigh.html"),  # a visitor's own dimension weights
     "page": ("pages/{key}.html", "page.html"),
+    # A prospect's own page: {key} is its token (see prospect_token), never its slug. Unlisted, linked from
+    # nowhere in the external site. The internal build lists every prospect's address for sales instead.
+    "prospect": ("prospects/{key}.html", "prospect.html"),
+    "prospects": ("prospects/index.html", "prospect.html"),  # internal only: the links to send
     "not-found": ("404.html", "404.html"),
     "sitemap": ("sitemap.xml", "sitemap.xml"),
     "robots": ("robots.txt", "robots.txt"),
@@ -82,6 +94,27 @@ def absolute_base(base_url: str) -> str | None:
     return base_url if base_url.endswith("/") else base_url + "/"
 
 
+# --- prospect pages: unguessable, stable addresses -------------------------------------------------------
+
+PROSPECT_SECRET_ENV = "VALUEMAP_PROSPECT_SECRET"  # read by the build and the CLI, passed to make_plan as data
+TOKEN_LENGTH = 20  # url-safe base64 characters: 120 bits of the HMAC
+
+
+@dataclass(frozen=True)
+class ProspectLink:
+    slug: str
+    token: str
+    path: str  # prospects/<token>.html, from the external site's root
+
+
+def prospect_token(secret: str, slug: str) -> str:
+    """HMAC-SHA256(secret, slug), url-safe base64, first TOKEN_LENGTH characters: the same secret always gives
+    the same address (links sent to a prospect keep working), and without the secret it cannot be derived
+    from the slug."""
+    digest = hmac.new(secret.encode("utf-8"), slug.encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")[:TOKEN_LENGTH]
+
+
 def page_path(kind: str, key: str = "") -> str:
     """The one place a page's URL and output file are made."""
     return _LAYOUT[kind][0].format(key=key)
@@ -94,7 +127,10 @@ def relative_url(from_path: str, to_path: str) -> str:
     return rel
 
 
-def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> SitePlan:
+def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospect_secret: str | None = None
+              ) -> SitePlan:
+    """``prospect_secret``: the key of the prospect pages' addresses (``VALUEMAP_PROSPECT_SECRET``, read by the
+    caller); without it an external build has no prospect pages and says so in a note."""
     site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
     pages: list[PlannedPage] = []
 
@@ -121,16 +157,18 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> Site
         add("segments")
         for seg in content.site.segments:
             add("segment", seg.id)
+    add("weigh")  # weigh it yourself: public fields only, safe to share
     add("methodology")
     # What to verify next: the strategy team's to-do list, never in an external build, never in a sitemap.
     add("audit", visible_to=INTERNAL, listed=False)
     for slug, page in sorted(content.pages.items(), key=lambda kv: (kv[1].meta.order, kv[0])):
         add("page", slug, page.file, page.meta.audience)
+    notes: list[str] = []
+    prospect_links = _prospect_pages(content, audience, prospect_secret, pages, notes)
     add("not-found")
     # Crawler files. An internal build gets a robots.txt that turns every crawler away and no sitemap. An
     # external build gets a sitemap only when base_url is absolute: a sitemap must list absolute URLs.
     # A robots.txt or sitemap.xml of the author's own, listed under keep:, is carried over instead.
-    notes: list[str] = []
     keep = set(content.site.keep)
     if audience == EXTERNAL and "sitemap.xml" not in keep:
         if absolute_base(content.site.base_url):
@@ -142,7 +180,45 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics) -> Site
     if "robots.txt" not in keep:
         add("robots")
     _report_clashes(pages, diagnostics)
-    return SitePlan(audience, tuple(pages), tuple(notes))
+    return SitePlan(audience, tuple(pages), tuple(notes), prospect_links)
+
+
+def _prospect_pages(content: Content, audience: str, secret: str | None, pages: list[PlannedPage],
+                    notes: list[str]) -> tuple[ProspectLink, ...]:
+    """Prospect pages (external build) or the internal list of their addresses (internal build).
+
+    An external build plans one page per prospect at ``prospects/<token>.html`` — rendered for the external
+    audience, unlisted. An internal build plans no prospect page (its numbers would include internal evidence
+    and differ from what the prospect sees); it plans ``prospects/index.html`` with every address instead."""
+    if not content.prospects:
+        return ()
+    links = ()
+    if secret:
+        links = tuple(ProspectLink(slug, token, page_path("prospect", token))
+                      for slug, token in ((s, prospect_token(secret, s)) for s in sorted(content.prospects)))
+    else:
+        count = len(content.prospects)
+        what = "no prospect pages" if audience == EXTERNAL else "no prospect links on prospects/index.html"
+        notes.append(f"{what}: {PROSPECT_SECRET_ENV} is not set ({count} prospect file{'s' if count != 1 else ''} "
+                     f"skipped) — set it to the same secret for the external and the internal build")
+    if audience == EXTERNAL:
+        for link in links:
+            # key: the slug (the page's subject); path: its token — the slug never appears in the address.
+            pages.append(PlannedPage("prospect", link.slug, link.path, _LAYOUT["prospect"][1], audience,
+                                     _prospect_file(content, link.slug),
+                                     listed=False))
+    else:
+        pages.append(PlannedPage("prospects", "", page_path("prospects"), _LAYOUT["prospects"][1], audience,
+                                 "content/prospects", listed=False))
+        if links:
+            notes.append(f"prospect links for sales: {page_path('prospects')} ({len(links)} prospect"
+                         f"{'s' if len(links) != 1 else ''}; the pages themselves are in the external build)")
+    return links
+
+
+def _prospect_file(content: Content, slug: str) -> str:
+    doc = content.documents.get(f"prospect:{slug}")
+    return doc.file if doc is not None and doc.file else f"content/prospects/{slug}.yaml"
 
 
 def _report_clashes(pages: list[PlannedPage], diagnostics: Diagnostics) -> None:

@@ -136,7 +136,7 @@ def _fingerprint(name: str, data: bytes) -> str:
 def collect_assets(templates_dir: Path) -> list[Asset]:
     """The stylesheet, the site script and the one local copy of plotly.js, each with a content hash."""
     out = []
-    for logical, name in (("css", "valuemap.css"), ("js", "valuemap.js")):
+    for logical, name in (("css", "valuemap.css"), ("js", "valuemap.js"), ("weigh", "weigh.js")):
         data = (templates_dir / "assets" / name).read_bytes()
         out.append(Asset(logical, _fingerprint(name, data), data))
     out.append(Asset("plotly", *_plotly()))

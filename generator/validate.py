@@ -489,6 +489,11 @@ def _check_company(slug: str, company: m.Company, site: m.Site, doc: Document, d
     if company.as_of and company.as_of > day:
         diagnostics.error("date-in-future", f"date {company.as_of.isoformat()} is in the future",
                           path="as_of", **doc.where(("as_of",)))
+    for text in company.free_texts():  # a review cannot have happened yet
+        if text.reviewed is not None and text.reviewed > day:
+            diagnostics.error("date-in-future", f"review date {text.reviewed.isoformat()} is in the future",
+                              path=format_path(text.reviewed_path), hint=f"today is {day.isoformat()}",
+                              **doc.where(text.reviewed_path))
     if company.website:
         _check_url(company.website, ("website",), doc, diagnostics)
 

@@ -91,6 +91,14 @@ class Tree:
     def read(self, rel: str) -> str:
         return (self.content / rel).read_text(encoding="utf-8")
 
+    def review_texts(self, day: str = "2026-11-01") -> None:
+        """Mark the fixture companies' free text reviewed for external pages (the --strict review gate)."""
+        for slug in COMPANIES:
+            rel = f"companies/{slug}.yaml"
+            self.replace(rel, "sells widgets.\"\n", f"sells widgets.\"\nsummary_reviewed: {day}\n")
+            self.replace(rel, 'strengths: ["Fast"]', f"strengths: [{{text: Fast, reviewed: {day}}}]")
+            self.replace(rel, 'weaknesses: ["Small"]', f"weaknesses: [{{text: Small, reviewed: {day}}}]")
+
     def replace(self, rel: str, old: str, new: str) -> None:
         text = self.read(rel)
         assert old in text, f"{old!r} not in {rel}"

@@ -2,15 +2,51 @@
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
 
 from .types import (Currency, Date, Markdown, Name, PartialDate, Price, SCORE_DETAIL_KEYS, ScoreNumber, Seats, Slug,
-                     Text, UNKNOWN, _Model, internal)
+                     Text, UNKNOWN, _Model, _check_text, internal)
 
 
 # --- companies/<slug>.yaml ------------------------------------------------------------------------------
+
+AUDIENCES = ("internal", "external")
+Audience = Literal["internal", "external"]
+
+
+class Statement(_Model):
+    """A strength or weakness: its text, who may read it, when it was reviewed (a plain string: external)."""
+
+    text: Text = Field(min_length=1, description="The statement (inline Markdown).")
+    audience: Audience = Field(
+        "external", description="'internal': shown only with --audience internal, never to prospects; 'external' "
+        "(the default): shown on the external site, which needs 'reviewed' under --strict.")
+    reviewed: Date | None = Field(None, description="When the text was reviewed for external pages (YYYY-MM-DD); "
+                                  "external text without it fails 'check --strict' (unreviewed-text).")
+
+    @property
+    def internal(self) -> bool:
+        return self.audience == "internal"
+
+
+def _statement(value: Any) -> Any:
+    """A plain string is a statement with only its text; anything but text or a mapping is refused here."""
+    if isinstance(value, str):
+        _check_text(value)  # a problem in a plain string is reported on the item itself, e.g. strengths[0]
+        return {"text": value}
+    if isinstance(value, (dict, Statement)):
+        return value
+    raise PydanticCustomError("statement_type", "expected text, or a mapping with 'text' (and 'audience', "
+                              "'reviewed')", {})
+
+
+# One item of strengths/weaknesses: "text", or {text, audience, reviewed}; always a Statement once validated.
+StatementItem = Annotated[Statement, BeforeValidator(_statement, json_schema_input_type=Union[Text, Statement])]
+
 
 class Evidence(_Model):
     """One observation behind a score: who measured what, when, and where it can be checked."""
@@ -21,6 +57,16 @@ class Evidence(_Model):
     url: Text | None = Field(None, description="Where it can be checked.")
     note: Text = Field("", description="What was observed.")
     internal: bool = Field(False, description="true: never shown outside the company (counts in the score).")
+    note_audience: Audience = Field(
+        "external", description="'internal': the note is shown only internally (the evidence itself still counts "
+        "and is shown); 'external' (the default): shown with the evidence, which needs 'reviewed' under --strict.")
+    reviewed: Date | None = Field(None, description="When the note was reviewed for external pages (YYYY-MM-DD); an "
+                                  "external note without it fails 'check --strict' (unreviewed-text).")
+
+    @property
+    def note_internal(self) -> bool:
+        """The note never reaches an external page (the whole item is internal, or its note is)."""
+        return self.internal or self.note_audience == "internal"
 
 
 class ScoreDetail(_Model):
@@ -186,13 +232,52 @@ class Company(_Model):
 
     name: Name = Field(min_length=1, description="Company or product name.")
     website: Text | None = Field(None, description="Public website (https://...).")
-    summary: Markdown = Field("", description="Who they are and how they compete (Markdown).")
+    summary: Markdown = Field("", description="Who they are and how they compete (Markdown; always external: "
+                              "internal remarks belong in internal_notes).")
+    summary_reviewed: Date | None = Field(None, description="When the summary was reviewed for external pages "
+                                          "(YYYY-MM-DD); without it 'check --strict' fails (unreviewed-text).")
     as_of: Date | None = Field(None, description="When this scorecard was last reviewed.")
     prices: list[PricePoint] = Field(min_length=1, description="Published plans.")
     scores: dict[str, DimensionScore] = Field(
         description="Per dimension id: a score, or a mapping of criterion id → score.")
-    strengths: list[Text] = Field(default_factory=list, description="Where they beat the market.")
-    weaknesses: list[Text] = Field(default_factory=list, description="Where they fall short.")
+    strengths: list[StatementItem] = Field(
+        default_factory=list, description="Where they beat the market: text, or {text, audience, reviewed}.")
+    weaknesses: list[StatementItem] = Field(
+        default_factory=list, description="Where they fall short: text, or {text, audience, reviewed}.")
     talk_track: Markdown = internal("Internal: how sales positions us against them (Markdown).", default="")
     objections: list[Objection] = internal("Internal: objection handling.", default_factory=list)
     internal_notes: Markdown = internal("Internal notes (Markdown).", default="")
+
+    def free_texts(self) -> list["FreeText"]:
+        """Every piece of free text about the company that needs an audience and a review: the summary, each
+        strength and weakness, each evidence note (empty ones too: a review date may still be written)."""
+        out = [FreeText(("summary",), self.summary, False, self.summary_reviewed, ("summary_reviewed",))]
+        for name in ("strengths", "weaknesses"):
+            for i, item in enumerate(getattr(self, name)):
+                out.append(FreeText((name, i), item.text, item.internal, item.reviewed, (name, i, "reviewed"),
+                                    (name, i, "text")))
+        for dim, score in self.scores.items():
+            found = [((dim, crit), s) for crit, s in score.items()] if isinstance(score, dict) else [((dim,), score)]
+            for where, detail in found:
+                if not isinstance(detail, ScoreDetail):
+                    continue
+                for j, ev in enumerate(detail.evidence):
+                    at = ("scores", *where, "evidence", j)
+                    out.append(FreeText(at + ("note",), ev.note, ev.note_internal, ev.reviewed, at + ("reviewed",)))
+        return out
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """One piece of free text in a company file (:meth:`Company.free_texts`)."""
+
+    path: tuple  # its field path: ("strengths", 1), ("scores", "usability", "setup", "evidence", 0, "note")
+    text: str
+    internal: bool  # never shown on an external page
+    reviewed: _dt.date | None
+    reviewed_path: tuple  # where its review date is (or would be) written
+    text_path: tuple = ()  # where the text itself is written, when not at ``path``
+
+    @property
+    def at(self) -> tuple:
+        return self.text_path or self.path

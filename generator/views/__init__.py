@@ -14,6 +14,8 @@ from .audit import audit_view
 from .common import SiteContext, absolute_url, make_context
 from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
+from .prospect import prospect_view, prospects_view
+from .weigh import weigh_view
 from .reference import dimension_view, dimensions_view, methodology_view, narrative_view, not_found_view
 
 
@@ -33,6 +35,9 @@ VIEWS = {
     "dimensions": dimensions_view, "dimension": dimension_view, "segments": segments_view, "segment": segment_view,
     "methodology": methodology_view, "page": narrative_view, "not-found": not_found_view,
     "sitemap": sitemap_view, "robots": robots_view, "audit": audit_view,
+    "weigh": weigh_view,
+    "prospect": prospect_view, "prospects": prospects_view,
+
 }
 
 

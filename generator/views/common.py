@@ -260,7 +260,7 @@ def weights_table(ctx: SiteContext, weights: Mapping[str, float], caption: str, 
 
 _NAV = [("home", "nav.overview"), ("competitors", "nav.competitors"), ("canvas", "nav.canvas"),
         ("dimensions", "nav.dimensions"), ("segments", "nav.segments"), ("methodology", "nav.methodology"),
-        ("audit", "nav.audit")]  # the audit page is planned for the internal audience only
+        ("audit", "nav.audit"), ("weigh", "nav.weigh")]  # the audit page is planned for the internal audience only
 _SECTION = {"competitor": "competitors", "dimension": "dimensions", "segment": "segments"}
 
 

@@ -1,14 +1,17 @@
 """A competitor's page: head to head with us, prices per segment, and the evidence behind every score."""
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from .. import charts
 from .. import model as m
 from ..formats import Formatter, decimals_of
 from ..plan import INTERNAL, PlannedPage
 from ..score import head_to_head, price_comparison, quote_at
 from ..text import inline_markdown, markdown, safe_href
-from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, newest_date,
-                     plotted_score, reference_label, shown_score, table, tone)
+from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, map_backed,
+                     map_numbers, map_range, newest_date, plotted_score, reference_label, shown_score, table, tone,
+                     zone_label, zone_tone)
 
 
 def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:
@@ -19,7 +22,7 @@ def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:
         kind = kinds[ev.source]
         items.append({"source": kind.label, "badge": "independent" if kind.independent else "gameable",
                       "value": ctx.fmt.measure(ev.value, unit) if unit else ctx.fmt.number(ev.value),
-                      "date": ctx.fmt.date(ev.date), "note": ev.note,
+                      "date": ctx.fmt.date(ev.date), "note": _note(ctx, ev),
                       "href": safe_href(ev.url), "internal": ev.internal})
     t = ctx.t
     if trace.value is None:
@@ -30,6 +33,23 @@ def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:
         summary = t("evidence.count", count=len(trace.evidence)) if trace.evidence else t("evidence.none")
     return {"sources": items, "hidden": t("evidence.hidden", count=trace.hidden) if trace.hidden else "",
             "summary": summary, "as_of": ctx.fmt.date(trace.as_of), "note": trace.note}
+
+
+def _note(ctx: SiteContext, ev: m.Evidence) -> str:
+    """An evidence item's note, if this build's audience may read it (an internal note: the internal build only)."""
+    return ev.note if ctx.scores.audience == INTERNAL or not ev.note_internal else ""
+
+
+def statements(ctx: SiteContext, items: list[m.Statement], audience: str) -> list[Markup]:
+    """Strengths or weaknesses for ``audience``: internal ones only in the internal build, marked there."""
+    out = []
+    for item in items:
+        if not item.internal:
+            out.append(inline_markdown(item.text))
+        elif audience == INTERNAL:
+            out.append(inline_markdown(item.text) + Markup(' <span class="badge internal">{}</span>').format(
+                ctx.t("evidence.internal")))
+    return out
 
 
 def evidence_rows(ctx: SiteContext, slug: str) -> list[dict]:
@@ -57,8 +77,8 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["coverage"] = t("competitor.coverage", share=fmt.share(placed.coverage)) if placed else ""
     newest = newest_date(ctx, slug)
     view["newest"] = t("competitor.newest", date=fmt.date(newest)) if newest else t("competitor.newest_none")
-    view["strengths"] = [inline_markdown(s) for s in them.strengths]
-    view["weaknesses"] = [inline_markdown(s) for s in them.weaknesses]
+    view["strengths"] = statements(ctx, them.strengths, page.audience)
+    view["weaknesses"] = statements(ctx, them.weaknesses, page.audience)
     cats = categories(site, t)
     scale = (site.scale.min, site.scale.max)
     rows = {(r.point.dimension, r.point.criterion): r for r in head_to_head(site, ctx.scores.companies, us_slug, slug)}
@@ -101,6 +121,46 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["evidence"] = evidence_rows(ctx, slug)
     view["internal_fields"] = _internal_company(them) if page.audience == INTERNAL else None
     return view
+
+
+def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "where-map") -> dict:
+    """A small value map (the overall one): us and them highlighted and labelled, every other company a muted
+    dot; with one line each for us and them (rank, zone, customer value). The competitor page and its
+    battlecard show it."""
+    t, fmt = ctx.t, ctx.fmt
+    vmap = ctx.scores.overall
+    names = {s: ctx.name(s) for s in ctx.content.companies}
+    figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(fmt, p),
+                                     lambda p: [map_range(ctx, p), map_backed(ctx, p)], focus=slug, compact=True)
+    # The table beside the chart: us and them only (the full ranking is on the home page). Constant work per
+    # page — no link or date look-up per company of the market (tests/unit/test_linear.py).
+    rows = [[cell(p.rank), cell(names[p.slug], strong=p.is_us or p.slug == slug),
+             cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
+             cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
+             cell(zone_label(t, p.zone), tone=zone_tone(p.zone))] for p in vmap.positions]
+    ours = [p.is_us for p in vmap.positions]
+    lines, days = [], []
+    for who in (ctx.site.us, slug):
+        p = vmap.get(who)
+        if p is None:
+            continue
+        day = newest_date(ctx, who, [p.quote])
+        if day:
+            days.append(day)
+        lines.append({"name": names[who], "is_us": p.is_us, "tone": zone_tone(p.zone),
+                      "text": t("battlecard.where_line", rank=p.rank, count=len(vmap.positions),
+                                zone=zone_label(t, p.zone), value=fmt.signed(p.customer_value))})
+    block = chart_block(chart_id, figure, t("battlecard.where_label", them=names[slug], us=names[ctx.site.us],
+                                            count=len(vmap.positions)),
+                        table(t("table.value_map_caption"),
+                              [(t("col.rank"), True), (t("col.company"), False), (t("col.relative_quality"), True),
+                               (t("col.relative_price"), True), (t("col.customer_value"), True),
+                               (t("col.zone"), False)], rows, ours))
+    block["unplaced"] = [{"name": u.name, "href": None, "reason": t(f"unplaced.{u.reason}")}
+                         for u in vmap.unplaced if u.slug in (slug, ctx.site.us)]
+    block["as_of"] = t("chart.as_of", date=fmt.date(max(days))) if days else ""
+    block["lines"] = lines
+    return block
 
 
 def _price_table(ctx: SiteContext, links: Links, slug: str, them: str, us: str) -> dict:

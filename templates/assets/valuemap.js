@@ -58,5 +58,44 @@
     for (var i = 0; i < charts.length; i++) { draw(charts[i]); }
   }
 
+  /* Printing: plotly drew each chart at the screen's width, wider than paper. Before printing, measure every
+     chart with the page at print width (html.print-size, see valuemap.css) and redraw it at that width;
+     afterwards let it fill the screen again. Both beforeprint and the print media query (which headless
+     printing and print emulation change) lead here; each runs once per print. */
+  var printing = false;
+  function drawn() { return Array.prototype.slice.call(document.querySelectorAll(".chart-drawn")); }
+  function toPrint() {
+    if (printing || typeof Plotly === "undefined") { return; }
+    printing = true;
+    document.documentElement.classList.add("print-size");
+    drawn().forEach(function (el) { Plotly.relayout(el, { width: el.clientWidth }); });
+  }
+  function toScreen() {
+    if (!printing || typeof Plotly === "undefined") { return; }
+    printing = false;
+    document.documentElement.classList.remove("print-size");
+    drawn().forEach(function (el) { Plotly.relayout(el, { width: null }); Plotly.Plots.resize(el); });
+  }
+  window.addEventListener("beforeprint", toPrint);
+  window.addEventListener("afterprint", toScreen);
+  var printQuery = window.matchMedia("print");
+  var onPrintQuery = function (e) { if (e.matches) { toPrint(); } else { toScreen(); } };
+  if (printQuery.addEventListener) { printQuery.addEventListener("change", onPrintQuery); }
+  else if (printQuery.addListener) { printQuery.addListener(onPrintQuery); }
+
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
+
+/* Copy buttons (the internal list of prospect links): <button data-copy="URL"> puts URL on the clipboard.
+   No inline script (CSP script-src 'self'); without the Clipboard API the URL stays on the page to select. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button || !navigator.clipboard || !navigator.clipboard.writeText) { return; }
+    navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+      var done = button.getAttribute("data-copied");
+      if (done) { button.textContent = done; }
+    }, function () { /* refused (no permission, not a secure context): the URL is on the page to copy */ });
+  });
 })();

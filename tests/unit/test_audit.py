@@ -152,7 +152,7 @@ def test_a_large_market_is_skipped_and_the_page_says_so(market, monkeypatch, cli
     assert audit_.audit(c.content.site, c.content.companies, c.scores.companies, TODAY) == []
     run = cli(market.root, "build", "--audience", "internal")
     assert run.code == 0, run.err
-    page = (market.root / "site" / "audit.html").read_text(encoding="utf-8")
+    page = (market.root / "site-internal" / "audit.html").read_text(encoding="utf-8")
     assert "Not computed: 3 companies" in page and "<table" not in page
 
 
@@ -166,7 +166,7 @@ def _rows(html: str) -> list[list[str]]:
 def test_the_page_in_an_internal_build(market, cli):
     run = cli(market.root, "build", "--audience", "internal")
     assert run.code == 0, run.err
-    site = market.root / "site"
+    site = market.root / "site-internal"
     page = (site / "audit.html").read_text(encoding="utf-8")
     rows = _rows(page)
     assert [r[0] for r in rows] == ["Zeta", "Beta"]  # verified scores and prices never appear

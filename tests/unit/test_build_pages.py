@@ -195,7 +195,8 @@ SECRET-PAGE-battlecards: never in front of a prospect.
 def build(cli, root: Path, *args: str) -> Path:
     run = cli(root, "build", *args)
     assert run.code == 0, run.err
-    return root / "site"
+    internal = "internal" in args and "--out" not in args  # an internal build's own default folder
+    return root / ("site-internal" if internal else "site")
 
 
 @pytest.fixture

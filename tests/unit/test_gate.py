@@ -72,6 +72,7 @@ def test_an_unverified_external_claim_fails_the_gate(tree, cli):
 def test_the_gate_passes_when_min_status_is_unsupported(tree, cli):
     tree.replace("companies/beta.yaml", "    setup: 6\n", GAMEABLE_SETUP)
     _verification(tree, "{min_status: unsupported}")
+    tree.review_texts()
     run = cli(tree.root, "check", "--strict")
     assert run.code == 0, run.err
     assert cli(tree.root, "build", "--strict").code == 0
@@ -91,6 +92,7 @@ def test_a_dimension_scored_as_a_whole_is_one_claim(tree, cli):
 def test_unknown_fails_unless_the_site_allows_missing(tree, cli, allow_missing):
     tree.replace("companies/beta.yaml", "  service: 5\n", "  service: unknown\n")
     _verification(tree, "{min_status: unsupported%s}" % (", allow_missing: true" if allow_missing else ""))
+    tree.review_texts()
     run = cli(tree.root, "check", "--strict", "--format", "json")
     if allow_missing:
         assert run.code == 0, run.out

@@ -58,7 +58,8 @@ def set_base_url(tree, base_url: str) -> None:
 def built(tree, cli, *args: str) -> tuple[Path, str]:
     run = cli(tree.root, "build", *args)
     assert run.code == 0, run.err + run.out
-    return tree.root / "site", run.out
+    internal = "internal" in args and "--out" not in args  # an internal build's own default folder
+    return tree.root / ("site-internal" if internal else "site"), run.out
 
 
 def png_size(path: Path) -> tuple[int, int]:

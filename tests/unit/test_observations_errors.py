@@ -142,6 +142,7 @@ def test_stale_score_and_stale_price_are_warnings_errors_under_strict(tree, cli,
                   "{price: 41, source: mystery-shopper, date: 2026-05-01}")
     tree.write_bytes("site.yaml", (tree.read("site.yaml") + "verification: {max_age_days: 300, min_status: unknown}\n")
                      .encode())
+    tree.review_texts("2026-06-01")  # this test's "today" is 2026-06-15
     run, diags = _run(tree, cli, monkeypatch)
     assert run.code == 0, run.err
     assert {d["severity"] for d in diags} == {"warning"}

@@ -367,7 +367,7 @@ def test_failed_build_into_a_new_nested_folder_leaves_no_folder(tree, cli, monke
 
 def test_rebuild_keeps_a_private_folder_private(tree, cli):
     assert cli(tree.root, "build", "--audience", "internal").code == 0
-    site = tree.root / "site"
+    site = tree.root / "site-internal"  # an internal build's own default folder
     site.chmod(0o700)
     assert cli(tree.root, "build", "--audience", "internal").code == 0
     assert stat.S_IMODE(site.stat().st_mode) == 0o700

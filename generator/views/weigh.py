@@ -1,0 +1,114 @@
+"""Weigh it yourself: a visitor moves the dimension weights and the overall map recomputes in the browser.
+
+The page's data block holds only what the external pages already show (names, prices, relative prices, the
+comparison-average prices) and, per company and dimension, the partial sums of the per-point ratios from
+:func:`generator.score.weight_model`; ``templates/assets/weigh.js`` does the weighted sums, the fair-value
+line, distances, justified prices, zones and the ranking exactly as :func:`generator.score.value_map` does.
+Without JavaScript the page shows the published weights' ranking and says the sliders need JavaScript.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import orjson
+
+from .. import charts
+from .. import score as sc
+from ..plan import PlannedPage
+from .common import (Links, SiteContext, base, headline, map_numbers, method_note, reference_label, table,
+                     tone, unplaced_notes, zone_label, zone_tone, cell)
+
+
+def _json(data: object) -> str:
+    """JSON for a ``<script type="application/json">`` block: "</script>" and "<!--" cannot close it."""
+    text = orjson.dumps(data).decode()
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links) -> dict:
+    """The ranking the sliders recompute (the same columns weigh.js fills in)."""
+    t, fmt = ctx.t, ctx.fmt
+    rows, ours = [], []
+    for p in vmap.positions:
+        rows.append([
+            cell(p.rank), cell(p.name, links.company(p.slug), strong=p.is_us),
+            cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
+            cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
+            cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
+            cell(fmt.money(p.price)), cell(fmt.money(p.justified_price)),
+            cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
+            cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
+        ])
+        ours.append(p.is_us)
+    ranked = {"distance": 4, "ratio": 5}[vmap.rank_by]
+    labels = ["col.rank", "col.company", "col.relative_quality", "col.relative_price", "col.customer_value",
+              "col.ratio", "col.price", "col.justified_price", "col.headroom", "col.zone"]
+    numeric = [True, False, True, True, True, True, True, True, True, False]
+    columns = [(t(k) + (" ▾" if i == ranked else ""), n) for i, (k, n) in enumerate(zip(labels, numeric))]
+    return table(t("weigh.caption"), columns, rows, ours)
+
+
+def _sensitivity(ctx: SiteContext, found: tuple[sc.Sensitivity, ...]) -> dict | None:
+    t, fmt = ctx.t, ctx.fmt
+    if not found:
+        return None
+    label = {d.id: d.label for d in ctx.site.dimensions}
+    rows = []
+    for s in found:
+        rows.append([
+            cell(label[s.dimension]), cell(fmt.share(s.weight)),
+            cell(t("weigh.holds", dimension=label[s.dimension], low=fmt.share(s.low), high=fmt.share(s.high))),
+            cell(t("weigh.moves_down", rank=s.below) if s.below is not None else
+                 t("weigh.never_moves") if s.low <= 0.0 else t("weigh.unplaced")),
+            cell(t("weigh.moves_up", rank=s.above) if s.above is not None else
+                 t("weigh.never_moves") if s.high >= 1.0 else t("weigh.unplaced")),
+        ])
+    return table(t("weigh.sensitivity_caption", rank=found[0].rank),
+                 [(t("col.dimension"), False), (t("weigh.col.weight"), True), (t("weigh.col.holds"), False),
+                  (t("weigh.col.below"), False), (t("weigh.col.above"), False)], rows)
+
+
+def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    t, site, fmt = ctx.t, ctx.site, ctx.fmt
+    links = Links(ctx, page)
+    vmap = ctx.scores.overall
+    scenario = vmap.scenario
+    companies = ctx.content.companies
+    names = {s: c.name for s, c in companies.items()}
+    quotes = {s: sc.quote_at(c, site, scenario.reference, ctx.scores.audience, ctx.scores.today)
+              for s, c in companies.items()}
+    model = sc.weight_model(site, ctx.scores.companies, quotes, scenario, names)
+    found = sc.sensitivity(site, ctx.scores.companies, scenario, quotes, names)
+
+    view = base(ctx, page, t("weigh.title"), t("weigh.intro"))
+    view["reference"] = reference_label(ctx, scenario.reference, short=False)
+    view["method_note"] = method_note(ctx, vmap)
+    view["headline"] = headline(ctx, vmap)[:3]  # rank, justified price, headroom: what the sliders move
+    view["ranking"] = _ranking(ctx, vmap, links)
+    view["unplaced"] = [u for u in unplaced_notes(ctx, vmap, links)]
+    view["sensitivity"] = _sensitivity(ctx, found)
+    view["sliders"] = [{"id": d.id, "label": d.label, "value": round(100.0 * scenario.weights[d.id], 6),
+                        "share": fmt.share(scenario.weights[d.id])} for d in site.dimensions]
+    # The figure's frame only (zones, line, styles, hover): weigh.js places the points for the weights set, so
+    # no labels are placed here (place_labels' work stays with the maps the other pages draw).
+    figure = charts.value_map_figure(replace(vmap, positions=()), names, t, lambda p: map_numbers(fmt, p))
+    data = {
+        "lang": site.lang, "currency": site.currency, "price_decimals": fmt.price_decimals,
+        "dimensions": [{"id": d.id, "label": d.label, "weight": scenario.weights[d.id]} for d in site.dimensions],
+        "method": {"line": site.method.fair_value_line, "slope": site.method.slope,
+                   "band": site.method.fair_value_band, "rank_by": site.method.rank_by},
+        "companies": [{"slug": c.slug, "name": c.name, "label": charts.plain(c.name), "href": links.company(c.slug),
+                       "us": c.is_us, "order": c.order, "price": c.price, "price_average": c.price_average,
+                       "relative_price": c.relative_price, "sums": [c.sums[d] for d in model.dimensions],
+                       "known": [c.known[d] for d in model.dimensions]} for c in model.companies],
+        "strings": {"rank_value": t("fig.rank_value", rank="{rank}", count="{count}"),
+                    "headroom_detail": t("fig.headroom_detail", pct="{pct}"),
+                    "free": t("ratio.free"), "unplaced": t("weigh.we_unplaced"),
+                    "zone": {z: t(f"zone.{z}") for z in ("better", "worse", "fair")},
+                    "all_zero": t("weigh.all_zero")},
+    }
+    # The block is the map's plotly figure (as every chart block on the site) with the model beside it.
+    view["data"] = _json({"data": figure["data"], "layout": figure["layout"], "weigh": data})
+    view["map_label"] = t("chart.value_map_label", count=len(vmap.positions))
+    view["charts"] = [{"id": "weigh-map"}]  # base.html loads plotly.js for a page with charts
+    return view

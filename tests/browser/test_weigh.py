@@ -1,0 +1,113 @@
+"""Weigh it yourself in headless Chromium: the sliders recompute the ranking and our justified price in the
+browser, and the numbers equal what generator/score.py computes for those weights, formatted by
+generator/formats.py. Nothing errors, nothing violates the CSP; without JavaScript the default table shows.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import score as sc
+from generator.build import check
+from generator.diagnostics import Diagnostics
+from generator.formats import Formatter
+from generator.locales import Translator
+
+pytestmark = pytest.mark.browser
+
+SAMPLE_CONTENT = Path(__file__).resolve().parents[2] / "content"
+WEIGHTS = [  # slider values (usability, personal approach, practicality, reliability)
+    [30, 30, 25, 15], [100, 0, 0, 0], [0, 100, 0, 0], [0, 0, 100, 0], [10, 20, 30, 40], [55, 5, 0, 40],
+    [33.3, 12.7, 50, 4],
+]
+MAP_DRAWN = "() => !!document.querySelector('#weigh-map .main-svg')"
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return check(SAMPLE_CONTENT, Diagnostics())
+
+
+def expected(checked, raw: list[float], price_decimals: int):
+    site = checked.content.site
+    ids = [d.id for d in site.dimensions]
+    scenario = sc.Scenario("visitor", "", sc.normalise(dict(zip(ids, raw))), site.price_reference)
+    vmap = sc.scenario_map(site, checked.content.companies, checked.scores.companies, scenario,
+                           checked.scores.audience, checked.scores.today)
+    fmt, t = Formatter(site.lang, site.currency, price_decimals), Translator(site.lang)
+    rows = [[str(p.rank), p.name, fmt.number(p.relative_quality), fmt.number(p.relative_price),
+             fmt.signed(p.customer_value), fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free"),
+             fmt.money(p.price), fmt.money(p.justified_price),
+             f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", t(f"zone.{p.zone}")]
+            for p in vmap.positions]
+    us = vmap.get(site.us)
+    figures = [t("fig.rank_value", rank=us.rank, count=len(vmap.positions)), fmt.money(us.justified_price),
+               fmt.signed_money(us.headroom)]
+    return rows, figures
+
+
+READ = """() => ({
+  rows: Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(
+    tr => Array.from(tr.children).map(td => td.textContent.trim())),
+  figures: Array.from(document.querySelectorAll('#weigh-figures .figure-value')).map(d => d.textContent.trim()),
+  shares: Array.from(document.querySelectorAll('#weigh-sliders output')).map(o => o.textContent.trim()),
+})"""
+
+SET = """(values) => {
+  const inputs = document.querySelectorAll('#weigh-sliders input[type=range]');
+  values.forEach((v, i) => { inputs[i].value = String(v); inputs[i].dispatchEvent(new Event('input', {bubbles: true})); });
+}"""
+
+
+@pytest.mark.parametrize("origin", ["file", "http"])
+def test_sliders_recompute_what_the_scoring_module_computes(probe, origins, checked, origin):
+    page = probe().open(origins[origin] + "weigh.html")
+    page.page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    data = json.loads(page.page.locator("#weigh-data").text_content())["weigh"]
+    assert page.page.locator("#weigh-sliders").is_visible()
+    default_rows, default_figures = expected(checked, [d["weight"] for d in data["dimensions"]],
+                                             data["price_decimals"])
+    shown = page.page.evaluate(READ)
+    assert shown["rows"] == default_rows and shown["figures"] == default_figures
+    fmt = Formatter(checked.content.site.lang, checked.content.site.currency, data["price_decimals"])
+    for raw in WEIGHTS:
+        page.page.evaluate(SET, raw)
+        shown = page.page.evaluate(READ)
+        rows, figures = expected(checked, raw, data["price_decimals"])
+        assert shown["rows"] == rows, raw
+        assert shown["figures"] == figures, raw
+        total = sum(raw)
+        assert shown["shares"] == [fmt.share(v / total) for v in raw]
+        points = page.page.evaluate("() => document.querySelectorAll('#weigh-map .scatterlayer .point').length")
+        assert points == len(rows)
+    page.page.click("#weigh-reset")
+    shown = page.page.evaluate(READ)
+    assert shown["rows"] == default_rows and shown["figures"] == default_figures
+    page.page.evaluate(SET, [0, 0, 0, 0])  # nothing to rank: the page says so and keeps the last numbers
+    assert page.page.locator("#weigh-message").text_content().strip()
+    page.assert_clean()
+
+
+def test_sliders_are_labelled(probe, origins):
+    page = probe().open(origins["http"] + "weigh.html")
+    page.page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    sliders = page.page.locator("#weigh-sliders input[type=range]")
+    assert sliders.count() == 4
+    for i in range(sliders.count()):
+        slider_id = sliders.nth(i).get_attribute("id")
+        assert page.page.locator(f"label[for='{slider_id}']").count() == 1
+    page.assert_clean()
+
+
+def test_without_javascript_the_default_table_shows(new_context, origins, checked):
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(origins["http"] + "weigh.html")
+    assert not page.locator("#weigh-sliders").is_visible()
+    assert "need JavaScript" in page.locator("main").inner_text()
+    data = json.loads(page.locator("#weigh-data").text_content())["weigh"]
+    rows, _ = expected(checked, [d["weight"] for d in data["dimensions"]], data["price_decimals"])
+    shown = page.evaluate(READ)["rows"]
+    assert shown == rows

@@ -1,0 +1,272 @@
+"""Prospect pages: what a prospect's page shows (its own weights, its own competitors, its own note — and
+nothing internal, nothing of another prospect), where it lives (an unguessable, stable address from
+VALUEMAP_PROSPECT_SECRET) and what happens without the secret."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import check
+from generator.diagnostics import Diagnostics
+from generator.formats import Formatter
+from generator.plan import PROSPECT_SECRET_ENV, TOKEN_LENGTH, prospect_token
+from generator.score import scenario_map
+from generator.views.prospect import prospect_scenario
+
+SECRET, OTHER_SECRET = "correct horse battery staple", "another secret entirely"
+
+# Acme's own page: weights {usability: 1, service: 3} over segment "small" ({usability: 3, service: 1}) →
+# usability 0.25, service 0.75, at the segment's price point (2 seats; every plan fits, prices 60/40/50).
+ACME = """\
+name: Acme Widgets Ltd
+segment: small
+weights: {usability: 1, service: 3}
+evaluating: [beta]
+note: "OWN-NOTE-acme: thank you for your time, *Ada*."
+internal_notes: "CANARY-PROSPECT-INTERNAL-acme 5.8317"
+"""
+# Every field of the other prospect is a canary on Acme's page (and Acme's on this one's).
+ZENITH = """\
+name: Zenith Canary Holdings
+segment: small
+weights: {usability: 0.4321}
+evaluating: [gamma]
+note: "OWN-NOTE-zenith: CANARY-OTHER-NOTE 8.2468"
+internal_notes: "CANARY-PROSPECT-INTERNAL-zenith 7.6543"
+"""
+INTERNAL_PAGE = "---\ntitle: Battle plan\naudience: internal\n---\n# Plan\n\nCANARY-PAGE-internal 6.7291\n"
+OBJECTIONS = """\
+objections:
+  - objection: "CANARY-OBJECTION-gamma"
+    response: "CANARY-RESPONSE-gamma 3.9173"
+"""
+INTERNAL_EVIDENCE = ("    setup: {evidence: [{source: mystery-shopper, value: 2.7182, date: 2026-10-01, internal: true, "
+                     "note: CANARY-EVIDENCE-beta}]}")
+
+# Every internal-only string and number of the tree (talk tracks and internal notes are SECRET-… in conftest).
+INTERNAL_CANARIES = ["SECRET", "CANARY-PROSPECT-INTERNAL", "5.8317", "7.6543", "CANARY-PAGE-internal", "6.7291",
+                     "Battle plan", "CANARY-OBJECTION", "CANARY-RESPONSE", "3.9173", "CANARY-EVIDENCE", "2.7182",
+                     "4.4417"]
+# What belongs to one prospect only (slug → strings that must not appear on any other prospect's page).
+OWN = {"acme": ["Acme Widgets", "OWN-NOTE-acme", "CANARY-PROSPECT-INTERNAL-acme"],
+       "zenith": ["Zenith Canary", "OWN-NOTE-zenith", "CANARY-OTHER-NOTE", "8.2468", "0.4321",
+                  "CANARY-PROSPECT-INTERNAL-zenith"]}
+
+
+def canary_tree(tree) -> None:
+    tree.write("prospects/acme.yaml", ACME)
+    tree.write("prospects/zenith.yaml", ZENITH)
+    tree.write("pages/battle-plan.md", INTERNAL_PAGE)
+    tree.replace("companies/beta.yaml", 'talk_track: "SECRET-TALK-beta"', 'talk_track: "SECRET-TALK-beta 4.4417"')
+    text = tree.read("companies/gamma.yaml")
+    (tree.content / "companies" / "gamma.yaml").write_text(text + OBJECTIONS, encoding="utf-8")
+    text = tree.read("companies/beta.yaml")
+    lines = [ln for ln in text.splitlines() if not ln.startswith("    setup:")]
+    lines.insert(lines.index("  usability:") + 1, INTERNAL_EVIDENCE)
+    (tree.content / "companies" / "beta.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build(cli, tree, monkeypatch, out: str, secret: str | None, *args: str):
+    if secret is None:
+        monkeypatch.delenv(PROSPECT_SECRET_ENV, raising=False)
+    else:
+        monkeypatch.setenv(PROSPECT_SECRET_ENV, secret)
+    run = cli(tree.root, "build", "--out", out, *args)
+    assert run.code == 0, run.err + run.out
+    return tree.root / out, run
+
+
+def page_of(site: Path, secret: str, slug: str) -> Path:
+    return site / "prospects" / f"{prospect_token(secret, slug)}.html"
+
+
+def files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def canary_site(tree, cli, monkeypatch) -> Path:
+    canary_tree(tree)
+    site, _ = build(cli, tree, monkeypatch, "site", SECRET)
+    return site
+
+
+# --- (a) nothing internal, nothing of another prospect ---------------------------------------------------
+
+@pytest.mark.parametrize("slug", ["acme", "zenith"])
+def test_a_prospect_page_holds_no_internal_content_and_no_other_prospect(canary_site, slug):
+    page = page_of(canary_site, SECRET, slug)
+    data = page.read_bytes()
+    others = [s for other, strings in OWN.items() if other != slug for s in strings]
+    leaked = [c for c in INTERNAL_CANARIES + others if c.encode("utf-8") in data]
+    assert leaked == []
+    assert f"OWN-NOTE-{slug}".encode() in data  # its own note is there (rendered Markdown)
+    if slug == "acme":
+        assert b"<em>Ada</em>" in data
+
+
+def test_the_canaries_are_real(tree, cli, monkeypatch):
+    """The internal build does show the internal canaries: the test above would catch a leak."""
+    canary_tree(tree)
+    site, _ = build(cli, tree, monkeypatch, "internal-out", SECRET, "--audience", "internal")
+    text = b"".join(p.read_bytes() for p in files(site))
+    for canary in ["SECRET-TALK-beta 4.4417", "CANARY-RESPONSE-gamma 3.9173", "CANARY-EVIDENCE-beta",
+                   "CANARY-PAGE-internal 6.7291"]:
+        assert canary.encode() in text, canary
+
+
+def test_the_external_site_has_no_prospect_list_and_links_no_prospect_page(canary_site):
+    assert not (canary_site / "prospects" / "index.html").exists()
+    pages = sorted(p.name for p in (canary_site / "prospects").iterdir())
+    assert pages == sorted(f"{prospect_token(SECRET, s)}.html" for s in ("acme", "zenith"))
+    for path in files(canary_site):
+        if path.parent.name != "prospects":
+            assert b"prospects/" not in path.read_bytes() or path.name == ".valuemap-site", path
+
+
+def test_a_prospect_page_is_noindex_unlisted_and_external(canary_site):
+    html = page_of(canary_site, SECRET, "acme").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "internal-banner" not in html
+
+
+# --- (b) the address ---------------------------------------------------------------------------------------
+
+def test_addresses_are_stable_with_one_secret_and_differ_with_another(tree, cli, monkeypatch):
+    canary_tree(tree)
+    one, _ = build(cli, tree, monkeypatch, "one", SECRET)
+    two, _ = build(cli, tree, monkeypatch, "two", SECRET)
+    three, _ = build(cli, tree, monkeypatch, "three", OTHER_SECRET)
+    names = lambda site: sorted(p.name for p in (site / "prospects").iterdir())  # noqa: E731
+    assert names(one) == names(two)
+    assert set(names(one)).isdisjoint(names(three))
+    assert page_of(one, SECRET, "acme").read_bytes() == page_of(two, SECRET, "acme").read_bytes()
+
+
+def test_the_address_is_not_derivable_from_the_slug(canary_site):
+    for slug in ("acme", "zenith"):
+        token = prospect_token(SECRET, slug)
+        assert len(token) == TOKEN_LENGTH and re.fullmatch(r"[A-Za-z0-9_-]+", token)
+        assert slug not in token.lower()
+        digest = hashlib.sha256(slug.encode()).digest()
+        assert token not in (digest.hex(), base64.urlsafe_b64encode(digest).decode())
+        assert not digest.hex().startswith(token) and not base64.urlsafe_b64encode(digest).decode().startswith(token)
+        expected = base64.urlsafe_b64encode(hmac.new(SECRET.encode(), slug.encode(), hashlib.sha256).digest())
+        assert token == expected.decode()[:TOKEN_LENGTH]  # HMAC-SHA256(secret, slug), truncated
+        assert page_of(canary_site, SECRET, slug).is_file()
+        assert slug not in str(page_of(canary_site, SECRET, slug).relative_to(canary_site))
+
+
+def test_the_token_is_in_no_other_file_of_the_external_site(canary_site):
+    for slug in ("acme", "zenith"):
+        token = prospect_token(SECRET, slug).encode()
+        page = page_of(canary_site, SECRET, slug)
+        found = [str(p.relative_to(canary_site)) for p in files(canary_site) if p != page and token in p.read_bytes()]
+        # The build's manifest lists every file it wrote: see test_the_manifest_does_not_name_prospect_pages.
+        assert [f for f in found if f != ".valuemap-site"] == []
+
+
+@pytest.mark.xfail(strict=True, reason="generator/write.py's manifest (.valuemap-site) lists every file the build "
+                   "wrote, prospect pages included; a host that serves dot-files (actions/upload-pages-artifact "
+                   "v3 uploads them) publishes every prospect address with it")
+def test_the_manifest_does_not_name_prospect_pages(canary_site):
+    token = prospect_token(SECRET, "acme").encode()
+    assert token not in (canary_site / ".valuemap-site").read_bytes()
+
+
+def test_the_internal_build_lists_the_same_addresses_with_copy_buttons(tree, cli, monkeypatch):
+    canary_tree(tree)
+    external, _ = build(cli, tree, monkeypatch, "site", SECRET)
+    internal, run = build(cli, tree, monkeypatch, "site-internal", SECRET, "--audience", "internal")
+    assert "prospect links for sales: prospects/index.html" in run.out
+    assert not list((internal / "prospects").glob("*")) == []
+    index = (internal / "prospects" / "index.html").read_text(encoding="utf-8")
+    copies = re.findall(r'<button type="button" class="copy" data-copy="([^"]+)"', index)
+    # base_url '/' is not absolute: the path from the external site's root, which exists in the external build
+    assert sorted(copies) == sorted(f"prospects/{prospect_token(SECRET, s)}.html" for s in ("acme", "zenith"))
+    for path in copies:
+        assert (external / path).is_file()
+    assert "onclick" not in index and "<script>" not in index  # the handler is valuemap.js's (CSP)
+    assert "internal-banner" in index and 'content="noindex, nofollow"' in index
+    assert sorted(p.name for p in (internal / "prospects").iterdir()) == ["index.html"]  # no prospect pages
+
+
+def test_the_internal_list_shows_absolute_addresses_when_base_url_is(tree, cli, monkeypatch):
+    canary_tree(tree)
+    tree.write("site.yaml", tree.read("site.yaml") + "base_url: https://example.com/market/\n")
+    internal, _ = build(cli, tree, monkeypatch, "site-internal", SECRET, "--audience", "internal")
+    index = (internal / "prospects" / "index.html").read_text(encoding="utf-8")
+    url = f"https://example.com/market/prospects/{prospect_token(SECRET, 'acme')}.html"
+    assert f'data-copy="{url}"' in index and f'href="{url}"' in index
+    external, _ = build(cli, tree, monkeypatch, "site", SECRET)
+    assert prospect_token(SECRET, "acme").encode() not in (external / "sitemap.xml").read_bytes()
+
+
+# --- (c) without the secret ------------------------------------------------------------------------------
+
+def test_without_the_secret_there_are_no_prospect_pages_and_the_build_says_so_once(tree, cli, monkeypatch):
+    canary_tree(tree)
+    site, run = build(cli, tree, monkeypatch, "site", None)
+    assert not (site / "prospects").exists()
+    assert run.out.count(f"no prospect pages: {PROSPECT_SECRET_ENV} is not set") == 1
+    assert "warning" not in (run.out + run.err).lower()
+    diagnostics = Diagnostics()  # a note, not a diagnostic: --strict (warnings → errors) cannot fail on it
+    checked = check(tree.content, diagnostics, prospect_secret=None)
+    assert not [d for d in diagnostics.items if "prospect" in str(d).lower()]
+    assert any("no prospect pages" in n for n in checked.plan.notes)
+    internal, run = build(cli, tree, monkeypatch, "site-internal", None, "--audience", "internal")
+    assert "VALUEMAP_PROSPECT_SECRET was not set" in (internal / "prospects" / "index.html").read_text("utf-8")
+
+
+def test_a_blank_secret_is_no_secret(tree, cli, monkeypatch):
+    canary_tree(tree)
+    site, run = build(cli, tree, monkeypatch, "site", "   ")
+    assert not (site / "prospects").exists() and "no prospect pages" in run.out
+
+
+def test_without_prospect_files_nothing_is_said(tree, cli, monkeypatch):
+    site, run = build(cli, tree, monkeypatch, "site", None)
+    assert "prospect" not in run.out and not (site / "prospects").exists()
+
+
+# --- (d) the numbers are the site's arithmetic with the prospect's weights -----------------------------
+
+def _rows(html: str, caption: str) -> list[list[str]]:
+    start = html.index(caption)
+    body = html[html.index("<tbody>", start):html.index("</tbody>", start)]
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_the_numbers_equal_scenario_map_with_the_prospects_weights(tree, cli, monkeypatch):
+    canary_tree(tree)
+    site, _ = build(cli, tree, monkeypatch, "site", SECRET)
+    html = page_of(site, SECRET, "acme").read_text(encoding="utf-8")
+    checked = check(tree.content, Diagnostics(), prospect_secret=SECRET)
+    content = checked.content
+    scenario = prospect_scenario(content.site, content.prospects["acme"])
+    assert dict(scenario.weights) == {"usability": 0.25, "service": 0.75}
+    vmap = scenario_map(content.site, content.companies, checked.scores.companies, scenario, "external",
+                        checked.scores.today)
+    fmt = Formatter(content.site.lang, content.site.currency, 0)
+    rows = _rows(html, "Value map data and ranking by value for money")
+    assert [(r[0], r[1], r[2], r[3], r[6], r[7]) for r in rows] == [
+        (str(p.rank), p.name, fmt.number(p.relative_quality), fmt.number(p.relative_price), fmt.money(p.price),
+         fmt.money(p.justified_price)) for p in vmap.positions]
+    # By hand (averages of the other companies; beta's setup is internal-only evidence here, so unknown, and
+    # alpha's setup average is gamma's 4): setup 8/4 = 2, daily use 8/7, service 9/6 = 1.5 →
+    # RQ(alpha) = 100 · (0.25 · (0.25 · 2 + 0.75 · 8/7) + 0.75 · 1.5) = 146.4286; RP = 100 · 60/45 = 133.3333;
+    # justified = 1.464286 · 45 = €65.89 → '€66', headroom +€5.89 → '+€6'.
+    alpha = next(r for r in rows if r[1] == "Alpha")
+    assert alpha[2:4] == ["146.4", "133.3"]
+    assert alpha[7] == "€66" and alpha[8].startswith("+€6")
+    assert "€66" in html.split("Value-justified price", 1)[1]  # the headline figure
+    # The head-to-head covers only the competitor Acme evaluates, with Acme's weights shown.
+    assert "Alpha against Beta" in re.sub(r"</?bdi>", "", html) and "Alpha against Gamma" not in re.sub(r"</?bdi>", "", html)
+    h2h = _rows(html, "dimension by dimension, with your weights")
+    assert [r[:2] for r in h2h] == [["Ease of use", "25%"], ["Personal approach", "75%"]]
