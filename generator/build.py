@@ -18,7 +18,7 @@ import jinja2
 from .diagnostics import ContentError, Diagnostics
 from .gate import gate
 from .load import load_content
-from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SitePlan, make_plan
+from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SECRET_FOLDERS, SitePlan, make_plan
 from .render import (Asset, MissingTemplates, TemplateFailure, _fingerprint, bundled_templates, collect_assets,
                      find_templates, make_environment, render_page)
 from .score import MarketScores, score_market
@@ -153,7 +153,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         previous = read_positions(out_real)
     with timings.phase("write"):
         writer = SiteWriter(out_real, keep=checked.content.site.keep, label=str(out_dir),
-                            site_yaml=str(content_dir / "site.yaml"))
+                            site_yaml=str(content_dir / "site.yaml"), hidden=SECRET_FOLDERS)
         try:
             for asset in assets:
                 writer.write(asset.path, asset.data)

@@ -277,7 +277,7 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
         ],
     })
     if compact:  # a card or a printed page: lower, tighter, smaller type, no legend (the points are labelled)
-        layout["height"] = 205
+        layout["height"] = 195
         layout["font"] = dict(layout["font"], size=11)
         layout["margin"] = {"l": 48, "r": 12, "t": 10, "b": 40}
         layout["showlegend"] = False

@@ -60,6 +60,7 @@ class SitePlan:
         return [p for p in self.pages if p.listed and p.path.endswith(".html")]
 
 
+SECRET_FOLDERS = ("prospects",)  # pages reachable only by a secret address: the published manifest hashes them
 _LAYOUT = {
     # kind: (path pattern, template)
     "home": ("index.html", "home.html"),
@@ -149,6 +150,11 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     for slug in content.companies:
         if slug != content.site.us:
             add("competitor", slug, content.files.get(f"company:{slug}", slug))
+    # Battlecards: one printable page per competitor, for both audiences (the internal one adds the talk
+    # track, objections and landmines).
+    for slug in content.companies:
+        if slug != content.site.us:
+            add("battlecard", slug, content.files.get(f"company:{slug}", slug))
     add("canvas")
     add("dimensions")
     for dim in content.site.dimensions:

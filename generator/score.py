@@ -395,9 +395,15 @@ class ValueMap:
     positions: tuple[Position, ...]  # ordered by rank
     unplaced: tuple[Unplaced, ...] = ()
     _index: Mapping[str, Position] = field(default_factory=dict, repr=False, compare=False)
+    _order: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_index", {p.slug: p for p in self.positions})
+        object.__setattr__(self, "_order", {p.slug: i for i, p in enumerate(self.positions)})
+
+    def order(self, slug: str) -> int | None:
+        """Where the company stands in ``positions`` (0 = first), or None when it is not placed."""
+        return self._order.get(slug)
 
     def get(self, slug: str) -> Position | None:
         """The company's position, or None when it is not placed on this map."""

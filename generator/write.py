@@ -9,6 +9,10 @@ last build wrote; top-level dot-entries (``.git``, ``.well-known``, ``.nojekyll`
 ``keep:`` in site.yaml are carried over into the new site (moved, never copied); any other file valuemap did not
 write makes the build refuse to replace the folder. See docs/security.md, "Builds".
 
+The manifest is published with the site (hosts such as GitHub Pages serve dot-files), so it must not name a
+page that is reachable only by its secret address: files in a ``hidden`` folder (``prospects/``) are listed as
+``<folder>/sha256-<hex digest of the path>`` — enough to recognise them as valuemap's, useless for finding them.
+
 Every other command that writes a file (``export -o``, ``schema --out``, ``docs --file``) goes through
 :func:`check_file_output` and :func:`write_file_atomic`.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import signal
@@ -33,6 +38,21 @@ OWN_PREFIX = ".valuemap-"  # the marker, temporary and old folders: valuemap's o
 MANIFEST_HEADER = "# valuemap site manifest v1: the files below were written by valuemap; do not edit."
 DEFAULT_KEEP = ("CNAME",)
 SHOWN = 10  # unowned files named in a refusal
+HASHED = "sha256-"  # a manifest entry for a file at a secret address: its folder, then the digest of its path
+
+
+def manifest_entry(rel: str, hidden: Iterable[str] = ()) -> str:
+    """How the manifest lists ``rel``: as it is, or — inside a ``hidden`` folder — by the digest of its path."""
+    folder, _, _ = rel.rpartition("/")
+    if folder and any(rel.startswith(h.rstrip("/") + "/") for h in hidden):
+        return f"{folder}/{HASHED}{hashlib.sha256(rel.encode('utf-8', 'surrogateescape')).hexdigest()}"
+    return rel
+
+
+def _listed(rel: str, manifest: frozenset[str]) -> bool:
+    return rel in manifest or manifest_entry(rel, (rel.rpartition("/")[0],)) in manifest
+
+
 
 
 class UsageError(Exception):
@@ -188,7 +208,7 @@ def inspect_site(out: Path, keep: Iterable[str] = DEFAULT_KEEP) -> Inventory:
 def _unowned_below(entry: os.DirEntry, rel: str, manifest: frozenset[str], folders: set[str],
                    found: list[str]) -> None:
     if not entry.is_dir(follow_symlinks=False):  # files, links, anything else: valuemap writes only files
-        if rel not in manifest:
+        if not _listed(rel, manifest):
             found.append(rel)
         return
     with os.scandir(entry.path) as it:
@@ -237,8 +257,9 @@ class SiteWriter:
     """
 
     def __init__(self, out: Path, *, keep: Iterable[str] = DEFAULT_KEEP, label: str | None = None,
-                 site_yaml: str = "site.yaml"):
+                 site_yaml: str = "site.yaml", hidden: Iterable[str] = ()):
         self.out = Path(os.path.realpath(out))
+        self.hidden = tuple(hidden)  # folders of secret addresses: hashed in the published manifest
         self.label = label or str(out)
         self.site_yaml = site_yaml
         self.keep = tuple(keep)
@@ -292,7 +313,8 @@ class SiteWriter:
     def commit(self) -> None:
         """Swap the new site in. Carried-over entries of the old site are moved into it first (and back if the
         swap fails); the new folder gets the mode of the folder it replaces."""
-        (self.tmp / MARKER).write_text(manifest_text(self.written), encoding="utf-8")
+        (self.tmp / MARKER).write_text(manifest_text(manifest_entry(f, self.hidden) for f in self.written),
+                                      encoding="utf-8")
         with _signals_deferred():
             inventory = inspect_site(self.out, self.keep)
             inventory.refuse_if_foreign(self.label, self.site_yaml)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..plan import EXTERNAL, PlannedPage
 from .audit import audit_view
+from .battlecard import battlecard_view
 from .common import SiteContext, absolute_url, make_context
 from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
@@ -37,6 +38,7 @@ VIEWS = {
     "sitemap": sitemap_view, "robots": robots_view, "audit": audit_view,
     "weigh": weigh_view,
     "prospect": prospect_view, "prospects": prospects_view,
+    "battlecard": battlecard_view,
 
 }
 

@@ -1,13 +1,15 @@
 """A competitor's page: head to head with us, prices per segment, and the evidence behind every score."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markupsafe import Markup
 
 from .. import charts
 from .. import model as m
 from ..formats import Formatter, decimals_of
 from ..plan import INTERNAL, PlannedPage
-from ..score import head_to_head, price_comparison, quote_at
+from ..score import ValueMap, head_to_head, price_comparison, quote_at
 from ..text import inline_markdown, markdown, safe_href
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, map_backed,
                      map_numbers, map_range, newest_date, plotted_score, reference_label, shown_score, table, tone,
@@ -65,7 +67,7 @@ def evidence_rows(ctx: SiteContext, slug: str) -> list[dict]:
 def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     t, site, fmt = ctx.t, ctx.site, ctx.fmt
     links = Links(ctx, page)
-    slug, us_slug = page.key, site.us
+    slug = page.key
     them, us = ctx.content.companies[slug], ctx.content.us
     view = base(ctx, page, t("competitor.title", name=them.name), t("competitor.description", name=them.name,
                                                                      us=us.name))
@@ -79,41 +81,10 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["newest"] = t("competitor.newest", date=fmt.date(newest)) if newest else t("competitor.newest_none")
     view["strengths"] = statements(ctx, them.strengths, page.audience)
     view["weaknesses"] = statements(ctx, them.weaknesses, page.audience)
-    cats = categories(site, t)
-    scale = (site.scale.min, site.scale.max)
-    rows = {(r.point.dimension, r.point.criterion): r for r in head_to_head(site, ctx.scores.companies, us_slug, slug)}
-
-    def series(who: str, name: str, is_us: bool) -> dict:
-        return {"name": name, "is_us": is_us, "values": [plotted_score(ctx, who, d, c) for _, _, d, c in cats],
-                "labels": [shown_score(ctx, who, d, c) for _, _, d, c in cats]}
-
-    curves = charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats],
-                                        [series(us_slug, us.name, True), series(slug, them.name, False)],
-                                        t, scale, height=460)
-    curve_rows = []
-    for dl, cl, d, c in cats:
-        r = rows[(d, c)]
-        unit = ctx.points[(d, c)].unit
-        diff = fmt.signed(r.difference) + (f" {unit}" if unit and r.difference is not None else "")
-        curve_rows.append([cell(dl), cell(cl), cell(shown_score(ctx, us_slug, d, c)),
-                           cell(shown_score(ctx, slug, d, c)), cell(diff, tone=tone(r.lead))])
-    view["curves"] = chart_block("value-curves", curves, t("chart.curves_label", us=us.name, them=them.name), table(
-        t("table.curves_caption"), [(t("col.dimension"), False), (t("col.criterion"), False), (us.name, True),
-                                    (them.name, True), (t("col.difference"), True)], curve_rows))
-    dims = head_to_head(site, ctx.scores.companies, us_slug, slug, level="dimension")
-    labels = {d.id: d.label for d in site.dimensions}
-    shown = [fmt.signed(r.difference) for r in dims]
-    view["difference"] = chart_block(
-        "difference", charts.difference_figure([labels[r.point.dimension] for r in dims],
-                                               [r.difference for r in dims], shown, t),
-        t("chart.difference_label", us=us.name, them=them.name),
-        table(t("table.difference_caption"), [(t("col.dimension"), False), (us.name, True), (them.name, True),
-                                              (t("col.difference"), True)],
-              [[cell(labels[r.point.dimension]),
-                cell(fmt.number(r.a), status=dimension_status(ctx, us_slug, r.point.dimension)),
-                cell(fmt.number(r.b), status=dimension_status(ctx, slug, r.point.dimension)),
-                cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]))
-    view["charts"] = [view["curves"], view["difference"]]
+    view["curves"], view["difference"] = head_to_head_blocks(ctx, slug)
+    view["where"] = where_they_sit(ctx, slug, links)
+    view["charts"] = [view["curves"], view["difference"], view["where"]]
+    view["battlecard_href"] = links.page_of("battlecard", slug)
     view["prices"] = _price_table(ctx, links, slug, them.name, us.name)
     view["observations"] = _observations_table(ctx, slug, them.name, us.name)
     view["prices_intro"] = "competitor.prices_intro" if site.price_reference else "competitor.prices_intro_single"
@@ -123,13 +94,75 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     return view
 
 
+def head_to_head_blocks(ctx: SiteContext, slug: str, *, ids: tuple[str, str] = ("value-curves", "difference"),
+                        compact: bool = False) -> tuple[dict, dict]:
+    """Us against ``slug``: the value curves per criterion and the difference per dimension, each a chart with
+    the table of its numbers. The competitor page draws them full size; its battlecard ``compact`` for paper."""
+    t, site, fmt = ctx.t, ctx.site, ctx.fmt
+    us_slug = site.us
+    them, us = ctx.content.companies[slug], ctx.content.us
+    cats = categories(site, t)
+    rows = {(r.point.dimension, r.point.criterion): r for r in head_to_head(site, ctx.scores.companies, us_slug, slug)}
+
+    def series(who: str, name: str, is_us: bool) -> dict:
+        return {"name": name, "is_us": is_us, "values": [plotted_score(ctx, who, d, c) for _, _, d, c in cats],
+                "labels": [shown_score(ctx, who, d, c) for _, _, d, c in cats]}
+
+    curves = charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats],
+                                        [series(us_slug, us.name, True), series(slug, them.name, False)],
+                                        t, (site.scale.min, site.scale.max), height=180 if compact else 460,
+                                        compact=compact)
+    curve_rows = []
+    for dl, cl, d, c in cats:
+        r = rows[(d, c)]
+        unit = ctx.points[(d, c)].unit
+        diff = fmt.signed(r.difference) + (f" {unit}" if unit and r.difference is not None else "")
+        curve_rows.append([cell(dl), cell(cl), cell(shown_score(ctx, us_slug, d, c)),
+                           cell(shown_score(ctx, slug, d, c)), cell(diff, tone=tone(r.lead))])
+    curves_block = chart_block(ids[0], curves, t("chart.curves_label", us=us.name, them=them.name), table(
+        t("table.curves_caption"), [(t("col.dimension"), False), (t("col.criterion"), False), (us.name, True),
+                                    (them.name, True), (t("col.difference"), True)], curve_rows))
+    dims = head_to_head(site, ctx.scores.companies, us_slug, slug, level="dimension")
+    labels = {d.id: d.label for d in site.dimensions}
+    shown = [fmt.signed(r.difference) for r in dims]
+    difference_block = chart_block(
+        ids[1], charts.difference_figure([labels[r.point.dimension] for r in dims],
+                                         [r.difference for r in dims], shown, t, compact=compact),
+        t("chart.difference_label", us=us.name, them=them.name),
+        table(t("table.difference_caption"), [(t("col.dimension"), False), (us.name, True), (them.name, True),
+                                              (t("col.difference"), True)],
+              [[cell(labels[r.point.dimension]),
+                cell(fmt.number(r.a), status=dimension_status(ctx, us_slug, r.point.dimension)),
+                cell(fmt.number(r.b), status=dimension_status(ctx, slug, r.point.dimension)),
+                cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]))
+    return curves_block, difference_block
+
+
+NEARBY = 4  # companies drawn either side of the competitor's rank on its "where they sit" map
+
+
+def nearby(vmap: ValueMap, slug: str, us: str, around: int = NEARBY) -> ValueMap:
+    """The overall map cut down to us, the competitor and up to ``around`` companies ranked either side of it:
+    context for one comparison, at constant size whatever the market's (every competitor page and battlecard
+    draws one; all N positions on each would make the site grow with N²). The fair-value line and the ranks are
+    the whole market's."""
+    ranked = vmap.positions
+    keep: set[int] = {i for i in (vmap.order(slug), vmap.order(us)) if i is not None}
+    them = vmap.order(slug)
+    if them is not None:
+        keep.update(range(max(0, them - around), min(len(ranked), them + around + 1)))
+    return replace(vmap, positions=tuple(ranked[i] for i in sorted(keep)))
+
+
 def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "where-map") -> dict:
     """A small value map (the overall one): us and them highlighted and labelled, every other company a muted
     dot; with one line each for us and them (rank, zone, customer value). The competitor page and its
     battlecard show it."""
     t, fmt = ctx.t, ctx.fmt
-    vmap = ctx.scores.overall
-    names = {s: ctx.name(s) for s in ctx.content.companies}
+    market = ctx.scores.overall
+    vmap = nearby(market, slug, ctx.site.us)
+    names = {p.slug: ctx.name(p.slug) for p in vmap.positions}
+    names[slug], names[ctx.site.us] = ctx.name(slug), ctx.name(ctx.site.us)
     figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(fmt, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)], focus=slug, compact=True)
     # The table beside the chart: us and them only (the full ranking is on the home page). Constant work per
@@ -148,7 +181,7 @@ def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "w
         if day:
             days.append(day)
         lines.append({"name": names[who], "is_us": p.is_us, "tone": zone_tone(p.zone),
-                      "text": t("battlecard.where_line", rank=p.rank, count=len(vmap.positions),
+                      "text": t("battlecard.where_line", rank=p.rank, count=len(market.positions),
                                 zone=zone_label(t, p.zone), value=fmt.signed(p.customer_value))})
     block = chart_block(chart_id, figure, t("battlecard.where_label", them=names[slug], us=names[ctx.site.us],
                                             count=len(vmap.positions)),
@@ -157,7 +190,7 @@ def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "w
                                (t("col.relative_price"), True), (t("col.customer_value"), True),
                                (t("col.zone"), False)], rows, ours))
     block["unplaced"] = [{"name": u.name, "href": None, "reason": t(f"unplaced.{u.reason}")}
-                         for u in vmap.unplaced if u.slug in (slug, ctx.site.us)]
+                         for u in market.unplaced if u.slug in (slug, ctx.site.us)]
     block["as_of"] = t("chart.as_of", date=fmt.date(max(days))) if days else ""
     block["lines"] = lines
     return block
@@ -250,7 +283,7 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
                 rows.append([cell(name, strong=who == site.us), cell(q.plan.plan), cell(_seen(ctx, obs)),
                              cell(converted, status=status), cell(" · ".join(notes)),
                              cell(kinds.get(obs.source or "", obs.source or "—")),
-                             cell(obs.date), cell(t("evidence.link"), safe_href(obs.url)) if safe_href(obs.url)
+                             cell(fmt.partial_date(obs.date)), cell(t("evidence.link"), safe_href(obs.url)) if safe_href(obs.url)
                              else cell("—")])
     if not rows:
         return None

@@ -491,7 +491,8 @@ def test_external_build_has_no_internal_content(tree_site):
 def test_internal_build_has_the_internal_content(tree_internal_site):
     site = tree_internal_site
     for slug in ("beta", "gamma"):
-        assert _grep(site, f"SECRET-TALK-{slug}") == [f"competitors/{slug}.html"]
+        # the talk track: on the competitor page and on its battlecard (the internal card carries it)
+        assert _grep(site, f"SECRET-TALK-{slug}") == [f"battlecards/{slug}.html", f"competitors/{slug}.html"]
         assert _grep(site, f"SECRET-NOTE-{slug}") == [f"competitors/{slug}.html"]
     assert _grep(site, "SECRET-PAGE-battlecards") == ["pages/battle-cards.html"]
     home = load(site / "index.html")
@@ -545,7 +546,8 @@ def test_sample_internal_fields_stay_out_of_the_external_build(sample, sample_si
     assert {key: pages for key, pages in found.items() if pages} == {}
     assert not (sample_site / "pages" / "sales-playbook.html").exists()
     # the hidden evidence is announced, not shown
-    assert "internal source(s), not shown" in visible_text(load(sample_site / "competitors" / "relaybird.html"))
+    assert re.search(r"\+ \d+ internal sources?, not shown",
+                     visible_text(load(sample_site / "competitors" / "relaybird.html")))
 
 
 def test_sample_internal_build_shows_the_internal_fields(sample, cli):

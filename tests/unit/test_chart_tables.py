@@ -201,8 +201,9 @@ def test_sample_site_charts_draw_the_numbers_of_their_tables(sample, cli, audien
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_small_tree_charts_draw_the_numbers_of_their_tables(tree, cli, audience):
     tally = check_site(build(cli, tree.root, "--audience", audience))
-    # home + segment maps, 2 canvas charts, 2 dimension pages, 2 competitors × (curves + difference)
-    assert tally.charts == 10, tally
+    # home + segment maps, 2 canvas charts, 2 dimension pages, 2 competitors × (curves, difference, where they
+    # sit), and the same three on each of the 2 battlecards
+    assert tally.charts == 18, tally
     assert {"value-map", "curves", "dimension-scores", "difference"} <= set(tally.kinds), tally
     assert tally.points >= 40, tally
 
@@ -237,7 +238,7 @@ def test_names_that_look_like_markup_are_compared_unescaped(tree, cli):
     tree.replace("companies/beta.yaml", "name: Beta", 'name: "Beta & <b>Co</b> 100%"')
     site = build(cli, tree.root)
     tally = check_site(site)
-    assert tally.charts == 10, tally
+    assert tally.charts == 18, tally
     chart = next(c for c in charts_of(site) if c.page == "index.html" and c.id == "value-map")
     names = [n for trace in chart.figure["data"] if trace.get("mode") == "markers+text" for n in trace["text"]]
     assert "Beta &amp; &lt;b&gt;Co&lt;/b&gt; 100&#37;" in names
