@@ -15,6 +15,7 @@ import orjson
 from .. import charts
 from .. import score as sc
 from ..plan import PlannedPage
+from ..verify import STATUSES
 from .common import (Links, SiteContext, base, headline, map_numbers, method_note, reference_label, table,
                      tone, unplaced_notes, zone_label, zone_tone, cell)
 
@@ -35,7 +36,7 @@ def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links) -> dict:
             cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
             cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
             cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
-            cell(fmt.money(p.price)), cell(fmt.money(p.justified_price)),
+            cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
             cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
             cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
         ])
@@ -92,6 +93,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     # The figure's frame only (zones, line, styles, hover): weigh.js places the points for the weights set, so
     # no labels are placed here (place_labels' work stays with the maps the other pages draw).
     figure = charts.value_map_figure(replace(vmap, positions=()), names, t, lambda p: map_numbers(fmt, p))
+    price_status = {p.slug: p.price_status for p in vmap.positions}
     data = {
         "lang": site.lang, "currency": site.currency, "price_decimals": fmt.price_decimals,
         "dimensions": [{"id": d.id, "label": d.label, "weight": scenario.weights[d.id]} for d in site.dimensions],
@@ -99,13 +101,17 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
                    "band": site.method.fair_value_band, "rank_by": site.method.rank_by},
         "companies": [{"slug": c.slug, "name": c.name, "label": charts.plain(c.name), "href": links.company(c.slug),
                        "us": c.is_us, "order": c.order, "price": c.price, "price_average": c.price_average,
+                       "price_status": price_status.get(c.slug),
                        "relative_price": c.relative_price, "sums": [c.sums[d] for d in model.dimensions],
                        "known": [c.known[d] for d in model.dimensions]} for c in model.companies],
         "strings": {"rank_value": t("fig.rank_value", rank="{rank}", count="{count}"),
                     "headroom_detail": t("fig.headroom_detail", pct="{pct}"),
                     "free": t("ratio.free"), "unplaced": t("weigh.we_unplaced"),
                     "zone": {z: t(f"zone.{z}") for z in ("better", "worse", "fair")},
-                    "all_zero": t("weigh.all_zero")},
+                    "all_zero": t("weigh.all_zero"),
+                    # a price's status mark, as the macro status_mark draws it (the price does not move
+                    # with the weights; its mark goes with it)
+                    "status": {st: f"{t('status.' + st)}: {t('status.' + st + '.legend')}" for st in STATUSES}},
     }
     # The block is the map's plotly figure (as every chart block on the site) with the model beside it.
     view["data"] = _json({"data": figure["data"], "layout": figure["layout"], "weigh": data})

@@ -179,6 +179,16 @@
     return el;
   }
 
+  // The same mark as the status_mark macro (templates/macros.html): a labelled image, no text.
+  function statusMark(status, labels) {
+    var span = document.createElement("span");
+    span.className = "status status-" + status;
+    span.setAttribute("role", "img");
+    span.setAttribute("aria-label", labels[status]);
+    span.title = labels[status];
+    return span;
+  }
+
   function fillTable(tbody, result, data, fmt) {
     var s = data.strings;
     while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
@@ -202,7 +212,9 @@
       tr.appendChild(cellOf("td", fmt.number(r.rp), "num "));
       tr.appendChild(cellOf("td", fmt.signed(r.distance), "num " + tone(r.distance)));
       tr.appendChild(cellOf("td", r.ratio === null ? s.free : fmt.ratio(r.ratio), "num "));
-      tr.appendChild(cellOf("td", fmt.money(r.c.price), "num "));
+      var price = cellOf("td", fmt.money(r.c.price), "num ");
+      if (r.c.price_status) { price.appendChild(statusMark(r.c.price_status, s.status)); }
+      tr.appendChild(price);
       tr.appendChild(cellOf("td", fmt.money(r.justified), "num "));
       tr.appendChild(cellOf("td", fmt.signedMoney(r.headroom) + " (" + fmt.percent(r.headroomPct) + ")",
                             "num " + tone(r.headroom)));

@@ -42,16 +42,19 @@ def expected(checked, raw: list[float], price_decimals: int):
              fmt.money(p.price), fmt.money(p.justified_price),
              f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", t(f"zone.{p.zone}")]
             for p in vmap.positions]
+    marks = [[f"status status-{p.price_status}"] for p in vmap.positions]  # the price's mark goes with it
     us = vmap.get(site.us)
     figures = [t("fig.rank_value", rank=us.rank, count=len(vmap.positions)), fmt.money(us.justified_price),
                fmt.signed_money(us.headroom)]
-    return rows, figures
+    return rows, figures, marks
 
 
 READ = """() => ({
   rows: Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(
     tr => Array.from(tr.children).map(td => td.textContent.trim())),
   figures: Array.from(document.querySelectorAll('#weigh-figures .figure-value')).map(d => d.textContent.trim()),
+  marks: Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(
+    tr => Array.from(tr.children[6].querySelectorAll('span.status')).map(m => m.className)),
   shares: Array.from(document.querySelectorAll('#weigh-sliders output')).map(o => o.textContent.trim()),
 })"""
 
@@ -67,16 +70,18 @@ def test_sliders_recompute_what_the_scoring_module_computes(probe, origins, chec
     page.page.wait_for_function(MAP_DRAWN, timeout=20_000)
     data = json.loads(page.page.locator("#weigh-data").text_content())["weigh"]
     assert page.page.locator("#weigh-sliders").is_visible()
-    default_rows, default_figures = expected(checked, [d["weight"] for d in data["dimensions"]],
+    default_rows, default_figures, default_marks = expected(checked, [d["weight"] for d in data["dimensions"]],
                                              data["price_decimals"])
     shown = page.page.evaluate(READ)
     assert shown["rows"] == default_rows and shown["figures"] == default_figures
+    assert shown["marks"] == default_marks
     fmt = Formatter(checked.content.site.lang, checked.content.site.currency, data["price_decimals"])
     for raw in WEIGHTS:
         page.page.evaluate(SET, raw)
         shown = page.page.evaluate(READ)
-        rows, figures = expected(checked, raw, data["price_decimals"])
+        rows, figures, marks = expected(checked, raw, data["price_decimals"])
         assert shown["rows"] == rows, raw
+        assert shown["marks"] == marks, raw
         assert shown["figures"] == figures, raw
         total = sum(raw)
         assert shown["shares"] == [fmt.share(v / total) for v in raw]
@@ -108,6 +113,6 @@ def test_without_javascript_the_default_table_shows(new_context, origins, checke
     assert not page.locator("#weigh-sliders").is_visible()
     assert "need JavaScript" in page.locator("main").inner_text()
     data = json.loads(page.locator("#weigh-data").text_content())["weigh"]
-    rows, _ = expected(checked, [d["weight"] for d in data["dimensions"]], data["price_decimals"])
-    shown = page.evaluate(READ)["rows"]
-    assert shown == rows
+    rows, _, marks = expected(checked, [d["weight"] for d in data["dimensions"]], data["price_decimals"])
+    shown = page.evaluate(READ)
+    assert shown["rows"] == rows and shown["marks"] == marks

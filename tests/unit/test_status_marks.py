@@ -56,8 +56,6 @@ def sample_site(sample, cli) -> Path:
 def test_sample_every_evidence_score_and_ranking_price_has_a_mark(sample_site):
     checked = 0
     for path in html_files(sample_site):
-        if path.name == "weigh.html":  # recomputed in the browser as the weights move: marks not there yet
-            continue
         doc = load(path)
         for table in doc.find_all("table", "evidence"):
             for td in table.find("tbody").find_all("td", "num"):
@@ -68,7 +66,8 @@ def test_sample_every_evidence_score_and_ranking_price_has_a_mark(sample_site):
             for td in cells_of(table, T("col.price")):
                 assert len(marks(td)) == 1, f"{path}: price {td.text()!r} without a status mark"
                 checked += 1
-            assert [c.text() for c in cells_of(table, T("col.backed"))], path
+            if path.name != "weigh.html":  # the sliders' ranking: prices (marked) move, evidence shares do not show
+                assert [c.text() for c in cells_of(table, T("col.backed"))], path
             assert legend(doc).keys() == set(STATUSES), path
     assert checked > 100
 
@@ -128,8 +127,6 @@ def test_each_status_appears_with_its_legend_text(tree, cli):
     site = build(cli, every_status_tree(tree).root)
     seen = set()
     for path in html_files(site):
-        if path.name == "weigh.html":  # recomputed in the browser as the weights move: marks not there yet
-            continue
         doc = load(path)
         found = set(marks(doc))
         if not doc.find_all("dl", "status-legend"):

@@ -61,7 +61,7 @@ def test_page_is_planned_linked_and_holds_public_fields_only(sample_site):
     data = data_block(page)
     assert [d["id"] for d in data["dimensions"]] == [d.id for d in checked.content.site.dimensions]
     allowed = {"slug", "name", "label", "href", "us", "order", "price", "price_average", "relative_price",
-               "sums", "known"}
+               "sums", "known", "price_status"}
     for company in data["companies"]:
         assert set(company) == allowed
     text = page.read_text(encoding="utf-8")
