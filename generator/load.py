@@ -39,6 +39,8 @@ class SourceTree:
     # Files whose *name* is refused (not a slug, reserved): still parsed and validated, so every problem
     # inside them is reported in the same run, but never built. (kind, stand-in slug, document or page)
     misnamed: list = field(default_factory=list)
+    # content/history/<YYYY-MM-DD>.yaml: dated snapshots (file stem → document), see generator/history.py
+    history: dict = field(default_factory=dict)
 
 
 
@@ -246,7 +248,10 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
             item = _load_item(kind, path, display, slug, diagnostics)
             if item is not None:
                 misnamed.append((kind, slug, item))
-    return SourceTree(root, site, found["company"], found["prospect"], found["page"], misnamed)
+    tree = SourceTree(root, site, found["company"], found["prospect"], found["page"], misnamed)
+    from .history import load_snapshots  # dated snapshots: the value map's history
+    tree.history = load_snapshots(root, base, diagnostics)
+    return tree
 
 
 def _load_item(kind: str, path: Path, display: str, slug: str, diagnostics: Diagnostics):

@@ -25,7 +25,9 @@ def internal(description: str, **kwargs) -> Any:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False,
+    # defer_build: a model's validator is built the first time it validates, not at import (start-up time);
+    # nested models are then built once, inside the file-level model that uses them.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, defer_build=True,
                               str_strip_whitespace=True)
 
 
@@ -151,7 +153,13 @@ def visible(text: str, limit: int = 40) -> str:
     return "".join(out) + ("..." if len(text) > limit else "")
 
 
+_LINE_CHARS = str.maketrans("\t\n\r", "   ")  # allowed in text that may span lines
+
+
 def _bad_character(text: str, *, one_line: bool) -> str | None:
+    # At C speed first: what isprintable() accepts holds no control, format (bidi too) or separator character.
+    if text.isprintable() or (not one_line and text.translate(_LINE_CHARS).isprintable()):
+        return None
     for char in text:
         category = unicodedata.category(char)
         if one_line and category in ("Cc", "Cf", "Zl", "Zp"):
