@@ -1,7 +1,9 @@
 """The pipeline in one place: load → validate → score → plan → render → write, each phase named and timed.
 
-Stages hand frozen values to each other and report problems into one :class:`Diagnostics`. Nothing is
-written until every page has rendered; then the site is swapped in whole (see :mod:`generator.write`).
+Stages hand frozen values to each other and report problems into one :class:`Diagnostics`. Pages are
+rendered in worker processes and streamed into a temporary folder as they are made (:mod:`generator.parallel`);
+only a complete, error-free site is swapped in whole (see :mod:`generator.write`), so the folder ``--out``
+names never holds a partial site.
 """
 from __future__ import annotations
 
@@ -11,26 +13,27 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import jinja2
+from typing import TYPE_CHECKING, Callable
 
 from .diagnostics import ContentError, Diagnostics
 from .gate import gate
 from .load import load_content
 from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SECRET_FOLDERS, SitePlan, make_plan
-from .render import (Asset, MissingTemplates, TemplateFailure, _fingerprint, bundled_templates, collect_assets,
-                     find_templates, make_environment, render_page)
 from .score import MarketScores, score_market
 from .validate import Content, today, validate
-from .views import make_context, page_view
-from .views.common import OG_IMAGE, SiteContext
+if TYPE_CHECKING:  # rendering is imported by build() only: `check` starts without Jinja2, views, Markdown
+    import jinja2
+
+    from .render import Asset
+    from .views.common import SiteContext
+    from .incremental import SiteState
 from .write import MARKER, SiteWriter, UsageError, check_output, cwd_inside, read_manifest
 
 # What a --templates folder must hold (read before any page renders).
 TEMPLATE_FILES = ("base.html", "assets/valuemap.css", "assets/valuemap.js")
 # Optional in a --templates folder: valuemap's own are used when a folder made before them lacks them.
-CRAWLER_TEMPLATES = ("sitemap.xml", "robots.txt", "audit.html")  # newer than copied template folders
+CRAWLER_TEMPLATES = ("sitemap.xml", "robots.txt", "audit.html",  # newer than copied template folders
+                     "languages.html")  # the root of a multi-language site (site.yaml languages)
 OG_IMAGE_FILE = "assets/og-image.png"  # the link-preview image (og:image); none if a templates folder lacks it
 
 # The positions of the last build, kept in the site for "what moved" (see :func:`positions`); listed in the
@@ -77,6 +80,7 @@ class BuildResult:
     replaced_cwd: bool = False  # the current folder was (inside) the old site: the shell now sits in a removed folder
     moved: "Moved | None" = None  # what moved on the maps since the previous build into the same folder
     notes: tuple[str, ...] = ()  # worth telling the author, not problems (e.g. why there is no sitemap.xml)
+    state: "SiteState | None" = None  # incremental builds (serve): what the next one compares with
 
 
 def prospect_secret_from_env() -> str | None:
@@ -103,6 +107,7 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
         raise ContentError(diagnostics)
     with timings.phase("score"):
         scores = score_market(content.site, content.companies, audience, today())
+        scores = _with_history(content, scores)
     with timings.phase("plan"):
         # Without a secret an external build plans no prospect pages and its plan carries a note saying so
         # (a note, not a warning: --strict does not fail on it).
@@ -117,48 +122,70 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
     return Checked(content, scores, plan)
 
 
+def _with_history(content: Content, scores: MarketScores) -> MarketScores:
+    """The overall map at each snapshot of content/history/, scored like the current one (generator/history.py)."""
+    from dataclasses import replace
+    from .history import score_history
+    return replace(scores, history=score_history(content.site, content.history, content.companies, scores))
+
+
 def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templates_dir: Path | None = None,
           audience: str = EXTERNAL, progress: Progress | None = None, strict: bool = False,
-          prospect_secret: str | None = None) -> BuildResult:
+          prospect_secret: str | None = None, workers: int | None = None,
+          incremental: "SiteState | bool | None" = None) -> BuildResult:
     """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was.
 
     ``progress(done, total)`` is told how many pages have rendered (the CLI draws a bar from it; the build
-    itself never prints)."""
+    itself never prints). Pages are written into the temporary folder as they render, in ``workers``
+    processes (default: :func:`generator.parallel.choose_workers`; the same bytes whatever the number).
+    ``incremental`` (``serve``): ``True`` records what each page read, a :class:`SiteState` from the previous
+    build into the same ``out_dir`` also reuses the pages whose inputs did not change (see
+    :mod:`generator.incremental`); the new state is in the result."""
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
     checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict,
                     prospect_secret=prospect_secret)
+    from . import incremental as inc
+    from .parallel import choose_workers, diagnostics_of, render_pages
+    from .render import collect_assets, find_templates, make_environment
+    from .views import make_context
+
     templates = find_templates(_check_templates(templates_dir), content_dir)
     out_real = check_output(out_dir, content_dir, templates_dir=templates, keep=checked.content.site.keep)
     replaced_cwd = cwd_inside(out_real)
-    with timings.phase("render"):
+    with timings.phase("render"):  # rendering and writing each page into the temporary folder
         env = make_environment(templates)
         _fall_back_to_bundled(env, templates)
         assets = collect_assets(templates) + _preview_image(templates)
         ctx = make_context(checked.content, checked.scores, checked.plan, {a.logical: a.path for a in assets})
-        rendered: list[tuple[str, str]] = []
-        total = len(checked.plan.pages)
-        if progress is not None:
-            progress(0, total)
-        for done, page in enumerate(checked.plan.pages, 1):
-            try:
-                rendered.append((page.path, render_page(env, page.template, page_view(ctx, page), templates, page.path)))
-            except TemplateFailure as failure:
-                diagnostics.add(failure.diagnostic)
-            if progress is not None:
-                progress(done, total)
-        if diagnostics.has_errors():
-            raise ContentError(diagnostics)
-        state = positions(ctx)
         previous = read_positions(out_real)
-    with timings.phase("write"):
+        track = bool(incremental) and inc.supported(checked.content)
+        decision = None
+        to_render = list(checked.plan.pages)
+        if track:
+            decision = inc.decide(incremental if isinstance(incremental, inc.SiteState) else None, out_real,
+                                  to_render, inc.site_digest(content_dir, templates, ctx, audience),
+                                  inc.market_digest(ctx), inc.company_digests(checked.content))
+            to_render = decision.render
         writer = SiteWriter(out_real, keep=checked.content.site.keep, label=str(out_dir),
                             site_yaml=str(content_dir / "site.yaml"), hidden=SECRET_FOLDERS)
         try:
+            for page in decision.reuse if decision else ():
+                writer.link(page.path, out_real / page.path)
+            records = render_pages(env, templates, ctx, to_render, writer, track=track, progress=progress,
+                                   workers=choose_workers(len(to_render), workers))
+            for diagnostic in diagnostics_of(records):
+                diagnostics.add(diagnostic)
+            if diagnostics.has_errors():
+                raise ContentError(diagnostics)
+            state = positions(ctx)
+        except BaseException:
+            writer.abort()
+            raise
+    with timings.phase("write"):
+        try:
             for asset in assets:
                 writer.write(asset.path, asset.data)
-            for path, html in rendered:
-                writer.write(path, html)
             writer.write(STATE_FILE, state_text(state))
             writer.commit()
         except KeyboardInterrupt:
@@ -169,9 +196,11 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         except BaseException:
             writer.abort()
             raise
-    pages = sum(1 for path, _ in rendered if path.endswith(".html"))  # not robots.txt, sitemap.xml
+    pages = sum(1 for page in checked.plan.pages if page.path.endswith(".html"))  # not robots.txt, sitemap.xml
+    site_state = inc.next_state(out_real, decision, incremental if isinstance(incremental, inc.SiteState)
+                                else None, records) if decision else None
     return BuildResult(out_dir, pages, writer.files, writer.bytes, timings, replaced_cwd,
-                       compare_positions(previous, state), checked.plan.notes)
+                       compare_positions(previous, state), checked.plan.notes, site_state)
 
 
 def _fall_back_to_bundled(env: jinja2.Environment, templates: Path) -> None:
@@ -179,6 +208,10 @@ def _fall_back_to_bundled(env: jinja2.Environment, templates: Path) -> None:
     come from valuemap's own templates when the folder lacks them."""
     if all((templates / name).is_file() for name in CRAWLER_TEMPLATES):
         return
+    import jinja2
+
+    from .render import MissingTemplates, bundled_templates
+
     try:
         bundled = bundled_templates()
     except MissingTemplates:
@@ -195,6 +228,9 @@ def _fall_back_to_bundled(env: jinja2.Environment, templates: Path) -> None:
 
 def _preview_image(templates: Path) -> list[Asset]:
     """The link-preview image (og:image), fingerprinted like the other assets; none if the folder lacks it."""
+    from .render import Asset, _fingerprint
+    from .views.common import OG_IMAGE
+
     source = templates / OG_IMAGE_FILE
     if not source.is_file():
         return []

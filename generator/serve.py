@@ -7,8 +7,9 @@ script, and the site heals itself once the file is fixed):
 * the site is built by :func:`generator.build.build` into a temporary folder of its own (never ``site/``, never
   the folder CI publishes) and swapped in whole, so a failed rebuild leaves the last good site being served;
 * ``watchfiles`` watches the content and templates folders; a burst of changes is grouped until it has been
-  quiet for ~100 ms, then one rebuild runs (:data:`Rebuild` — a full build today; a later dependency map can
-  replace it without touching the server);
+  quiet for ~100 ms, then one rebuild runs (:data:`Rebuild`: :func:`incremental_rebuild` — everything is
+  loaded and scored again, but only the pages whose inputs changed are re-rendered, see
+  :mod:`generator.incremental`);
 * the server adds, to the HTML it *sends* (the files on disk stay byte-identical to ``valuemap build``), a
   stylesheet and a script from ``/__valuemap/`` and, after a failed build, a banner listing the problems. The
   pages' Content-Security-Policy has ``connect-src 'none'``; the served copy says ``connect-src 'self'`` so the
@@ -68,6 +69,8 @@ class Outcome:
     problem: str | None = None  # a failure that is not about the content: output folder, a bug in valuemap
     pages: int = 0
     seconds: float = 0.0
+    rendered: int | None = None  # pages rendered (the others reused unchanged); None: not counted
+    phases: dict | None = None  # seconds per build phase (load, validate, score, plan, render, write)
 
 
 Rebuild = Callable[[frozenset[Path]], Outcome]
@@ -75,13 +78,27 @@ Rebuild = Callable[[frozenset[Path]], Outcome]
 
 
 def full_rebuild(content: Path, out: Path, *, templates: Path | None, audience: str) -> Rebuild:
-    """The whole site, every time (a fast full build is simpler than an incremental one at our scale)."""
+    """The whole site, every time (kept for tools and tests; ``serve`` uses :func:`incremental_rebuild`)."""
+    return _rebuild(content, out, templates=templates, audience=audience, incremental=False)
+
+
+def incremental_rebuild(content: Path, out: Path, *, templates: Path | None, audience: str) -> Rebuild:
+    """Load, validate, score and plan everything (scores are relative to the market), then re-render only the
+    pages whose inputs changed and reuse the others' files (:mod:`generator.incremental`): the site on disk is
+    byte-identical to a full build. The first build, and any build after a failed one, renders every page."""
+    return _rebuild(content, out, templates=templates, audience=audience, incremental=True)
+
+
+def _rebuild(content: Path, out: Path, *, templates: Path | None, audience: str, incremental: bool) -> Rebuild:
+    state = None  # what the last successful build wrote into ``out``
 
     def rebuild(changed: frozenset[Path]) -> Outcome:
+        nonlocal state
         diagnostics = Diagnostics()
         start = time.perf_counter()
         try:
-            result = build(content, out, diagnostics, templates_dir=templates, audience=audience)
+            result = build(content, out, diagnostics, templates_dir=templates, audience=audience,
+                           incremental=(state or True) if incremental else None)
         except ContentError:
             return Outcome(False, tuple(diagnostics.sorted()))
         except UsageError as exc:  # the output or templates folder cannot be used
@@ -92,7 +109,11 @@ def full_rebuild(content: Path, out: Path, *, templates: Path | None, audience: 
             return Outcome(False, tuple(diagnostics.sorted()),
                            f"internal error: {type(exc).__name__}: {exc} — this is a bug in valuemap; "
                            "run with VALUEMAP_DEBUG=1 for the traceback")
-        return Outcome(True, tuple(diagnostics.sorted()), pages=result.pages, seconds=time.perf_counter() - start)
+        state = result.state
+        rendered = (sum(1 for path in state.rendered if path.endswith('.html')) if state is not None
+                    else result.pages)  # HTML pages, as result.pages counts them
+        return Outcome(True, tuple(diagnostics.sorted()), pages=result.pages, seconds=time.perf_counter() - start,
+                       rendered=rendered, phases=dict(result.timings.phases))
 
     return rebuild
 
@@ -480,7 +501,8 @@ class ServeSession:
         self.root = root if root is not None else Path.cwd()
         self.folder = Path(tempfile.mkdtemp(prefix="valuemap-serve-"))  # private: mode 0700
         self.out = self.folder / "site"
-        self.rebuild = rebuild or full_rebuild(self.content, self.out, templates=self.templates, audience=audience)
+        self.rebuild = rebuild or incremental_rebuild(self.content, self.out, templates=self.templates,
+                                                      audience=audience)
         self.state = LiveState()
         self._stop = threading.Event()
         self._watching = threading.Event()
@@ -592,7 +614,9 @@ class ServeSession:
             names = sorted(_display(p, self.root) for p in changed)
             what += f" after {names[0]}" + (f" and {len(names) - 1} more" if len(names) > 1 else "")
         if outcome.ok:
-            r.message(f"✓ {what}: {outcome.pages} pages in {outcome.seconds:.2f} s"
+            redone = (f" ({outcome.rendered} re-rendered)" if changed and outcome.rendered is not None
+                      and outcome.rendered < outcome.pages else "")
+            r.message(f"✓ {what}: {outcome.pages} pages{redone} in {outcome.seconds:.2f} s"
                       + (" — reloading the browser" if changed else ""))
         elif self.state.snapshot().epoch:
             r.message(f"✗ {what}: still serving the last good build; fix the files and save to rebuild")

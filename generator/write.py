@@ -18,8 +18,6 @@ Every other command that writes a file (``export -o``, ``schema --out``, ``docs 
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import os
 import shutil
@@ -51,8 +49,6 @@ def manifest_entry(rel: str, hidden: Iterable[str] = ()) -> str:
 
 def _listed(rel: str, manifest: frozenset[str]) -> bool:
     return rel in manifest or manifest_entry(rel, (rel.rpartition("/")[0],)) in manifest
-
-
 
 
 class UsageError(Exception):
@@ -225,6 +221,9 @@ def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE). False where unsupported."""
     if not hasattr(os, "uname") or os.uname().sysname != "Linux":
         return False
+    import ctypes  # here, not at import: every command imports this module (start-up time)
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
@@ -299,6 +298,29 @@ class SiteWriter:
         self.written.append(rel)
         self.files += 1
         self.bytes += len(data)
+
+    def record(self, rel_path: str, size: int) -> None:
+        """A file a render worker wrote into :attr:`tmp` with its own (forked) copy of this writer's
+        :meth:`write`: listed in the manifest and counted here, in the process that commits."""
+        target, rel = self._inside(rel_path)
+        if not target.is_file():
+            raise OutputError(f"a render worker reported '{rel_path}' but did not write it")
+        self.written.append(rel)
+        self.files += 1
+        self.bytes += size
+
+    def link(self, rel_path: str, source: Path) -> None:
+        """Reuse a file of the previous site, unchanged (``serve``'s incremental builds): a hard link when the
+        file system allows it, else a copy. Never modified in place afterwards: every write is a new file."""
+        target, rel = self._inside(rel_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            shutil.copyfile(source, target, follow_symlinks=False)
+        self.written.append(rel)
+        self.files += 1
+        self.bytes += target.stat().st_size
 
     def _inside(self, rel_path: str) -> tuple[Path, str]:
         pure = PurePosixPath(rel_path)

@@ -1,0 +1,261 @@
+"""Rendering pages and streaming them to the temporary folder — in this process or in forked workers.
+
+:func:`render_pages` renders the given planned pages and writes each one into the build's temporary folder
+(:class:`generator.write.SiteWriter`) as soon as it is made: no finished page is held until the end, so memory
+stays flat as the market grows. The atomic swap at the end is unchanged (the writer's :meth:`commit`).
+
+Workers
+-------
+With ``workers > 1`` (Linux, or any system with ``fork``) the pages are dealt out in chunks to a pool of forked
+processes. Fork is what makes this cheap: a worker inherits the finished :class:`SiteContext` (content, scores,
+plan), the Jinja environment and the writer, copy-on-write, so nothing is pickled but page indices going out
+and one small record per page coming back (path, bytes written, what the page read). Each worker writes its
+pages itself, with the same checks as the parent (``SiteWriter.write``; ``open(..., "xb")``); the parent adds
+the records to the writer's manifest and counts. The output is the same bytes whatever the number of workers:
+each page depends only on the shared context and its own plan entry, and the manifest is sorted.
+
+Fork safety: the pool is forked after every input is built and before anything else runs in the workers; they
+never print, log or take a lock the parent's threads may hold (``serve`` has an HTTP and a watcher thread).
+A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone unwinds, terminates the
+pool and throws the temporary folder away) and dies on SIGTERM (what ``Pool.terminate`` sends). Template
+errors come back as diagnostics, in page order, and are reported once by the parent.
+
+Small sites stay in one process (:func:`choose_workers`): forking the pool and its first chunk cost more
+than they save below :data:`MIN_PAGES_PER_WORKER` pages per worker (measured: a fork pool of 2 with the
+market loaded, 16 empty chunks and the join take 65–90 ms; a page takes 15–70 ms of CPU, so the pool pays
+off from a few dozen pages; the sample's 40 pages stay in one process).
+
+Dependency tracking (for ``serve``)
+-----------------------------------
+``track=True`` records, per page, which companies its view read (by slug) from ``content.companies`` and
+``scores.companies``; reading *every* company (``.values()``, ``.items()``) is recorded as ``"*"``. Iterating
+over the slugs alone, or asking for a company's name through ``ctx.name``, is not a read of that company:
+slugs and names are part of the site-wide digest (see :mod:`generator.incremental`).
+"""
+from __future__ import annotations
+
+import gc
+import os
+import signal
+from dataclasses import dataclass, fields, replace
+from typing import Callable, Iterable, Sequence
+
+from .diagnostics import Diagnostic
+
+MIN_PAGES_PER_WORKER = 40
+"""Below this many pages per worker a build stays in one process (see the module docstring)."""
+CHUNKS_PER_WORKER = 8  # pages go out in chunks: few round trips, and a slow chunk at the end stays short
+ALL = "*"  # a page read every company
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def workers_from_env() -> int | None:
+    """``VALUEMAP_WORKERS``: a fixed number of render processes (1: no pool); unset or invalid: automatic."""
+    value = os.environ.get("VALUEMAP_WORKERS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def choose_workers(pages: int, requested: int | None = None) -> int:
+    """How many processes render ``pages`` pages: ``requested`` (or ``VALUEMAP_WORKERS``) if given, else one
+    per CPU, but never so many that a worker gets fewer than :data:`MIN_PAGES_PER_WORKER` pages."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    requested = requested or workers_from_env()
+    if requested is not None:
+        return max(1, min(requested, pages))
+    return max(1, min(cpu_count(), pages // MIN_PAGES_PER_WORKER))
+
+
+# --------------------------------------------------------------------------- tracking what a page reads
+
+
+class TrackedCompanies(dict):
+    """A slug → company mapping that records which entries are read (see the module docstring).
+
+    Every way of reading values goes through ``__getitem__``, ``get``, ``values``, ``items`` or ``copy``:
+    ``__iter__`` is overridden too, so ``dict(d)`` and ``{**d}`` take the slow path through ``keys()`` and
+    ``__getitem__`` rather than copying the values behind the tracker's back.
+    """
+
+    reads: set | None = None  # the current page's reads; None: not recording
+
+    def _note(self, key) -> None:
+        if TrackedCompanies.reads is not None:
+            TrackedCompanies.reads.add(key)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            self._note(key)
+        return dict.get(self, key, default)
+
+    def values(self):
+        self._note(ALL)
+        return dict.values(self)
+
+    def items(self):
+        self._note(ALL)
+        return dict.items(self)
+
+    def copy(self):
+        self._note(ALL)
+        return dict(dict.items(self))
+
+    def __iter__(self):
+        return dict.__iter__(self)
+
+    def __reduce__(self):  # pickled (never in a build; by tools) as a plain dict
+        return (dict, (dict(dict.items(self)),))
+
+
+class _ReadsAll:
+    """An object whose every attribute read counts as reading every company (the history: each step holds
+    every company's data in plain mappings)."""
+
+    def __init__(self, target):
+        object.__setattr__(self, "_target", target)
+
+    def __getattr__(self, name):
+        if TrackedCompanies.reads is not None:
+            TrackedCompanies.reads.add(ALL)
+        return getattr(object.__getattribute__(self, "_target"), name)
+
+    def __bool__(self):
+        return bool(object.__getattribute__(self, "_target"))
+
+
+def tracked_context(ctx):
+    """The same context with its company mappings tracked, and ``name`` reading names untracked."""
+    content = replace(ctx.content, companies=TrackedCompanies(ctx.content.companies))
+    scores = replace(ctx.scores, companies=TrackedCompanies(ctx.scores.companies))
+    if getattr(scores, "history", None) is not None:
+        scores = replace(scores, history=_ReadsAll(scores.history))
+    names = {slug: c.name for slug, c in dict.items(ctx.content.companies)}
+    values = {f.name: getattr(ctx, f.name) for f in fields(ctx)}
+    values.update(content=content, scores=scores)
+    tracked = type(ctx)(**values)
+    object.__setattr__(tracked, "name", names.__getitem__)  # instance attribute: shadows the method
+    return tracked
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What the parent keeps of one page: never its HTML."""
+
+    index: int  # position in the pages given
+    path: str
+    size: int  # bytes written (0 when it failed)
+    reads: tuple[str, ...] | None = None  # slugs read (ALL: every company); None when not tracked
+    diagnostic: Diagnostic | None = None
+
+
+class _Job:
+    """Everything a worker needs, set before the fork (inherited, never pickled)."""
+
+    env = None
+    templates = None
+    ctx = None
+    pages: Sequence = ()
+    writer = None
+    track = False
+
+
+def _render_one(index: int) -> Rendered:
+    from .render import TemplateFailure, render_page
+    from .views import page_view
+
+    page = _Job.pages[index]
+    if _Job.track:
+        TrackedCompanies.reads = set()
+    try:
+        html = render_page(_Job.env, page.template, page_view(_Job.ctx, page), _Job.templates, page.path)
+    except TemplateFailure as failure:
+        return Rendered(index, page.path, 0, None, failure.diagnostic)
+    finally:
+        reads = TrackedCompanies.reads
+        TrackedCompanies.reads = None
+    data = html.encode("utf-8")
+    _Job.writer.write(page.path, data)
+    return Rendered(index, page.path, len(data), tuple(sorted(reads)) if reads is not None else None)
+
+
+def _render_chunk(indices: Sequence[int]) -> list[Rendered]:
+    return [_render_one(i) for i in indices]
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent unwinds and terminates the pool
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's "SIGTERM is Ctrl-C" handler
+
+
+def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int = 1, track: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> list[Rendered]:
+    """Render ``pages`` and write each into ``writer`` as it is made; return one record per page, in order.
+
+    The caller adds the records' diagnostics (template errors) and fails the build if there are any; the
+    pages already written are thrown away with the temporary folder."""
+    _Job.env, _Job.templates, _Job.pages, _Job.writer, _Job.track = env, templates, pages, writer, track
+    _Job.ctx = tracked_context(ctx) if track else ctx
+    total = len(pages)
+    done = 0
+    results: list[Rendered | None] = [None] * total
+    try:
+        if progress is not None:
+            progress(0, total)
+        if workers <= 1 or total < 2:
+            for i in range(total):
+                results[i] = _render_one(i)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        else:
+            import multiprocessing
+
+            size = max(1, -(-total // (workers * CHUNKS_PER_WORKER)))
+            chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+            # Objects made so far move to a permanent generation before the fork: the workers' collector never
+            # writes to them, so their pages stay shared with the parent instead of being copied one by one.
+            gc.collect()
+            gc.freeze()
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+            finally:
+                gc.unfreeze()
+            try:
+                for records in pool.imap_unordered(_render_chunk, chunks):
+                    for record in records:
+                        results[record.index] = record
+                        if record.diagnostic is None:
+                            writer.record(record.path, record.size)
+                    done += len(records)
+                    if progress is not None:
+                        progress(done, total)
+                pool.close()
+            except BaseException:
+                pool.terminate()  # Ctrl-C or a failure: stop the workers now; the caller aborts the writer
+                raise
+            finally:
+                pool.join()
+    finally:
+        _Job.env = _Job.ctx = _Job.writer = None
+        _Job.pages = ()
+    return results  # type: ignore[return-value]
+
+
+def diagnostics_of(records: Iterable[Rendered]) -> list[Diagnostic]:
+    return [r.diagnostic for r in records if r.diagnostic is not None]

@@ -1,0 +1,133 @@
+"""Incremental builds (``serve``): after one company file changes, only the pages that read it — or that show
+market-wide numbers it moved — are re-rendered; every other file is reused; the site is byte-identical to a
+full build. Not timed: it counts what was rendered and compares bytes."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.diagnostics import Diagnostics
+from generator.plan import EXTERNAL, INTERNAL
+from generator.serve import incremental_rebuild
+
+ROOT = Path(__file__).resolve().parents[2]
+SLUG = "ticketeer"
+SUMMARY = "Ticketeer is the price fighter of the market"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(ROOT / "templates", tmp_path / "templates-copy"))
+
+
+class Session:
+    """An incremental build folder, as ``serve`` keeps one, and a full build to compare it with."""
+
+    def __init__(self, sample, templates: Path, tmp: Path, audience: str):
+        self.sample, self.templates, self.tmp, self.audience = sample, templates, tmp, audience
+        self.out = tmp / "served"
+        self.state = None
+        self.full_builds = 0
+
+    def rebuild(self):
+        result = build(self.sample.content, self.out, Diagnostics(), templates_dir=self.templates,
+                       audience=self.audience, incremental=self.state or True)
+        self.state = result.state
+        return result
+
+    def full(self) -> dict[str, str]:
+        self.full_builds += 1
+        out = self.tmp / f"full-{self.full_builds}"
+        build(self.sample.content, out, Diagnostics(), templates_dir=self.templates, audience=self.audience)
+        return snapshot(out)
+
+    def inodes(self) -> dict[str, int]:
+        return {p.relative_to(self.out).as_posix(): p.stat().st_ino for p in self.out.rglob("*.html")}
+
+
+@pytest.fixture(params=[INTERNAL, EXTERNAL])
+def session(request, sample, templates, tmp_path) -> Session:
+    s = Session(sample, templates, tmp_path, request.param)
+    first = s.rebuild()
+    assert s.state is not None and len(s.state.rendered) == len(s.state.pages)  # the first build renders all
+    assert first.pages > 20
+    return s
+
+
+def test_a_prose_edit_rerenders_only_the_pages_that_read_the_company(session):
+    before = session.inodes()
+    session.sample.replace(f"companies/{SLUG}.yaml", SUMMARY, "Ticketeer, renamed in prose only, is the price fighter")
+    session.rebuild()
+    rendered = set(session.state.rendered)
+    assert f"competitors/{SLUG}.html" in rendered
+    # other companies' own pages did not read Ticketeer's file: reused, the very same files (hard links)
+    others = [p for p in session.state.pages if p.startswith("competitors/") and p != "competitors/index.html"
+              and p != f"competitors/{SLUG}.html"]
+    assert len(others) >= 8
+    assert not rendered & set(others)
+    after = session.inodes()
+    assert all(after[p] == before[p] for p in others)
+    assert len(rendered) < len(session.state.pages) * 2 // 3  # the market-wide pages (lists, maps) read it too
+    assert snapshot(session.out) == session.full()
+
+
+def test_a_score_edit_moves_the_market_and_rerenders_every_page_showing_relative_numbers(session):
+    text = session.sample.read(f"companies/{SLUG}.yaml")
+    assert "value: 35," in text
+    session.sample.replace(f"companies/{SLUG}.yaml", "value: 35,", "value: 5,")
+    session.rebuild()
+    rendered = set(session.state.rendered)
+    competitor_pages = {p for p in session.state.pages if p.startswith("competitors/")}
+    assert competitor_pages <= rendered  # every one shows the map and relative quality
+    assert "index.html" in rendered
+    assert snapshot(session.out) == session.full()
+
+
+def test_touching_a_file_without_changing_it_rerenders_nothing(session):
+    before = snapshot(session.out)
+    path = session.sample.content / "companies" / f"{SLUG}.yaml"
+    os.utime(path, None)
+    session.rebuild()
+    assert session.state.rendered == ()
+    assert snapshot(session.out) == before
+
+
+def test_a_template_or_site_edit_rerenders_everything(session):
+    base = session.templates / "base.html"
+    base.write_text(base.read_text().replace("</footer>", "<!-- edited --></footer>", 1))
+    session.rebuild()
+    assert len(session.state.rendered) == len(session.state.pages)
+    assert snapshot(session.out) == session.full()
+
+
+def test_a_new_and_a_removed_company(session):
+    source = session.sample.content / "companies" / f"{SLUG}.yaml"
+    added = source.with_name("ticketeer-two.yaml")
+    added.write_text(source.read_text().replace("name: Ticketeer", "name: Ticketeer Two", 1))
+    session.rebuild()
+    assert "competitors/ticketeer-two.html" in session.state.rendered
+    assert snapshot(session.out) == session.full()
+    added.unlink()
+    session.rebuild()
+    assert "competitors/ticketeer-two.html" not in session.state.pages
+    assert not (session.out / "competitors" / "ticketeer-two.html").exists()
+    assert snapshot(session.out) == session.full()
+
+
+def test_serve_rebuild_reports_how_many_pages_it_rendered(sample, templates, tmp_path):
+    rebuild = incremental_rebuild(sample.content, tmp_path / "site", templates=templates, audience=INTERNAL)
+    first = rebuild(frozenset())
+    assert first.ok and first.rendered == first.pages
+    sample.replace(f"companies/{SLUG}.yaml", SUMMARY, "Ticketeer, edited, is the price fighter")
+    second = rebuild(frozenset({sample.content / "companies" / f"{SLUG}.yaml"}))
+    assert second.ok and 0 < second.rendered < second.pages

@@ -1,0 +1,140 @@
+"""Pages rendered in worker processes and streamed to the temporary folder: the same bytes as one process, the
+same diagnostics (once, in page order), the previous site kept on failure, nothing held back in memory."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.build import build
+from generator.diagnostics import ContentError, Diagnostics
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    """A private copy: edits elsewhere in the checkout cannot make two builds differ."""
+    return Path(shutil.copytree(ROOT / "templates", tmp_path / "templates-copy"))
+
+
+def test_one_and_two_workers_write_identical_sites(sample, templates, tmp_path):
+    one = build(sample.content, tmp_path / "one", Diagnostics(), templates_dir=templates, workers=1)
+    two = build(sample.content, tmp_path / "two", Diagnostics(), templates_dir=templates, workers=2)
+    a, b = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert len(a) > 20
+    assert a == b  # manifest included: sorted, whatever order the workers finished in
+    assert (one.pages, one.files, one.bytes) == (two.pages, two.files, two.bytes)
+
+
+def test_the_pool_really_forks_and_every_page_is_counted(sample, templates, tmp_path, monkeypatch):
+    calls = []
+    real = parallel.render_pages
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "render_pages", spy)
+    result = build(sample.content, tmp_path / "site", Diagnostics(), templates_dir=templates, workers=2)
+    assert calls == [2]
+    manifest = (tmp_path / "site" / ".valuemap-site").read_text().splitlines()[1:]
+    on_disk = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*")
+                     if p.is_file() and p.name != ".valuemap-site")
+    assert len(manifest) == len(on_disk) == result.files
+
+
+def test_small_sites_stay_in_one_process():
+    assert parallel.choose_workers(30) == 1  # the sample: the pool would cost more than it saves
+    assert parallel.choose_workers(5000, 1) == 1
+    assert parallel.choose_workers(5000, 2) == 2
+    assert parallel.choose_workers(3, 8) == 3
+
+
+def test_a_template_error_in_a_worker_is_reported_once_and_the_old_site_stays(sample, templates, tmp_path):
+    out = tmp_path / "site"
+    build(sample.content, out, Diagnostics(), templates_dir=templates, workers=2)
+    before = snapshot(out)
+    page = templates / "competitor.html"
+    page.write_text(page.read_text().replace("{% block content %}", "{% block content %}{{ no_such_field }}", 1))
+    diagnostics = Diagnostics()
+    with pytest.raises(ContentError):
+        build(sample.content, out, diagnostics, templates_dir=templates, workers=2)
+    errors = [d for d in diagnostics.sorted() if d.code == "template-error"]
+    competitors = [p for p in (out / "competitors").glob("*.html") if p.name != "index.html"]
+    assert len(errors) == len(competitors)  # one per competitor page, none twice
+    assert len({e.message for e in errors}) == len(errors)
+    assert all("competitor.html" in (e.file or "") for e in errors)
+    assert snapshot(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".valuemap-")]
+
+
+def test_pages_are_streamed_not_held(sample, templates, tmp_path, monkeypatch):
+    """Each page is on disk in the temporary folder before the next one renders (one process here)."""
+    from generator import write
+
+    seen: list[int] = []
+    real = write.SiteWriter.write
+
+    def spy(self, rel, data):
+        real(self, rel, data)
+        if rel.endswith(".html"):
+            seen.append(sum(1 for p in self.tmp.rglob("*.html")))
+
+    monkeypatch.setattr(write.SiteWriter, "write", spy)
+    build(sample.content, tmp_path / "site", Diagnostics(), templates_dir=templates, workers=1)
+    assert seen == list(range(1, len(seen) + 1)) and len(seen) >= 20  # one more page on disk per page rendered
+
+
+# The child runs the real CLI with two workers and SiteWriter.write slowed down (inherited by the forked
+# workers), so Ctrl-C lands while the workers are writing pages.
+SLOW_PARALLEL_BUILD = """
+import sys, time
+import generator.write as w
+original = w.SiteWriter.write
+def slow(self, path, data):
+    time.sleep(0.05)
+    return original(self, path, data)
+w.SiteWriter.write = slow
+from generator.cli import main
+sys.exit(main(["build"]))
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_to_the_whole_group_during_a_parallel_build_keeps_the_old_site(sample, cli, sig):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert cli(sample.root, "build").code == 0
+    before = snapshot(sample.root / "site")
+    sample.replace("companies/ticketeer.yaml", "name: Ticketeer", "name: Ticketeer Renamed")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1", VALUEMAP_WORKERS="2")
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_PARALLEL_BUILD], cwd=sample.root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if any(tmp.glob("competitors/*.html") for tmp in sample.root.glob(".valuemap-tmp-*")):
+            break
+        if proc.poll() is not None:
+            pytest.fail(f"build ended before it could be interrupted: {proc.communicate()}")
+        time.sleep(0.01)
+    else:
+        pytest.fail("the build never started writing")
+    os.killpg(proc.pid, getattr(signal, sig))  # as a terminal's Ctrl-C does: every process of the group
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err, err
+    assert snapshot(sample.root / "site") == before
+    assert not [p for p in sample.root.iterdir() if p.name.startswith(".valuemap-")]
