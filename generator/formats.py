@@ -4,7 +4,13 @@ One rule for rounding: half away from zero on the decimal the author wrote (``re
 rounds to 0.2 as a person rounding by hand expects, not to Python's 0.1). The rounded decimal is then laid
 out by Babel in the site's locale (digits, group and decimal separators, currency symbol and its place), and
 a negative sign is always the typographic minus (U+2212). Charts get these strings as labels and hover text,
-never a d3 format of their own, so a value reads the same in a chart and in the table beside it.
+never a d3 format of their own, so a value reads the same in a chart and in the table beside it; the axes'
+own tick numbers take the locale's separators (:meth:`Formatter.separators`, plotly's ``layout.separators``).
+
+Dates too are laid out by Babel in the site's language, short enough for a table cell (the CLDR skeleton
+``yMMMd``: ``Nov 2, 2026``, ``2026年11月2日``, ``2 нояб. 2026 г.``, ``2. nov 2026``); a date written to the month
+or the year only is shown so (``Jul 2026``, ``2026年7月``), never with an invented day. Every per-language difference lives here and in
+the interface tables (generator/locales/): a view never formats a number, a date or a plural by hand.
 """
 from __future__ import annotations
 
@@ -15,7 +21,8 @@ from functools import lru_cache
 from typing import Iterable
 
 from babel import Locale
-from babel.numbers import NumberPattern
+from babel.dates import format_skeleton
+from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol
 
 MINUS = "\u2212"
 _WIDE = Context(prec=400)  # any finite float has at most 309 integer digits: quantize never overflows
@@ -57,8 +64,18 @@ class Formatter:
     def __init__(self, lang: str = "en", currency: str = "EUR", price_decimals: int = 0):
         self.lang, self.currency, self.price_decimals = lang, currency, price_decimals
         self._loc = _locale(lang)
+        # Babel lays out ~25 µs per number and a site shows the same few hundred values again and again
+        # (scores, indices, prices): each (kind, rounded value, decimals) is laid out once per formatter.
+        self._memo: dict[tuple[str, Decimal, int], str] = {}
 
     def _apply(self, kind: str, value: Decimal, decimals: int) -> str:
+        key = (kind, value, decimals)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = self._layout(kind, value, decimals)
+        return text
+
+    def _layout(self, kind: str, value: Decimal, decimals: int) -> str:
         with localcontext(_WIDE):  # Babel quantizes in the current context: keep every finite float in range
             if kind == "percent":
                 text = _pattern(self.lang, kind, decimals).apply(abs(value) / 100, self._loc)
@@ -125,4 +142,25 @@ class Formatter:
         return self.number(value, decimals) + (f" {unit}" if unit else "")
 
     def date(self, day: _dt.date | None) -> str:
-        return day.isoformat() if day else ""
+        """A day in the site's language: ``Nov 2, 2026`` · ``2026年11月2日`` · ``2 нояб. 2026 г.``."""
+        return format_skeleton("yMMMd", day, locale=self._loc) if day else ""
+
+    def partial_date(self, text: str | _dt.date | None) -> str:
+        """A date as written in content, to the day, the month or the year: ``2026-07`` → ``Jul 2026``."""
+        if not text:
+            return ""
+        if isinstance(text, _dt.date):
+            return self.date(text)
+        parts = str(text).split("-")
+        try:
+            if len(parts) == 3:
+                return self.date(_dt.date(int(parts[0]), int(parts[1]), int(parts[2])))
+            if len(parts) == 2:
+                return format_skeleton("yMMM", _dt.date(int(parts[0]), int(parts[1]), 1), locale=self._loc)
+        except ValueError:
+            pass
+        return str(text)
+
+    def separators(self) -> str:
+        """plotly.js's ``layout.separators`` for this language: its decimal, then its group separator."""
+        return get_decimal_symbol(self._loc) + get_group_symbol(self._loc)

@@ -106,7 +106,10 @@ def _fix_generic(kind: str, schema: dict) -> dict:
         from .locales import available_languages
 
         schema["properties"]["lang"]["enum"] = available_languages()
-    return schema
+        schema["properties"]["languages"]["items"]["enum"] = available_languages()
+    from .languages import translatable_schema  # label: {en: …, ja: …} as well as plain text
+
+    return translatable_schema(kind, schema)
 
 
 def json_schemas() -> dict[str, dict]:
@@ -188,6 +191,10 @@ def read_vocabulary(content_dir: Path) -> tuple[Vocabulary | None, str | None]:
         return None, f"there is no {site_path}"
     diagnostics = Diagnostics()
     doc = load_yaml_file(site_path, str(site_path), diagnostics)
+    if doc is not None:  # translated fields (label: {en: …, ja: …}) → the site's lang text
+        from .languages import plain_document
+
+        doc = plain_document(doc, "site", diagnostics)
     site = _validate_doc(doc, m.Site, diagnostics) if doc is not None else None
     if site is not None:
         _check_site(site, doc, diagnostics)

@@ -29,6 +29,7 @@ from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
 from .model_errors import shape_errors
 from .load import Document, SourceTree, is_device_name, unreserved
+from .languages import check_languages, extract_translations
 from .locales import available_languages
 from .score import price_at
 
@@ -52,6 +53,10 @@ class Content:
     pages: dict[str, NarrativePage]
     files: dict[str, str] = field(default_factory=dict)  # "company:<slug>" → file shown to authors
     documents: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    # Translated fields (label: {en: …, ja: …}): (document id, field path) → {language: text}; the fields
+    # above hold the site's lang text (see generator/languages.py).
+    translations: dict = field(default_factory=dict, repr=False, compare=False)
+    history: tuple = ()  # generator.history.Snapshot, oldest first (content/history/)
 
     @property
     def us(self) -> m.Company:
@@ -586,9 +591,11 @@ def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics
 def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
     """Validate everything; return the Content when there is no error, else None (errors are collected)."""
     day = today()
+    tree, translations = extract_translations(tree, diagnostics)  # label: {en: …, ja: …} → the lang text
     site = _validate_doc(tree.site, m.Site, diagnostics) if tree.site else None
     if site is not None:
         _check_site(site, tree.site, diagnostics)
+        check_languages(site, tree.site, diagnostics)
     companies: dict[str, m.Company] = {}
     files: dict[str, str] = {}
     documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
@@ -625,7 +632,9 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         if meta is not None:
             pages[slug] = NarrativePage(slug, meta, page.body, page.front.file, page.body_line)
     _check_misnamed(tree, site, diagnostics, day)
+    from .history import validate_snapshots  # content/history/: checked like company files
+    history = validate_snapshots(tree.history, site, tree.companies, companies, tree.site, diagnostics, day)
     if diagnostics.has_errors() or site is None:
         return None
     return Content(site=site, companies=companies, prospects=prospects, pages=pages, files=files,
-                   documents=documents)
+                   documents=documents, history=history, translations=translations)

@@ -162,13 +162,26 @@ class PriceRules(_Model):
     max_age_days: int = Field(365, ge=1, le=100_000, description="A price seen longer ago than this is stale.")
 
 
+class HistorySettings(_Model):
+    """The value map's history (content/history/, see docs/history.md): whose trails are drawn at first."""
+
+    rival: Slug | None = Field(
+        None, description="The competitor whose trail is shown with ours on the home map (others can be switched "
+        "on in the legend); default: the competitor nearest to us on the current map.")
+
+
 class Site(_Model):
     """content/site.yaml: the market, the method and the vocabulary of the whole site."""
 
     title: Name = Field(min_length=1, description="Site title.")
     tagline: Text = Field("", description="One sentence under the title.")
     base_url: Text = Field("/", description="Where the site is published, e.g. https://example.com/valuemap/.")
-    lang: str = Field("en", description="Interface language (a table in generator/locales/).")
+    lang: str = Field("en", description="Interface language (a table in generator/locales/), and the language "
+                      "the content is written in: a translated field (label: {en: …, ja: …}) falls back to it.")
+    languages: list[str] = Field(
+        default_factory=list, description="Build several languages side by side, e.g. [en, ja, ru, et]: one "
+        "sub-folder per language (/en/, /ja/ …), a language switch and hreflang links on every page; the site's "
+        "root redirects to the first. Empty (the default): one language, 'lang', at the root.")
     market: Name = Field(min_length=1, description="The market compared, e.g. 'Help-desk software'.")
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code of every price.")
     price_basis: Name = Field(min_length=1, description="What a price buys, e.g. 'per agent per month'.")
@@ -188,6 +201,8 @@ class Site(_Model):
                                        description="Rules for the status of every score and price.")
     prices: PriceRules = Field(default_factory=PriceRules, description="How a plan's comparison price is chosen.")
     currencies: Currencies | None = Field(None, description="Exchange rates for prices in other currencies.")
+    history: HistorySettings = Field(default_factory=HistorySettings,
+                                     description="The value map over time: trails and the 'what changed' page.")
     keep: list[str] = Field(
         default_factory=lambda: ["CNAME"],
         description="Top-level names in the output folder that valuemap did not write and must carry over into "

@@ -1,0 +1,372 @@
+"""Several languages from one content folder: translated content fields, one sub-site per language.
+
+**Content in several languages.** Content text stays in the language the team writes it in (``lang`` in
+site.yaml). A field listed in :data:`TRANSLATABLE` may instead carry its translations::
+
+    label: {en: Ease of use, ja: 使いやすさ, ru: Удобство, et: Kasutusmugavus}
+
+:func:`extract_translations` runs before validation: it puts the ``lang`` text in the field's place (so
+validation, scoring, the export and every single-language page see one string) and keeps the others aside,
+each checked as the field itself is (a label stays one line…). A translation the build needs but the field
+lacks is a **warning** (``missing-translation``, naming file, line and field) and the ``lang`` text is shown;
+a mapping without the ``lang`` text itself falls back to its English, else its first entry, also warned.
+
+**Languages side by side.** ``languages: [en, ja, ru, et]`` in site.yaml builds one complete sub-site per
+language, ``<lang>/…`` (``en/index.html``, ``ja/competitors/x.html``), each rendered through its own
+:class:`~generator.views.common.SiteContext` (its interface table, its number and date formats, its
+translated labels: :func:`localize`). The assets are shared (``assets/`` at the root). The root holds:
+
+* ``index.html`` — a redirect (``<meta http-equiv=refresh>``, no script) to the first language, listing every
+  language with its ``hreflang`` for readers and crawlers that do not follow it;
+* ``404.html`` — the first language's not-found page (hosts serve only the root's); each sub-site has its own
+  too, so a sub-folder can be hosted alone;
+* ``sitemap.xml`` (every language's listed pages) and ``robots.txt``.
+
+Every page carries ``<link rel="alternate" hreflang>`` for each language (and ``x-default``: the root) and a
+language switch in its header; ``<html lang>`` is the page's language. Without ``languages`` (the default) a
+site is built once, in ``lang``, at the root — byte for byte what it was before.
+
+The whole output is still written by one :class:`~generator.write.SiteWriter` and swapped in once.
+
+**Interface tables.** :func:`check_languages` reports, for every language the site builds, what its
+interface table lacks against the English one, and a placeholder English does not fill in (warnings: English
+is shown instead of a missing key; ``--strict`` makes them errors).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from pydantic import TypeAdapter, ValidationError
+
+from . import model as m
+from .diagnostics import Diagnostics, format_path, suggestion
+from .locales import FALLBACK, available_languages, table_file, table_problems
+
+# Field paths that may carry translations ("*": every item of a list), by kind of document.
+TRANSLATABLE: dict[str, tuple[tuple[tuple, str], ...]] = {
+    "site": (
+        (("title",), "name"), (("tagline",), "text"), (("market",), "name"), (("price_basis",), "name"),
+        (("dimensions", "*", "label"), "name"), (("dimensions", "*", "description"), "text"),
+        (("dimensions", "*", "criteria", "*", "label"), "name"),
+        (("dimensions", "*", "criteria", "*", "description"), "text"),
+        (("segments", "*", "label"), "name"), (("segments", "*", "description"), "text"),
+        (("source_kinds", "*", "label"), "name"), (("source_kinds", "*", "description"), "text"),
+    ),
+    "company": ((("summary",), "text"),),
+    "page": ((("title",), "name"), (("description",), "text")),
+}
+_ADAPTERS = {"name": TypeAdapter(m.Name), "text": TypeAdapter(m.Text)}
+
+# (document id, field path) → {language: text}; document ids: "site", "company:<slug>", "page:<slug>".
+Translations = dict[tuple[str, tuple], dict[str, str]]
+
+
+def build_languages(site: m.Site) -> list[str]:
+    """The languages a site is built in: ``languages``, else its one ``lang``."""
+    return list(site.languages) or [site.lang]
+
+
+# --- content: translated fields ----------------------------------------------------------------------------
+
+def _matches(data: Any, pattern: tuple, prefix: tuple = ()):
+    """Every concrete path in ``data`` matching ``pattern`` whose value is present."""
+    if not pattern:
+        yield prefix
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from _matches(item, rest, prefix + (i,))
+    elif isinstance(data, dict) and head in data:
+        yield from _matches(data[head], rest, prefix + (head,))
+
+
+def _replaced(data: Any, path: tuple, value: Any) -> Any:
+    """``data`` with the value at ``path`` replaced, copying only the containers on the way (never in place)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    copy = list(data) if isinstance(data, list) else dict(data)
+    copy[head] = _replaced(data[head], rest, value)
+    return copy
+
+
+def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], known: list[str],
+                  translations: Translations, diagnostics: Diagnostics):
+    """The document with every translated field reduced to its ``lang`` text; the translations recorded."""
+    if doc is None or not isinstance(doc.data, dict):
+        return doc
+    data = doc.data
+    for pattern, what in TRANSLATABLE[kind]:
+        for path in list(_matches(data, pattern)):
+            value = _get(data, path)
+            if not isinstance(value, dict) or not value \
+                    or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+                continue  # not the mapping form (or not only text in it): validation reports what is wrong
+            field = format_path(path)
+            texts: dict[str, str] = {}
+            for code, text in value.items():
+                if code not in known:
+                    diagnostics.warning("unknown-language", f"'{m.visible(code)}' in {field} is not a language "
+                                        f"valuemap has an interface table for; it is ignored",
+                                        path=format_path(path + (code,)), hint=suggestion(code, known),
+                                        **doc.where(path + (code,), key=True))
+                    continue
+                text = text.strip()
+                try:
+                    _ADAPTERS[what].validate_python(text)
+                except ValidationError as exc:
+                    problem = exc.errors(include_url=False)[0]["msg"]
+                    diagnostics.error("invalid-translation", f"the '{code}' text of {field}: {problem}",
+                                      path=format_path(path + (code,)), **doc.where(path + (code,)))
+                    continue
+                texts[code] = text
+            if not texts:
+                continue
+            primary = texts.get(lang)
+            if primary is None:
+                source = FALLBACK if FALLBACK in texts else next(iter(texts))
+                primary = texts[source]
+                diagnostics.warning("missing-translation", f"{field} has no '{lang}' text, the site's language "
+                                    f"(lang); its '{source}' text is used instead", path=field,
+                                    hint=f"add {lang}: … to {field}", **doc.where(path))
+            for code in wanted:
+                if code not in texts and code != lang:
+                    diagnostics.warning("missing-translation", f"{field} has no '{code}' translation; the "
+                                        f"'{lang}' text is shown on the {code} pages", path=field,
+                                        hint=f"add {code}: … to {field}", **doc.where(path))
+            translations[(doc_id, path)] = texts
+            data = _replaced(data, path, primary)
+    return doc if data is doc.data else dataclasses.replace(doc, data=data)
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def extract_translations(tree, diagnostics: Diagnostics):
+    """``(tree, translations)``: the source tree with every translated field reduced to the site's ``lang``
+    text (a new tree: the loaded one is never changed), and the translations kept aside."""
+    translations: Translations = {}
+    site_data = tree.site.data if tree.site is not None and isinstance(tree.site.data, dict) else {}
+    lang = site_data.get("lang", FALLBACK)
+    lang = lang if isinstance(lang, str) else FALLBACK
+    listed = site_data.get("languages")
+    wanted = [x for x in listed if isinstance(x, str)] if isinstance(listed, list) and listed else [lang]
+    known = available_languages()
+    args = (lang, wanted, known, translations, diagnostics)
+    site = _one_document("site", "site", tree.site, *args)
+    companies = {slug: _one_document(f"company:{slug}", "company", doc, *args)
+                 for slug, doc in tree.companies.items()}
+    pages = {}
+    for slug, page in tree.pages.items():
+        front = _one_document(f"page:{slug}", "page", page.front, *args)
+        pages[slug] = page if front is page.front else dataclasses.replace(page, front=front)
+    if not translations:
+        return tree, translations
+    return dataclasses.replace(tree, site=site, companies=companies, pages=pages), translations
+
+
+def _set(obj: Any, path: tuple, value: Any) -> Any:
+    """A frozen model (or list, or dict) with the value at ``path`` replaced, copying on the way."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(obj, m._Model):
+        return obj.model_copy(update={head: _set(getattr(obj, head), rest, value)})
+    copy = list(obj) if isinstance(obj, list) else dict(obj)
+    copy[head] = _set(obj[head], rest, value)
+    return copy
+
+
+def localize(content, lang: str):
+    """The content as the ``lang`` pages show it: each translated field in ``lang`` (or, lacking that
+    translation, the site's own text), and ``site.lang`` = ``lang`` — so a context made from it formats,
+    translates and declares ``<html lang>`` in that language."""
+    site = content.site
+    companies = dict(content.companies)
+    pages = dict(content.pages)
+    for (doc_id, path), texts in sorted(getattr(content, "translations", {}).items(), key=lambda kv: kv[0][0]):
+        text = texts.get(lang)
+        if text is None:
+            continue
+        if doc_id == "site":
+            site = _set(site, path, text)
+        elif doc_id.startswith("company:") and doc_id[8:] in companies:
+            companies[doc_id[8:]] = _set(companies[doc_id[8:]], path, text)
+        elif doc_id.startswith("page:") and doc_id[5:] in pages:
+            page = pages[doc_id[5:]]
+            pages[doc_id[5:]] = dataclasses.replace(page, meta=_set(page.meta, path, text))
+    site = site.model_copy(update={"lang": lang})
+    return dataclasses.replace(content, site=site, companies=companies, pages=pages)
+
+
+# --- checks ---------------------------------------------------------------------------------------------
+
+def _shown_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def check_languages(site: m.Site, doc, diagnostics: Diagnostics) -> None:
+    """``languages`` names known, distinct languages; the interface table of every language built lacks
+    nothing English has (warnings), and fills in only the placeholders English does (errors)."""
+    known = available_languages()
+    seen: set[str] = set()
+    for i, code in enumerate(site.languages):
+        where = doc.where(("languages", i)) if doc is not None else {}
+        if code not in known:
+            diagnostics.error("unknown-language", f"no interface translation for language '{m.visible(code)}'",
+                              path=format_path(("languages", i)), hint=suggestion(code, known), **where)
+        elif code in seen:
+            diagnostics.error("duplicate-language", f"language '{code}' is listed twice",
+                              path=format_path(("languages", i)), **where)
+        seen.add(code)
+    for code in dict.fromkeys([site.lang, *site.languages]):
+        if code == FALLBACK or code not in known:
+            continue
+        file = _shown_path(table_file(code))
+        for problem, key, message in table_problems(code):
+            diagnostics.warning(problem, message, file=file, line=1, column=1, path=key,
+                   hint=f"copy '{key}' from generator/locales/{FALLBACK}.yaml and translate it")
+
+
+# --- the plan: one sub-site per language -------------------------------------------------------------------
+
+ROOT_ONLY = ("sitemap", "robots")  # crawler files: one, at the site's root
+
+
+def localize_plan(plan, content, diagnostics: Diagnostics):
+    """A multi-language build's plan: every page once per language under ``<lang>/``, the root redirect,
+    the root 404 and the crawler files. A single-language site's plan is returned as it is."""
+    from .plan import PlannedPage, SitePlan, _report_clashes
+
+    langs = list(content.site.languages)
+    if not langs:
+        return plan
+    first = langs[0]
+    site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
+    pages: list = [PlannedPage("languages", "", "index.html", "languages.html", plan.audience, site_file,
+                               listed=False)]  # rendered through the root context: it knows every language
+    variants = {}
+    for lang in langs:
+        own = tuple(dataclasses.replace(p, path=f"{lang}/{p.path}", lang=lang)
+                    for p in plan.pages if p.kind not in ROOT_ONLY)
+        links = tuple(dataclasses.replace(link, path=f"{lang}/{link.path}") for link in plan.prospect_links)
+        variants[lang] = SitePlan(plan.audience, own, plan.notes, links, languages=tuple(langs))
+        pages.extend(own)
+    not_found = plan.find("not-found")
+    if not_found is not None:  # hosts serve the root's 404.html for any missing address
+        pages.append(dataclasses.replace(not_found, lang=first))
+    pages.extend(p for p in plan.pages if p.kind in ROOT_ONLY)
+    _report_clashes(pages, diagnostics)
+    return SitePlan(plan.audience, tuple(pages), plan.notes, variants[first].prospect_links,
+                    languages=tuple(langs), variants=variants)
+
+
+def with_languages(ctx, make: Callable[[Any, Any], Any]):
+    """The site context with one context per language (``ctx.variants``) when the plan has languages;
+    ``make(content, plan)`` makes a context."""
+    variants = getattr(ctx.plan, "variants", None)
+    if not variants:
+        return ctx
+    return dataclasses.replace(ctx, variants={lang: make(localize(ctx.content, lang), sub)
+                                              for lang, sub in variants.items()})
+
+
+# --- on the pages -----------------------------------------------------------------------------------------
+
+def autonym(lang: str) -> str:
+    """A language's name in itself: English, 日本語, Русский, Eesti."""
+    from babel import Locale
+
+    name = Locale.parse(lang.replace("-", "_")).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def language_links(ctx, page, links, absolute: Callable[[Any, str], str | None]) -> dict:
+    """The language switch and the ``hreflang`` alternates of one page (empty in a single-language build).
+
+    ``switch``: relative links (they work from file://); ``alternates``: absolute URLs when base_url is
+    absolute (what crawlers want), else the same relative links; ``x_default``: the root's redirect."""
+    langs = getattr(ctx.plan, "languages", ())
+    if not langs or not page.lang:
+        return {"switch": [], "alternates": [], "x_default": None}
+    prefix = page.lang + "/"
+    rest = page.path[len(prefix):] if page.path.startswith(prefix) else page.path
+    switch, alternates = [], []
+    for lang in langs:
+        target = f"{lang}/{rest}"
+        href = links.to(target)
+        switch.append({"lang": lang, "label": autonym(lang), "href": href, "current": lang == page.lang})
+        alternates.append({"lang": lang, "href": absolute(ctx, target) or href})
+    return {"switch": switch, "alternates": alternates,
+            "x_default": absolute(ctx, "index.html") or links.to("index.html")}
+
+
+def languages_view(ctx, page) -> dict:
+    """The root of a multi-language site: a redirect to the first language, and a link to each."""
+    from .views.common import Links, absolute_url
+
+    variants: Mapping = ctx.variants
+    first = ctx.plan.languages[0]
+    here = variants[first]
+    links = Links(here, page)
+    entries = []
+    for lang, vctx in variants.items():
+        home = vctx.plan.find("home")
+        entries.append({"lang": lang, "label": autonym(lang), "href": links.to(home.path),
+                        "url": absolute_url(vctx, home.path) or links.to(home.path),
+                        "title": vctx.site.title})
+    return {"lang": first, "t": here.t, "title": here.site.title, "entries": entries,
+            "redirect": entries[0]["href"],
+            "text": here.t("languages.redirect", language=entries[0]["label"]),
+            "css": links.to(here.asset_paths["css"]), "robots": "noindex"}
+
+
+# --- editors: the JSON Schema accepts the mapping form ----------------------------------------------------
+
+# (definition name or None for the document's own properties, field) of every translatable field
+SCHEMA_FIELDS: dict[str, tuple[tuple[str | None, str], ...]] = {
+    "site": ((None, "title"), (None, "tagline"), (None, "market"), (None, "price_basis"),
+             ("Dimension", "label"), ("Dimension", "description"), ("Criterion", "label"),
+             ("Criterion", "description"), ("Segment", "label"), ("Segment", "description"),
+             ("SourceKind", "label"), ("SourceKind", "description")),
+    "company": ((None, "summary"),),
+    "page": ((None, "title"), (None, "description")),
+}
+_SCHEMA_ANNOTATIONS = ("title", "description", "default", "examples", "markdownDescription", "internal")
+
+
+def translatable_schema(kind: str, schema: dict) -> dict:
+    """Let the schema of ``kind`` accept a translatable field as text or as ``{language: text}``."""
+    languages = available_languages()
+    for definition, name in SCHEMA_FIELDS.get(kind, ()):
+        holder = schema if definition is None else schema.get("definitions", {}).get(definition)
+        prop = (holder or {}).get("properties", {}).get(name)
+        if prop is None or "anyOf" in prop and any(b.get("type") == "object" for b in prop["anyOf"]):
+            continue
+        text = {k: v for k, v in prop.items() if k not in _SCHEMA_ANNOTATIONS}
+        mapping = {"type": "object", "minProperties": 1, "propertyNames": {"enum": languages},
+                   "additionalProperties": text,
+                   "description": "Translations: the text in each language, e.g. {en: …, ja: …}; a language "
+                                  "left out shows the text in the site's lang (a warning)."}
+        holder["properties"][name] = {**{k: v for k, v in prop.items() if k in _SCHEMA_ANNOTATIONS},
+                                      "anyOf": [text, mapping]}
+    return schema
+
+
+def plain_document(doc, kind: str, diagnostics: Diagnostics, lang: str = FALLBACK):
+    """One document (``site``, ``company``, ``page``) with its translated fields reduced to the ``lang`` text,
+    for readers of a single file (``valuemap schema`` reads site.yaml alone)."""
+    if doc is not None and kind == "site" and isinstance(doc.data, dict) and isinstance(doc.data.get("lang"), str):
+        lang = doc.data["lang"]
+    return _one_document(kind, kind, doc, lang, [lang], available_languages(), {}, diagnostics)
