@@ -84,6 +84,27 @@ def _scenario(checked: Checked, vmap: ValueMap) -> dict:
     }
 
 
+def _history(checked: Checked) -> dict | None:
+    """The overall map at each dated snapshot of content/history/ and now (generator/history.py): positions per
+    date per company, scored like the current map (the export's audience: external, public evidence only).
+    None without snapshots."""
+    h = checked.scores.history
+    if h is None or len(h.steps) < 2:
+        return None
+    return {
+        "rival": h.rival,
+        "steps": [{
+            "date": s.date.isoformat(), "current": s.current, "label": s.label or None,
+            "companies": [{"slug": p.slug, "name": p.name, "is_us": p.is_us, "rank": p.rank,
+                           "relative_quality": _r(p.relative_quality), "relative_price": _r(p.relative_price),
+                           "customer_value": _r(p.customer_value), "zone": p.zone, "price": _r(p.price),
+                           "plan": p.plan, "justified_price": _r(p.justified_price)} for p in s.map.positions],
+            "unplaced": [{"slug": u.slug, "name": u.name, "is_us": u.is_us, "reason": u.reason}
+                         for u in s.map.unplaced],
+        } for s in h.steps],
+    }
+
+
 def export_model(checked: Checked) -> dict:
     site = checked.content.site
     return {
@@ -96,6 +117,7 @@ def export_model(checked: Checked) -> dict:
                                       "unit": c.unit} for c in d.criteria]}
                        for d in site.dimensions],
         "scenarios": [_scenario(checked, vmap) for vmap in checked.scores.maps()],
+        "history": _history(checked),
     }
 
 

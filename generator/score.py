@@ -643,6 +643,7 @@ class MarketScores:
     overall: ValueMap
     segments: Mapping[str, ValueMap]  # segment id → map
     today: _dt.date | None = None
+    history: object = None  # generator.history.History: the overall map at each dated snapshot (build.check)
 
     def maps(self) -> list[ValueMap]:
         return [self.overall, *self.segments.values()]
