@@ -14,23 +14,38 @@ from typing import Callable, Mapping, Sequence
 
 from .score import ValueMap
 
+# Colours (docs/design-charts.md): us teal everywhere; the one competitor compared with us (its own pages, the
+# canvas's rival) Okabe–Ito vermillion — teal against vermillion stays apart for protan and deutan readers, in
+# lightness as well as hue; the zones Okabe–Ito blue / grey / vermillion, each with its own marker shape, so
+# colour is never the only cue. Text colours are the darker variants (contrast ≥ 4.5:1 on the zone tints).
 US = "#0f766e"  # teal: us, everywhere
 US_DARK = "#0b4f4a"
 OTHER = "#475569"
 GRID = "#e2e8f0"
-BETTER_FILL = "rgba(16, 185, 129, 0.10)"
-WORSE_FILL = "rgba(239, 68, 68, 0.08)"
-FAIR_FILL = "rgba(100, 116, 139, 0.10)"
+BETTER = "#0072B2"  # Okabe–Ito blue: a competitor in the better-value zone (circle)
+BETTER_TEXT = "#005A8C"
+FAIR = "#6b7280"  # grey: the fair-value zone (square)
+WORSE = "#D55E00"  # Okabe–Ito vermillion: the worse-value zone (triangle)
+WORSE_TEXT = "#A33F00"
+BETTER_FILL = "rgba(0, 114, 178, 0.08)"
+WORSE_FILL = "rgba(213, 94, 0, 0.08)"
+FAIR_FILL = "rgba(107, 114, 128, 0.10)"
+ZONE_STYLE = {"better": (BETTER, "circle", 11), "fair": (FAIR, "square", 10), "worse": (WORSE, "triangle-up", 12)}
 ERROR_BAR = "rgba(71, 85, 105, 0.38)"  # a position's uncertainty: visible, never louder than the point
 MUTED = "#cbd5e1"  # the other companies on a "where they sit" map: context, not the subject
-THEM = "#c2410c"  # the competitor on its own "where they sit" map (orange: apart from our teal and the zones)
-THEM_DARK = "#9a3412"
-POSITIVE = "#059669"
-NEGATIVE = "#dc2626"
+MUTED_LINE = "#a8b1bd"  # the other companies' curves on the strategy canvas: context, thin
+THEM = "#D55E00"  # the competitor compared with us (Okabe–Ito vermillion: apart from our teal)
+THEM_DARK = "#A33F00"
+POSITIVE = US  # a difference where we lead: our colour
+NEGATIVE = THEM  # where they lead: theirs
 # A qualitative palette with enough contrast on white (competitors on the strategy canvas).
 PALETTE = ["#2563eb", "#d97706", "#7c3aed", "#db2777", "#65a30d", "#0891b2", "#b45309", "#4f46e5",
            "#be123c", "#15803d", "#9333ea", "#0369a1"]
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif"
+# The reader's own fonts (none shipped); the CJK families before the generic name, so Japanese never falls
+# back to tofu (the same stack as --font in valuemap.css).
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', "
+        "'Yu Gothic UI', 'Yu Gothic', Meiryo, 'Noto Sans CJK JP', 'Noto Sans JP', 'Source Han Sans JP', "
+        "'Helvetica Neue', Arial, sans-serif")
 
 T = Callable[..., str]
 
@@ -50,11 +65,16 @@ def plain(text: object) -> str:
 
 def _plain_t(t: T) -> T:
     """The interface strings of a chart, escaped like content (a translation is text, never markup)."""
-    return lambda key, **values: plain(t(key, **values))
+    escaped = lambda key, **values: plain(t(key, **values))  # noqa: E731
+    escaped.lang = getattr(t, "lang", "en")  # the axes' tick numbers follow the language (_base_layout)
+    return escaped
 
 
-def _base_layout(height: int) -> dict:
+def _base_layout(height: int, t: T | None = None) -> dict:
+    from .formats import Formatter  # plotly's own tick numbers in the language's separators (1 234,5)
+
     return {
+        "separators": Formatter(getattr(t, "lang", "en")).separators(),
         "height": height,
         "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
         "font": {"family": FONT, "size": 13, "color": "#0f172a"},
@@ -91,19 +111,54 @@ def _overlap(a, b) -> float:
     return dx * dy if dx > 0 and dy > 0 else 0.0
 
 
-def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[float, float],
-                 y_range: tuple[float, float], width_px: int = 760, height_px: int = 480) -> list[str]:
-    """Pick a text position per point so labels overlap each other and the markers as little as possible.
+def _on_segment(b, seg) -> float:
+    """How long a stretch of the segment ``seg`` ((x0, y0), (x1, y1)) runs inside box ``b`` (Liang–Barsky)."""
+    (ax, ay), (bx, by) = seg
+    dx, dy = bx - ax, by - ay
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, ax - b[0]), (dx, b[2] - ax), (-dy, ay - b[1]), (dy, b[3] - ay)):
+        if p == 0:
+            if q < 0:
+                return 0.0
+            continue
+        r = q / p
+        if p < 0:
+            t0 = max(t0, r)
+        else:
+            t1 = min(t1, r)
+        if t0 >= t1:
+            return 0.0
+    return (t1 - t0) * (dx * dx + dy * dy) ** 0.5
 
-    A greedy pass in screen space (approximate character width), most crowded points first. Boxes are kept
-    in a coarse grid so each candidate is compared with its neighbours only, and a cell keeps at most
-    ``_CELL_CAP`` markers and ``_CELL_CAP`` labels: the chart's area is fixed, so without the cap a cell
-    holds a share of *all* points and placement turns quadratic (tests/unit/test_linear.py counts it).
+
+def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[float, float],
+                 y_range: tuple[float, float], width_px: int = 760, height_px: int = 480, **options) -> list[str]:
+    """Pick a text position per point so labels overlap each other, the markers, the fair-value line and
+    the chart's notes as little as possible (see :func:`_place` for ``options``)."""
+    return _place(points, x_range, y_range, width_px, height_px, **options)[0]
+
+
+def _place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, float], y_range: tuple[float, float],
+           width_px: float = 760, height_px: float = 480, *, line: tuple | None = None, obstacles: Sequence = (),
+           unlabelled: Sequence[tuple[float, float]] = (),
+           char_px: float = 7.2, text_px: float = 16, first: int | None = None) -> tuple[list[str], list[bool]]:
+    """The positions, and per label whether it still meets another label or a note (a clash).
+
+    A greedy pass in screen space (approximate character width ``char_px``, text height ``text_px``), most
+    crowded points first. Boxes are kept in a coarse grid so each candidate is compared with its neighbours
+    only, and a cell keeps at most ``_CELL_CAP`` markers and ``_CELL_CAP`` labels: the chart's area is fixed,
+    so without the cap a cell holds a share of *all* points and placement turns quadratic
+    (tests/unit/test_linear.py counts it). ``line``: the fair-value line's two ends in data units, an
+    obstacle no label should cross (one segment: constant work per candidate, outside the grid).
+    ``obstacles``: fixed boxes in screen pixels of the plot area (the zone notes in its corners), placed in
+    the grid before any label, like labels. ``first``: a point placed before all others (ours).
+    ``unlabelled``: further markers (data units) a label should not cover, themselves without a label.
     """
     cell_w, cell_h = 160.0, 48.0
     sx = width_px / (x_range[1] - x_range[0])
     sy = height_px / (y_range[1] - y_range[0])
     screen = [((x - x_range[0]) * sx, (y_range[1] - y) * sy, label) for x, y, label in points]
+    segment = None if line is None else tuple(((x - x_range[0]) * sx, (y_range[1] - y) * sy) for x, y in line)
     # Per cell: (markers, labels), each in the order placed and capped at _CELL_CAP (see there).
     grid: dict[tuple[int, int], tuple[list, list]] = {}
     empty: tuple = ((), ())
@@ -121,11 +176,16 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
     def near(b) -> set:
         return {item for c in cells(b) for kept in grid.get(c, empty) for item in kept}
 
+    for k, ob in enumerate(obstacles):  # owners past the labels': never a point's own
+        put(tuple(ob[:4]), len(points) + k)
     for i, (px, py, _) in enumerate(screen):
         put((px - 6, py - 6, px + 6, py + 6), -1 - i)  # markers: owner < 0
+    for k, (x, y) in enumerate(unlabelled):  # markers without a label (a "where they sit" map's others)
+        px, py = (x - x_range[0]) * sx, (y_range[1] - y) * sy
+        put((px - 5, py - 5, px + 5, py + 5), -1 - len(points) - k)
 
     def box(px: float, py: float, label: str, pos: str) -> tuple[float, float, float, float]:
-        w, h = 7.2 * len(label) + 4, 16
+        w, h = char_px * len(label) + 4, text_px
         vertical, horizontal = pos.split()
         if horizontal == "center":
             x0 = px - w / 2
@@ -141,22 +201,25 @@ def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[floa
 
     crowd = [len(near((px - 60, py - 20, px + 60, py + 20))) for px, py, _ in screen]
     chosen = [""] * len(points)
-    for i in sorted(range(len(points)), key=lambda k: (-crowd[k], k)):
+    clash = [False] * len(points)
+    for i in sorted(range(len(points)), key=lambda k: (k != first, -crowd[k], k)):
         px, py, label = screen[i]
-        best, best_cost = _POSITIONS[0], float("inf")
+        best, best_cost, best_clash = _POSITIONS[0], float("inf"), False
         for rank, pos in enumerate(_POSITIONS):
             b = box(px, py, label, pos)
             cost = outside(b) + rank * 0.5
+            hit = 0.0
             for other in near(b):
                 if other[4] >= 0:
-                    cost += 3 * _overlap(b, other)
+                    hit += 3 * _overlap(b, other)
                 elif other[4] != -1 - i:
                     cost += _overlap(b, other)
+            cost += hit + (40 * _on_segment(b, segment) if segment is not None else 0.0)
             if cost < best_cost:
-                best, best_cost = pos, cost
-        chosen[i] = best
+                best, best_cost, best_clash = pos, cost, hit > 0
+        chosen[i], clash[i] = best, best_clash
         put(box(px, py, label, best), i)
-    return chosen
+    return chosen, clash
 
 
 def short_label(name: str) -> str:
@@ -171,10 +234,35 @@ def _range(values: Sequence[float], pad_share: float = 0.12) -> tuple[float, flo
     return (lo - span * pad_share, hi + span * pad_share)
 
 
+_MAP_AREAS = {
+    # (variant, compact): plot area width, height (px), label char width, text height, note char width. Wide:
+    # the narrowest a desktop or a printed page draws the map (a placement clear at 640 px stays clear wider);
+    # narrow: a 375 px phone (valuemap.js: short names, 10 px type). Compact: the "where they sit" card.
+    ("wide", False): (640, 390, 7.2, 16, 6.6),
+    ("narrow", False): (255, 250, 6.0, 13, 6.0),
+    ("wide", True): (300, 140, 6.6, 14, 5.6),  # half a printed battlecard
+    ("narrow", True): (255, 140, 6.0, 13, 5.6),
+}
+
+
+def _short_note(t: T, zone: str) -> str:
+    """A zone's corner note on a phone: its name and arrow only (the full sentence takes the whole width)."""
+    return f"↖ {t('zone.worse')}" if zone == "worse" else f"{t('zone.better')} ↘"
+
+
+def _note_box(text: str, char_px: float, text_px: float, width: float, height: float, *, top_left: bool) -> tuple:
+    """The screen box of a corner note (the worse-value note top left, the better-value one bottom right)."""
+    w, h = char_px * len(text) + 6, text_px + 4
+    return (0.0, 0.0, w, h) if top_left else (width - w, height - h, width, height)
+
+
 def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Callable[[object], list[str]],
                      extra: Callable[[object], list[str]] | None = None, *, focus: str | None = None,
-                     compact: bool = False) -> dict:
+                     compact: bool = False, trails: Sequence[dict] = ()) -> dict:
     """Relative quality (x) against relative price (y), fair-value line, zones, us highlighted.
+
+    ``trails``: each company's past positions (see :func:`trail_traces`), drawn under the points; the axes
+    hold them too.
 
     ``shown(position)`` gives the numbers a reader sees for a company — relative quality, relative price,
     customer value — formatted exactly as in the table beside the chart; the hover shows these strings.
@@ -188,8 +276,8 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
     t = _plain_t(t)
     xs = [p.relative_quality for p in vmap.positions]
     ys = [p.relative_price for p in vmap.positions]
-    x_range = _range(xs + [100.0])
-    y_range = _range(ys + [100.0] + [vmap.line.price_at(x) for x in x_range])
+    x_range = _range(xs + [100.0] + [x for tr in trails for x in tr["x"]])
+    y_range = _range(ys + [100.0] + [vmap.line.price_at(x) for x in x_range] + [y for tr in trails for y in tr["y"]])
     line = vmap.line
     band = vmap.band
     x0, x1 = x_range
@@ -197,38 +285,65 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
     lo0, lo1 = line.price_at(x0) - band, line.price_at(x1) - band
     hi0, hi1 = line.price_at(x0) + band, line.price_at(x1) + band
     raw = [names[p.slug] for p in vmap.positions]  # as read: label widths are measured on these
-    if focus is None:
-        positions = place_labels([(p.relative_quality, p.relative_price, n) for p, n in zip(vmap.positions, raw)],
-                                 x_range, y_range)
-    else:  # only us and them carry labels: place those two (constant work per page, whatever the market's size)
-        labelled = [i for i, p in enumerate(vmap.positions) if p.is_us or p.slug == focus]
-        placed = place_labels([(vmap.positions[i].relative_quality, vmap.positions[i].relative_price, raw[i])
-                               for i in labelled], x_range, y_range)
-        positions = ["top center"] * len(vmap.positions)
-        for i, pos in zip(labelled, placed):
-            positions[i] = pos
     first_words = [short_label(n) for n in raw]
     seen = Counter(first_words)  # not first_words.count(s) per name: that is quadratic
-    shorts = [plain(s if seen[s] == 1 else n) for s, n in zip(first_words, raw)]  # unique or full
+    short_raw = [s if seen[s] == 1 else n for s, n in zip(first_words, raw)]  # unique or full
+    shorts = [plain(s) for s in short_raw]
     labels = [plain(n) for n in raw]
+    # Labels are placed twice, for the plot areas a reader meets (see _MAP_AREAS): wide (a desktop or paper,
+    # full names) and narrow (a phone, short names, smaller type; valuemap.js swaps them in). Each placement
+    # keeps clear of the fair-value line and of the zone notes in the corners; a label that still meets
+    # another label is not drawn (transparent: its name stays in the hover and the table), ours always is.
+    fair_line = ((x0, line.price_at(x0)), (x1, line.price_at(x1)))
+    labelled = (range(len(vmap.positions)) if focus is None else  # focus: only us and them (constant work)
+                [i for i, p in enumerate(vmap.positions) if p.is_us or p.slug == focus])
+    ours = next((k for k, i in enumerate(labelled) if vmap.positions[i].is_us), None)
+    unlabelled = ([] if focus is None else  # the muted dots: at most the few companies ranked near them
+                  [(p.relative_quality, p.relative_price) for p in vmap.positions if not (p.is_us or p.slug == focus)])
+    placements = []
+    for variant, texts in (("wide", raw), ("narrow", short_raw)):
+        width, height, char_px, text_px, note_char = _MAP_AREAS[(variant, compact)]
+        full = variant == "wide" and not compact  # a card and a phone: the notes' short forms
+        notes = (_note_box(t("zone.worse_label") if full else _short_note(t, "worse"), note_char,
+                           text_px, width, height, top_left=True),
+                 _note_box(t("zone.better_label") if full else _short_note(t, "better"), note_char,
+                           text_px, width, height, top_left=False))
+        placed, clashed = _place([(vmap.positions[i].relative_quality, vmap.positions[i].relative_price, texts[i])
+                                  for i in labelled], x_range, y_range, width, height, line=fair_line,
+                                 obstacles=notes, char_px=char_px, text_px=text_px, first=ours,
+                                 unlabelled=unlabelled)
+        pos, hide = ["top center"] * len(vmap.positions), [False] * len(vmap.positions)
+        for k, i in enumerate(labelled):
+            pos[i], hide[i] = placed[k], clashed[k] and not vmap.positions[i].is_us
+        placements.append((pos, hide))
+    (positions, hidden), (short_positions, short_hidden) = placements
     hover = (f"<b>%{{text}}</b><br>{t('chart.relative_quality')}: %{{customdata[0]}}<br>"
              f"{t('chart.relative_price')}: %{{customdata[1]}}<br>{t('chart.customer_value')}: %{{customdata[2]}}"
              + ("<br>%{hovertext}" if extra else "") + "<extra></extra>")
     numbers = [[plain(v) for v in shown(p)] for p in vmap.positions]
     extras = ["<br>".join(plain(v) for v in extra(p)) for p in vmap.positions] if extra else None
 
-    def points(selected: list[int], name: str, color: str, size: int, symbol: str, bold: bool) -> dict:
+    def points(selected: list[int], name: str, color: str, size: int, symbol: str, bold: bool,
+               zoned: bool = False) -> dict:
         trace = {
             "type": "scatter", "mode": "markers+text", "name": name,
             "x": [round(xs[i], 2) for i in selected], "y": [round(ys[i], 2) for i in selected],
             "text": [labels[i] for i in selected],
-            "meta": {"short": [shorts[i] for i in selected]},
+            "meta": {"short": [shorts[i] for i in selected], "short_pos": [short_positions[i] for i in selected],
+                     "short_hidden": [short_hidden[i] for i in selected]},
             "textposition": [positions[i] for i in selected],
             "customdata": [numbers[i] for i in selected],
             "hovertemplate": hover, "cliponaxis": False,
             "textfont": {"size": 12.5, "color": US_DARK if bold else "#1e293b", "family": FONT},
             "marker": {"size": size, "color": color, "symbol": symbol, "line": {"width": 1.5, "color": "#ffffff"}},
         }
+        if any(hidden[i] for i in selected):  # no clear spot: not drawn (the hover and the table name it)
+            ink = trace["textfont"]["color"]
+            trace["textfont"]["color"] = ["rgba(0, 0, 0, 0)" if hidden[i] else ink for i in selected]
+        if zoned and selected:  # competitors: colour, shape and size by zone (colour never the only cue)
+            styles = [ZONE_STYLE[vmap.positions[i].zone] for i in selected]
+            trace["marker"].update(color=[c for c, _, _ in styles], symbol=[m for _, m, _ in styles],
+                                   size=[z for _, _, z in styles])
         if extras is not None:
             trace["hovertext"] = [extras[i] for i in selected]
             # Uncertainty, drawn subtly: the x and y of a point are exact here so that x + array is the
@@ -245,48 +360,97 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
     us_idx = [i for i, p in enumerate(vmap.positions) if p.is_us]
     others = [i for i, p in enumerate(vmap.positions) if not p.is_us and p.slug != focus]
     focused = [i for i, p in enumerate(vmap.positions) if focus is not None and p.slug == focus and not p.is_us]
-    zone = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": {"width": 0}, "fill": "toself"}
+    zone = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": {"width": 0}, "fill": "toself",
+            "showlegend": False}  # the legend's zone entries are the keys below (marker and tint together)
     data = [
         dict(zone, name=t("zone.better"), x=[x0, x1, x1, x0, x0], y=[lo0, lo1, y0, y0, lo0], fillcolor=BETTER_FILL),
         dict(zone, name=t("zone.worse"), x=[x0, x1, x1, x0, x0], y=[hi0, hi1, y1, y1, hi0], fillcolor=WORSE_FILL),
         dict(zone, name=t("zone.fair"), x=[x0, x1, x1, x0, x0], y=[lo0, lo1, hi1, hi0, lo0], fillcolor=FAIR_FILL),
         {"type": "scatter", "mode": "lines", "name": t("chart.fair_value_line"), "hoverinfo": "skip",
          "x": [x0, x1], "y": [line.price_at(x0), line.price_at(x1)],
-         "line": {"color": "#64748b", "width": 1.5, "dash": "dash"}},
-        points(others, t("chart.competitors"), OTHER, 11, "circle", False),
-        points(us_idx, t("chart.us"), US, 17, "diamond", True),
+         "line": {"color": "#475569", "width": 1.5, "dash": "dash"}, "legendrank": 300},
+        *trail_traces(trails, t),
+        dict(points(others, t("chart.competitors"), OTHER, 11, "circle", False, zoned=focus is None),
+             showlegend=False),
+        dict(points(us_idx, t("chart.us"), US, 17, "diamond", True), legendrank=100),
     ]
     if focus is not None:  # the others fade into context: muted dots without labels, names in the hover
-        muted = data[4]
+        muted = data[4 + len(trails)]
         muted.update(marker=dict(muted["marker"], size=8, color=MUTED),  # names kept as text, not drawn
                      textfont=dict(muted["textfont"], color="rgba(0, 0, 0, 0)"))
         muted.pop("error_x", None), muted.pop("error_y", None)
         them = points(focused, plain(names[focus]), THEM, 14, "circle", True)
         them["textfont"] = dict(them["textfont"], color=THEM_DARK)
-        data.insert(5, them)
-    layout = _base_layout(540)
+        data.insert(5 + len(trails), them)
+    # The legend's keys: a competitor's marker in each zone over the zone's tint, after every drawn trace
+    # (weigh.js finds the points at fixed places: 4 the competitors, 5 us).
+    for rank, (key, fill) in enumerate((("better", BETTER_FILL), ("fair", FAIR_FILL), ("worse", WORSE_FILL))):
+        colour, symbol, size = ZONE_STYLE[key]
+        data.append({"type": "scatter", "mode": "markers", "name": t(f"zone.{key}"), "x": [None], "y": [None],
+                     "hoverinfo": "skip", "fill": "toself", "fillcolor": fill, "legendrank": 200 + rank,
+                     "marker": {"color": colour, "symbol": symbol, "size": size,
+                                "line": {"width": 1.5, "color": "#ffffff"}}, "showlegend": focus is None})
+    layout = _base_layout(540, t)
     layout.update({
         "xaxis": _axis(t("chart.relative_quality_axis"), range=[round(x0, 2), round(x1, 2)], fixedrange=True),
         "yaxis": _axis(t("chart.relative_price_axis"), range=[round(y0, 2), round(y1, 2)], fixedrange=True),
         "showlegend": True,
         "annotations": [
             {"text": t("zone.better_label"), "x": 1, "y": 0, "xref": "paper", "yref": "paper", "showarrow": False,
-             "xanchor": "right", "yanchor": "bottom", "font": {"color": POSITIVE, "size": 12}},
+             "xanchor": "right", "yanchor": "bottom", "font": {"color": BETTER_TEXT, "size": 12}},
             {"text": t("zone.worse_label"), "x": 0, "y": 1, "xref": "paper", "yref": "paper", "showarrow": False,
-             "xanchor": "left", "yanchor": "top", "font": {"color": NEGATIVE, "size": 12}},
+             "xanchor": "left", "yanchor": "top", "font": {"color": WORSE_TEXT, "size": 12}},
         ],
+        # valuemap.js: the notes' short forms on a phone; weigh.js: each zone's marker
+        "meta": {"short_notes": [_short_note(t, "better"), _short_note(t, "worse")],
+                 "zones": {z: {"color": c, "symbol": m, "size": n} for z, (c, m, n) in ZONE_STYLE.items()}},
     })
+    if trails:  # a legend entry per trail: room for their rows below the map (a phone lists only those shown)
+        layout["height"] += 22 * -(-len(trails) // 5)
+        layout["meta"].update(trails=len(trails), narrow_extra=22 * sum(1 for tr in trails if tr["shown"]))
     if compact:  # a card or a printed page: lower, tighter, smaller type, no legend (the points are labelled)
         layout["height"] = 195
         layout["font"] = dict(layout["font"], size=11)
         layout["margin"] = {"l": 48, "r": 12, "t": 10, "b": 40}
         layout["showlegend"] = False
-        for note in layout["annotations"]:
+        # The axes' short titles: "(100 = average)" made the price title longer than a 145 px plot is tall.
+        layout["xaxis"]["title"] = {"text": t("chart.relative_quality")}
+        layout["yaxis"]["title"] = {"text": t("chart.relative_price")}
+        for note, short in zip(layout["annotations"], layout["meta"]["short_notes"]):
             note["font"] = dict(note["font"], size=10)
+            note["text"] = short
         for trace in data:
             if "textfont" in trace:
                 trace["textfont"] = dict(trace["textfont"], size=11)
     return {"data": data, "layout": layout}
+
+
+def trail_traces(trails: Sequence[dict], t: T) -> list[dict]:
+    """A line through each company's past positions, oldest first, ending at its point now (history).
+
+    ``trails`` items: ``{"slug", "name", "is_us", "shown": bool, "x", "y", "labels"}`` — ``labels`` per point
+    ``[date, relative quality, relative price, customer value]`` as the trail table beside the chart prints them
+    (the hover shows these strings). A trail not ``shown`` starts hidden (``legendonly``: a click on its legend
+    entry draws it). Only ``t`` that :func:`value_map_figure` has already escaped is passed here."""
+    numbers = (f"<br>{t('chart.relative_quality')}: %{{customdata[1]}}<br>{t('chart.relative_price')}: "
+               f"%{{customdata[2]}}<br>{t('chart.customer_value')}: %{{customdata[3]}}<extra></extra>")
+    out = []
+    for i, tr in enumerate(trails):
+        colour = US if tr["is_us"] else PALETTE[i % len(PALETTE)]
+        name = plain(tr["name"])
+        trace = {
+            "type": "scatter", "mode": "lines+markers", "name": t("history.trail_name", name=tr["name"]),
+            "x": list(tr["x"]), "y": list(tr["y"]),
+            "customdata": [[plain(v) for v in row] for row in tr["labels"]],
+            "hovertemplate": f"<b>{name}</b> · %{{customdata[0]}}" + numbers, "meta": {"trail": tr["slug"], "name": name},
+            "line": {"color": colour, "width": 2 if tr["is_us"] else 1.5, "dash": "dot"},
+            "marker": {"size": 7, "color": colour, "symbol": "circle-open", "line": {"width": 1.5}},
+            "cliponaxis": False,
+        }
+        if not tr["shown"]:
+            trace["visible"] = "legendonly"
+        out.append(trace)
+    return out
 
 
 # --- value curves (strategy canvas, head-to-head) -------------------------------------------------------
@@ -295,44 +459,80 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
                         scale: tuple[float, float], height: int = 420, compact: bool = False) -> dict:
     """One line per company over ``categories`` ((group, label) pairs; group "" for a flat axis).
 
-    ``series`` items: ``{"name", "values", "labels", "is_us"}``: ``values`` on the scale (None: not drawn),
-    ``labels`` the same numbers as the table shows them (the hover text); colours follow the order given.
+    ``series`` items: ``{"name", "values", "labels", "is_us"}`` and optionally ``"rival": True``: ``values``
+    on the scale (None: not drawn), ``labels`` the same numbers as the table shows them (the hover text).
+    Us in teal, the rival in vermillion (with two companies, the other one is the rival), every other company
+    a thin grey line for context; a click on a name in the legend makes it the rival (valuemap.js).
     """
     t = _plain_t(t)
     grouped = any(group for group, _ in categories)
     x = ([[plain(g) for g, _ in categories], [plain(label) for _, label in categories]] if grouped
          else [plain(lab) for _, lab in categories])
-    data = []
-    colour = 0
+    n = len(categories)
+    several = len(series) > 2
+    styles = {
+        "us": ({"color": US, "width": 4}, {"size": 9, "color": US, "symbol": "diamond"}),
+        "rival": ({"color": THEM, "width": 3}, {"size": 7, "color": THEM, "symbol": "circle"}),
+        "muted": ({"color": MUTED_LINE, "width": 1.25}, {"size": 4, "color": MUTED_LINE, "symbol": "circle"}),
+    }
+    roles = []
     for item in series:
         if item["is_us"]:
-            style = {"color": US, "width": 4}
-            marker = {"size": 9, "color": US, "symbol": "diamond"}
+            roles.append("us")
+        elif item.get("rival") or not several:
+            roles.append("rival" if "rival" not in roles else "muted")
         else:
-            c = PALETTE[colour % len(PALETTE)]
-            colour += 1
-            style = {"color": c, "width": 2}
-            marker = {"size": 6, "color": c}
+            roles.append("muted")
+    data = []
+    for rank, (item, role) in enumerate(zip(series, roles)):
+        style, marker = styles[role]
         name = plain(item["name"])
         data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
-                     "y": [None if v is None else round(v, 2) for v in item["values"]], "line": style,
-                     "marker": marker, "customdata": [plain(label) for label in item["labels"]],
-                     "hovertemplate": "%{customdata}<extra>" + name + "</extra>"})
-    layout = _base_layout(height)
+                     "y": [None if v is None else round(v, 2) for v in item["values"]], "line": dict(style),
+                     "marker": dict(marker), "customdata": [plain(label) for label in item["labels"]],
+                     "hovertemplate": "%{customdata}<extra>" + name + "</extra>", "meta": {"role": role},
+                     "legendrank": {"us": 1, "rival": 2}.get(role, 10 + rank)})
+    # Drawn in order: the grey context first, the rival over it, us on top (the legend keeps its own order).
+    data.sort(key=lambda trace: {"muted": 0, "rival": 1, "us": 2}[trace["meta"]["role"]])
+    angled = n > 6
+    longest = max((len(label) for _, label in categories), default=0)
+    first = len(categories[0][1]) if categories else 0
+    char = 5.3 if compact else 7.0  # px per character of a tick label (9 / 13 px type)
+    # Angled labels hang down-left of their tick: room below for the longest, left for the first. A battlecard
+    # angles them at 30° (less drop: the card stays one Letter page; 38 px apart on paper, the slanted lines
+    # still clear each other), a page at 45°.
+    angle = 30 if compact else 45
+    sin, cos = (0.5, 0.87) if compact else (0.71, 0.71)
+    drop = int(longest * char * sin) + 10 if angled else 24
+    bottom = drop + (26 if grouped else 0) + (4 if compact else 18)
+    left = max(44 if compact else 56, int(first * char * cos) + 8 - (0 if compact else 20)) if angled else (
+        44 if compact else 56)
+    layout = _base_layout(height, t)
     layout.update({
-        "xaxis": _axis("", tickangle=-30 if len(categories) > 6 else 0, fixedrange=True),
+        # Groups are told apart by light rules inside the plot and their names under the criteria, not by
+        # plotly's dividers (those cut through the angled labels).
+        "xaxis": _axis("", tickangle=-angle if angled else 0, fixedrange=True, range=[-0.5, n - 0.5],
+                       **({"showdividers": False} if grouped else {})),
         "yaxis": _axis(t("chart.score_axis"), range=[scale[0], scale[1] + (scale[1] - scale[0]) * 0.04],
                        fixedrange=True),
         "hovermode": "x unified",
-        "meta": {"rotate_on_narrow": True, "categories": len(categories)},
-        "margin": {"l": 56, "r": 16, "t": 24 + 22 * ((len(series) + 4) // 5), "b": 130 if grouped else 60},
-        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 12}},
+        "meta": {"rotate_on_narrow": True, "categories": n,
+                 "pick": {role: {"line": s, "marker": m} for role, (s, m) in styles.items()} if several else None},
+        "margin": {"l": left, "r": 16, "t": 24 + 22 * ((len(series) + 4) // 5 + several), "b": bottom},
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 12},
+                   **({"title": {"text": t("chart.pick_rival"), "side": "top", "font": {"size": 12, "color": "#475569"}}}
+                      if several else {})},
+        "shapes": [{"type": "line", "xref": "paper", "yref": "paper", "x0": i / n, "x1": i / n, "y0": 0, "y1": 1,
+                    "line": {"color": "#cbd5e1", "width": 1}, "layer": "below"}
+                   for i in range(1, n) if grouped and categories[i][0] != categories[i - 1][0]],
     })
+    layout["height"] = height + max(0, bottom - (130 if grouped else 60))  # the plot keeps its height
     if compact:  # a battlecard: lower, smaller type, the criteria still readable at paper width
         layout["font"] = dict(layout["font"], size=10)
         layout["xaxis"]["tickfont"] = {"size": 9}
         layout["legend"]["font"] = {"size": 11}
-        layout["margin"] = {"l": 44, "r": 8, "t": 26, "b": 110 if grouped else 50}
+        layout["margin"] = dict(layout["margin"], r=8, t=26)
+        layout["height"] = 26 + 44 + bottom  # a ~44 px plot, as before: the card fits one Letter page
         for trace in data:
             trace["marker"] = dict(trace["marker"], size=trace["marker"]["size"] - 2)
             trace["line"] = dict(trace["line"], width=max(trace["line"]["width"] - 1, 1.5))
@@ -341,8 +541,8 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
 
 def difference_figure(labels: Sequence[str], differences: Sequence[float | None], shown: Sequence[str], t: T,
                       compact: bool = False) -> dict:
-    """Horizontal bars: our score minus theirs per dimension (green: we lead); ``shown`` the bar labels as the
-    table prints them."""
+    """Horizontal bars: our score minus theirs per dimension (our teal: we lead; their vermillion: they lead);
+    ``shown`` the bar labels as the table prints them."""
     t = _plain_t(t)
     values = [None if d is None else round(d, 2) for d in differences]
     data = [{
@@ -352,11 +552,16 @@ def difference_figure(labels: Sequence[str], differences: Sequence[float | None]
         "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": t("chart.difference"),
         "text": [plain(v) for v in shown], "textposition": "outside", "cliponaxis": False,
     }]
-    span = max([abs(d) for d in differences if d is not None] + [1.0]) * 1.35
-    layout = _base_layout(70 + 44 * len(labels))
+    # Sized to the data: zero and every bar, with room beyond a bar's end for its label — the side where no
+    # bar goes keeps only a sliver (not a mirror of the other half).
+    known = [d for d in differences if d is not None]
+    lo, hi = min(known + [0.0]), max(known + [0.0])
+    span = max(hi - lo, 1.0)
+    pad = lambda side: 0.28 * span if side else 0.03 * span  # noqa: E731  (0.28: a label such as "+5.9")
+    layout = _base_layout(70 + 44 * len(labels), t)
     layout.update({
-        "xaxis": _axis(t("chart.difference_axis"), range=[-span, span], zeroline=True, zerolinecolor="#334155",
-                       fixedrange=True),
+        "xaxis": _axis(t("chart.difference_axis"), range=[round(lo - pad(lo < 0), 3), round(hi + pad(hi > 0), 3)],
+                       zeroline=True, zerolinecolor="#334155", fixedrange=True),
         "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},
         "showlegend": False, "margin": {"l": 16, "r": 24, "t": 8, "b": 48},
     })
@@ -380,7 +585,7 @@ def bars_figure(labels: Sequence[str], values: Sequence[float | None], shown: Se
         "text": [plain(v) for v in shown], "textposition": "outside", "cliponaxis": False,
         "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": axis_title,
     }]
-    layout = _base_layout(70 + 34 * len(labels))
+    layout = _base_layout(70 + 34 * len(labels), t)
     layout.update({
         "xaxis": _axis(axis_title, range=[scale[0], scale[1] * 1.08], fixedrange=True),
         "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},

@@ -4,21 +4,67 @@
   "use strict";
   function narrow() { return window.matchMedia("(max-width: 640px)").matches; }
 
-  /* On a phone a value curve with many criteria cannot fit across: turn it sideways (criteria down). */
+  /* A criterion's name in lines of at most `max` characters (words kept whole): a phone's tick labels. */
+  function wrap(label, max) {
+    var lines = [], line = "";
+    String(label).split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > max) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    lines.push(line);
+    return lines.join("<br>");
+  }
+
+  /* On a phone a value curve cannot fit across: turn it sideways (criteria down, names wrapped so the plot
+     keeps most of the width), a row per criterion tall enough for two lines, the dimension rules across. */
   function rotate(figure) {
-    var layout = figure.layout;
+    var layout = figure.layout, n = layout.meta.categories, wrapped = {};
     figure.data.forEach(function (trace) {
-      var x = trace.x; trace.x = trace.y; trace.y = Array.isArray(x[0]) ? x[1] : x;  /* criteria only */
+      var x = trace.x, names = Array.isArray(x[0]) ? x[1] : x;  /* criteria only */
+      trace.x = trace.y;
+      trace.y = names.map(function (name) { return (wrapped[name] = wrapped[name] || wrap(name, 16)); });
       trace.hovertemplate = trace.hovertemplate.replace("%{y", "%{x");
     });
-    var xaxis = layout.xaxis, yaxis = layout.yaxis;
+    var xaxis = layout.xaxis, yaxis = layout.yaxis, row = n > 6 ? 34 : 44;
     layout.xaxis = Object.assign({}, yaxis, { side: "top" });
-    layout.yaxis = Object.assign({}, xaxis, { autorange: "reversed", tickangle: 0 });
+    layout.yaxis = Object.assign({}, xaxis, { autorange: false, range: [n - 0.5, -0.5], tickangle: 0 });
     layout.hovermode = "y unified";
-    layout.height = 26 * layout.meta.categories + 150;
-    layout.legend = Object.assign({}, layout.legend, { y: -0.02, yanchor: "top" });
-    layout.margin = { l: 44, r: 8, t: 40, b: 24 + 20 * figure.data.length };
-    layout.height += 20 * figure.data.length;
+    layout.shapes = (layout.shapes || []).map(function (s) {  /* a rule between groups: across, not up */
+      return Object.assign({}, s, { x0: 0, x1: 1, y0: 1 - s.x0, y1: 1 - s.x1 });
+    });
+    var legendRows = figure.data.filter(function (t) { return t.showlegend !== false; }).length +
+      (layout.legend && layout.legend.title ? 1 : 0);
+    /* below the plot, from the chart's left edge (not the plot's: the criteria's names take that room) */
+    layout.legend = Object.assign({}, layout.legend, { orientation: "v", xref: "container", x: 0,
+                                                       xanchor: "left", yref: "container", y: 0, yanchor: "bottom" });
+    /* margins set, not grown by plotly (it would grow the left one by the legend's width): the widest line of
+       a criterion's name on the left, the score axis on top, the legend's rows below */
+    var widest = 0;
+    Object.keys(wrapped).forEach(function (k) {
+      wrapped[k].split("<br>").forEach(function (line) { widest = Math.max(widest, line.length); });
+    });
+    layout.margin = { l: Math.ceil(widest * 6.4) + 16, r: 8, t: 48, b: 24 + 20 * legendRows, autoexpand: false };
+    layout.height = row * n + layout.margin.t + layout.margin.b;
+  }
+
+  /* A value map on a phone: short names placed for the phone's plot (charts.py places them twice), a label
+     with no clear spot there left undrawn (its name is in the hover and the table), the corner notes short. */
+  function narrowMap(figure) {
+    var meta = figure.layout.meta || {};
+    figure.data.forEach(function (trace) {
+      var m = trace.meta;
+      if (!m || !m.short_pos || m.short_pos.length !== (trace.text || []).length) { return; }
+      trace.textposition = m.short_pos;
+      var ink = trace.textfont.color;
+      trace.textfont.color = m.short_hidden.map(function (hidden, i) {
+        return hidden ? "rgba(0, 0, 0, 0)" : (Array.isArray(ink) ? ink[i] : ink);
+      });
+    });
+    if (meta.short_notes && figure.layout.annotations) {
+      figure.layout.annotations = figure.layout.annotations.map(function (note, i) {
+        return meta.short_notes[i] ? Object.assign({}, note, { text: meta.short_notes[i] }) : note;
+      });
+    }
   }
 
   function adapt(figure, el) {
@@ -27,12 +73,15 @@
       if (!(layout.meta && layout.meta.rotate_on_narrow)) { layout.margin = { l: 44, r: 8, t: 8, b: 48 }; }
       layout.font = Object.assign({}, layout.font, { size: 11 });
       if (layout.height && layout.height > 420 && el.getAttribute("data-chart").indexOf("value-map") === 0) {
-        layout.height = 440;
+        layout.height = 440 + ((layout.meta && layout.meta.narrow_extra) || 0);
       }
       figure.data.forEach(function (trace) {
         if (trace.textfont) { trace.textfont = Object.assign({}, trace.textfont, { size: 10 }); }
         if (trace.meta && trace.meta.short) { trace.text = trace.meta.short; }
+        /* history trails off by default stay off on a phone, out of the legend (the trail table lists them) */
+        if (trace.meta && trace.meta.trail && trace.visible === "legendonly") { trace.showlegend = false; }
       });
+      narrowMap(figure);
       if (layout.meta && layout.meta.rotate_on_narrow) { rotate(figure); }
     }
     return figure;
@@ -45,12 +94,29 @@
     el.classList.add("chart-drawn");
     Plotly.newPlot(el, figure.data, figure.layout, {
       responsive: true,
+      displayModeBar: false,    /* no toolbar: it covered the map's corner note and, on phones, a bar label */
       displaylogo: false,
       showSendToCloud: false,   /* never offer to upload the data to a third party */
-      showEditInChartStudio: false,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d", "pan2d", "zoom2d"],
-      toImageButtonOptions: { format: "png", scale: 2 }
+      showEditInChartStudio: false
     });
+    if (figure.layout.meta && figure.layout.meta.pick && el.on) { picker(el, figure.layout.meta.pick); }
+  }
+
+  /* The strategy canvas: a click on a company in the legend makes it the rival drawn against us (the one
+     before it turns grey again); us and the rival stay drawn. Instead of plotly's show/hide on click. */
+  function picker(el, styles) {
+    function restyle(i, role) {
+      Plotly.restyle(el, { line: [styles[role].line], marker: [styles[role].marker], "meta.role": role }, [i]);
+    }
+    el.on("plotly_legendclick", function (event) {
+      var data = el.data, role = data[event.curveNumber].meta && data[event.curveNumber].meta.role;
+      if (role === "muted") {
+        data.forEach(function (trace, i) { if (trace.meta && trace.meta.role === "rival") { restyle(i, "muted"); } });
+        restyle(event.curveNumber, "rival");
+      }
+      return false;
+    });
+    el.on("plotly_legenddoubleclick", function () { return false; });
   }
 
   function init() {
@@ -98,4 +164,39 @@
       if (done) { button.textContent = done; }
     }, function () { /* refused (no permission, not a secure context): the URL is on the page to copy */ });
   });
+})();
+
+/* Tables wider than their scroll box (docs/design.md, "Tables"): the wrapper gets .overflows, so the stylesheet
+   shows the "scroll sideways" hint above the table; measured again whenever a box or a table changes size (a
+   <details> opening, a phone turned, weigh.js rewriting the ranking). And on a phone, whose navigation is one
+   row that scrolls sideways, the current page's link is brought into view. */
+(function () {
+  "use strict";
+  function check(box) {
+    var wrap = box.parentElement;
+    if (wrap && wrap.classList.contains("table-wrap")) {
+      wrap.classList.toggle("overflows", box.scrollWidth > box.clientWidth + 1);
+    }
+  }
+  function init() {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".table-wrap > .table-scroll"));
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (e) { check(e.target.classList.contains("table-scroll") ? e.target : e.target.parentElement); });
+      });
+      boxes.forEach(function (box) {
+        observer.observe(box);
+        if (box.firstElementChild) { observer.observe(box.firstElementChild); }
+      });
+    }
+    boxes.forEach(check);
+    window.addEventListener("resize", function () { boxes.forEach(check); });
+    var nav = document.querySelector(".site-nav");
+    var current = nav && nav.querySelector("[aria-current='page']");
+    if (current && nav.scrollWidth > nav.clientWidth + 1) {
+      var n = nav.getBoundingClientRect(), c = current.getBoundingClientRect();
+      nav.scrollLeft += c.left - n.left - (n.width - c.width) / 2;
+    }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -159,6 +159,13 @@
       t.customdata = sel.map(function (r) { return [fmt.number(r.rq), fmt.number(r.rp), fmt.signed(r.distance)]; });
       t.meta = { short: t.text };
       delete t.error_x; delete t.error_y; delete t.hovertext;
+      var zones = fig.layout.meta && fig.layout.meta.zones;  /* competitors by zone, as charts.py draws them */
+      if (!pair[1] && zones) {
+        t.marker = Object.assign({}, t.marker, {
+          color: sel.map(function (r) { return zones[r.zone].color; }),
+          symbol: sel.map(function (r) { return zones[r.zone].symbol; }),
+          size: sel.map(function (r) { return zones[r.zone].size; }) });
+      }
     });
     var layout = Object.assign({}, fig.layout);
     layout.xaxis = Object.assign({}, layout.xaxis, { range: [x0, x1] });
@@ -272,9 +279,8 @@
       fillFigures(figures, result, data, fmt);
       if (typeof Plotly !== "undefined" && chart) {
         var fig = figureFor(data, result, fmt);
-        var config = { responsive: true, displaylogo: false, showSendToCloud: false, showEditInChartStudio: false,
-                       modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d",
-                                                "pan2d", "zoom2d"], toImageButtonOptions: { format: "png", scale: 2 } };
+        var config = { responsive: true, displayModeBar: false, displaylogo: false, showSendToCloud: false,
+                       showEditInChartStudio: false };  /* no toolbar (valuemap.js): it covered the corner note */
         if (drawn) { Plotly.react(chart, fig.data, fig.layout, config); }
         else { Plotly.newPlot(chart, fig.data, fig.layout, config); drawn = true; chart.classList.add("chart-drawn"); }
       }

@@ -1,0 +1,87 @@
+"""Chart conventions (issue #17, docs/design-charts.md), checked on the figures the generator writes.
+
+* Labels keep off the fair-value line and the zone notes (generator.charts.place_labels' obstacles); a label
+  that has no clear spot is left undrawn rather than drawn over another (never ours).
+* Competitors on a value map are coloured *and shaped* by their zone, the zone the table beside the map
+  prints; the legend names each zone with its marker.
+* Value curves: us teal, the rival vermillion, every other company thin grey (the canvas); on a competitor's
+  page the competitor is the rival.
+* The difference chart's axis is sized to the data: no empty mirror half.
+"""
+from __future__ import annotations
+
+from generator import charts
+from tests.unit.test_build_pages import build
+from tests.unit.test_chart_tables import charts_of
+
+ID = lambda key, **values: key  # noqa: E731  (an interface string as its key)
+
+
+def _figure(site, page: str, chart: str) -> tuple[dict, object]:
+    found = next(c for c in charts_of(site) if c.page == page and c.id == chart)
+    return found.figure, found.table
+
+
+def test_a_label_on_the_fair_value_line_moves_off_it():
+    """One point on a rising line: the first positions (top center, bottom center, right) all cross it;
+    with the line as an obstacle the label goes to the first clear side (top left)."""
+    points = [(100.0, 100.0, "Somewhat Long Name")]
+    line = ((50.0, 50.0), (150.0, 150.0))
+    assert charts.place_labels(points, (50.0, 150.0), (50.0, 150.0)) == ["top center"]
+    assert charts.place_labels(points, (50.0, 150.0), (50.0, 150.0), line=line) == ["top left"]
+
+
+def test_a_label_keeps_off_a_note_and_a_crowded_label_is_flagged():
+    points = [(52.0, 146.0, "Corner")]  # top left of the plot, where the worse-value note sits
+    note = charts._note_box("↖ Worse value: less quality for the price", 6.6, 16, 760, 480, top_left=True)
+    placed, clashed = charts._place(points, (50.0, 150.0), (50.0, 150.0), obstacles=[note])
+    assert placed == ["bottom right"] and clashed == [False]
+    # ten labels on one spot: the first is clear, later ones cannot be
+    crowd = [(100.0, 100.0, f"Company {i}") for i in range(10)]
+    _, clashed = charts._place(crowd, (50.0, 150.0), (50.0, 150.0), first=3)
+    assert clashed[3] is False and sum(clashed) >= 5
+
+
+def test_competitors_are_coloured_and_shaped_by_the_zone_the_table_prints(sample, cli):
+    site = build(cli, sample.root)
+    figure, table = _figure(site, "index.html", "value-map")
+    names = {"Better value": "better", "Fair value": "fair", "Worse value": "worse"}
+    company, zone = table.columns.index("Company"), table.columns.index("Zone")
+    zones = {row[company]: names[row[zone]] for row in table.rows}
+    competitors = next(t for t in figure["data"] if t.get("mode") == "markers+text" and t["name"] == "Competitors")
+    seen = set()
+    for name, colour, symbol in zip(competitors["text"], competitors["marker"]["color"], competitors["marker"]["symbol"]):
+        expected = charts.ZONE_STYLE[zones[name]]
+        assert (colour, symbol) == expected[:2], (name, zones[name], colour, symbol)
+        seen.add(zones[name])
+    assert len(seen) >= 2, seen  # the sample has companies in more than one zone
+    keys = [t for t in figure["data"] if t.get("mode") == "markers" and t.get("showlegend") is not False]
+    assert [(k["name"], k["marker"]["color"], k["marker"]["symbol"]) for k in keys] == [
+        ("Better value", charts.BETTER, "circle"), ("Fair value", charts.FAIR, "square"),
+        ("Worse value", charts.WORSE, "triangle-up")]
+    # weigh.js recolours the points it places from the same styles
+    assert figure["layout"]["meta"]["zones"]["worse"] == {"color": charts.WORSE, "symbol": "triangle-up", "size": 12}
+
+
+def test_the_canvas_sets_one_rival_against_us_and_greys_the_rest(sample, cli):
+    site = build(cli, sample.root)
+    for chart in ("canvas-dimensions", "canvas-criteria"):
+        figure, _ = _figure(site, "canvas.html", chart)
+        roles = [t["meta"]["role"] for t in figure["data"]]
+        assert roles.count("us") == 1 and roles.count("rival") == 1 and roles.count("muted") == len(roles) - 2
+        colours = {t["meta"]["role"]: t["line"]["color"] for t in figure["data"]}
+        assert colours == {"us": charts.US, "rival": charts.THEM, "muted": charts.MUTED_LINE}
+        assert roles[-1] == "us"  # drawn last: on top
+        assert figure["layout"]["meta"]["pick"]["rival"]["line"]["color"] == charts.THEM  # the legend picker
+    figure, _ = _figure(site, "competitors/ticketeer.html", "value-curves")
+    assert sorted(t["meta"]["role"] for t in figure["data"]) == ["rival", "us"]
+    assert figure["layout"]["meta"]["pick"] is None
+
+
+def test_the_difference_axis_is_sized_to_the_data():
+    ahead = charts.difference_figure(["A", "B"], [3.9, 5.9], ["+3.9", "+5.9"], ID)["layout"]["xaxis"]["range"]
+    assert -0.3 < ahead[0] <= 0 and 5.9 < ahead[1] < 8.0  # no empty negative half
+    mixed = charts.difference_figure(["A", "B"], [-2.0, 4.0], ["−2.0", "+4.0"], ID)["layout"]["xaxis"]["range"]
+    assert mixed[0] < -2.0 and mixed[1] > 4.0 and abs(mixed[0]) < abs(mixed[1])
+    behind = charts.difference_figure(["A"], [-1.5], ["−1.5"], ID)["layout"]["xaxis"]["range"]
+    assert behind[0] < -1.5 and 0 <= behind[1] < 0.3
