@@ -31,6 +31,7 @@ class PlannedPage:
     source: str  # content file the page comes from (for clash reports)
     listed: bool = True  # offered to search engines in sitemap.xml (404, sitemap and robots are not; nor are
     # pages the plan marks unlisted, such as prospect pages): the sitemap lists only listed HTML pages
+    lang: str = ""  # a multi-language build: the language it is rendered in ("" = the site's lang; see languages.py)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class SitePlan:
     # Every prospect's page address (slug, token, path) when a prospect secret was given — for the internal
     # prospect list; an external build renders only the pages themselves, never this list.
     prospect_links: tuple["ProspectLink", ...] = ()
+    # A multi-language build (site.yaml languages, see generator/languages.py): every language, and the plan
+    # of each language's sub-site (the pages under <lang>/, which its pages link among).
+    languages: tuple[str, ...] = ()
+    variants: dict = field(default_factory=dict, repr=False, compare=False)
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
     _by_kind: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -75,6 +80,7 @@ _LAYOUT = {
     "methodology": ("methodology.html", "methodology.html"),
     "audit": ("audit.html", "audit.html"),  # internal only: what to verify next
     "weigh": ("weigh.html", "weigh.html"),  # a visitor's own dimension weights
+    "changes": ("changes.html", "changes.html"),  # what changed since each dated snapshot (content/history/)
     "page": ("pages/{key}.html", "page.html"),
     # A prospect's own page: {key} is its token (see prospect_token), never its slug. Unlisted, linked from
     # nowhere in the external site. The internal build lists every prospect's address for sales instead.
@@ -164,6 +170,8 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
         for seg in content.site.segments:
             add("segment", seg.id)
     add("weigh")  # weigh it yourself: public fields only, safe to share
+    if content.history:  # dated snapshots in content/history/: what changed since each (generator/history.py)
+        add("changes")
     add("methodology")
     # What to verify next: the strategy team's to-do list, never in an external build, never in a sitemap.
     add("audit", visible_to=INTERNAL, listed=False)
@@ -186,7 +194,9 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     if "robots.txt" not in keep:
         add("robots")
     _report_clashes(pages, diagnostics)
-    return SitePlan(audience, tuple(pages), tuple(notes), prospect_links)
+    from .languages import localize_plan  # one sub-site per language when site.yaml lists languages
+
+    return localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links), content, diagnostics)
 
 
 def _prospect_pages(content: Content, audience: str, secret: str | None, pages: list[PlannedPage],

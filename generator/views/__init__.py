@@ -17,6 +17,8 @@ from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
 from .prospect import prospect_view, prospects_view
 from .weigh import weigh_view
+from .history import changes_view
+from ..languages import languages_view
 from .reference import dimension_view, dimensions_view, methodology_view, narrative_view, not_found_view
 
 
@@ -39,12 +41,15 @@ VIEWS = {
     "weigh": weigh_view,
     "prospect": prospect_view, "prospects": prospects_view,
     "battlecard": battlecard_view,
+    "changes": changes_view,
+    "languages": languages_view,  # the root of a multi-language site: a redirect to the first language
 
 }
 
 
 def page_view(ctx: SiteContext, page: PlannedPage) -> dict:
-    return VIEWS[page.kind](ctx, page)
+    # A multi-language build renders each page through its language's context (generator/languages.py).
+    return VIEWS[page.kind](ctx.variants.get(page.lang, ctx), page)
 
 
 __all__ = ["SiteContext", "make_context", "page_view", "VIEWS"]

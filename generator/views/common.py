@@ -1,7 +1,7 @@
 """Pieces every page view shares: the site context, relative links, tables, charts, the page base."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
 
@@ -27,6 +27,9 @@ class SiteContext:
     asset_paths: Mapping[str, str]  # logical name → path from the site root (fingerprinted)
     fmt: Formatter
     points: Mapping[tuple[str, str | None], Point]  # what companies are scored on, by (dimension, criterion)
+    # A multi-language build: the context of each language's sub-site (generator/languages.py); pages are
+    # rendered through the one of their language (views.page_view).
+    variants: Mapping[str, "SiteContext"] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def site(self) -> m.Site:
@@ -45,8 +48,11 @@ def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_p
                                for v in ([p.price] if p.price is not None else
                                          [x for o in p.observations for x in (o.low, o.high, o.estimate)
                                           if x is not None]))
-    return SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
-                       Formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
+    from ..languages import with_languages
+
+    ctx = SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
+                      Formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
+    return with_languages(ctx, lambda localized, sub: make_context(localized, scores, sub, asset_paths))
 
 
 class Links:
@@ -101,6 +107,12 @@ def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]],
           ) -> dict:
     """``columns``: (label, numeric) pairs. ``highlight``: rows shown as ours."""
     # A caption holding names is Markup (<bdi> around each name, see Translator.html); its aria-label is text.
+    # Each cell's element and class are set here, once, so the template's loop only prints them: the first cell
+    # of a row heads it (<th scope="row">) unless it is a number.
+    kinds = [("td", "num ") if numeric else ("th" if i == 0 else "td", "") for i, (_, numeric) in enumerate(columns)]
+    for r in rows:
+        for c, (tag, cls) in zip(r, kinds):
+            c["tag"], c["cls"] = tag, cls + c["tone"]
     return {"caption": caption, "caption_text": caption.striptags() if isinstance(caption, Markup) else caption,
             "columns": [{"label": label, "numeric": numeric} for label, numeric in columns],
             "rows": [{"cells": r, "us": bool(highlight[i]) if highlight else False} for i, r in enumerate(rows)]}
@@ -135,8 +147,9 @@ def reference_label(ctx: SiteContext, ref: m.PriceReference | None, short: bool 
         return ctx.t("price.reference_none_short") if short else ctx.t.html("price.reference_none",
                                                                              basis=ctx.site.price_basis)
     if short:
-        return ctx.t("price.reference_short", tier=ref.tier.capitalize(), seats=ref.seats)
-    return ctx.t.html("price.reference", tier=ref.tier, seats=ref.seats, basis=ctx.site.price_basis)
+        return ctx.t("price.reference_short", tier=ref.tier.capitalize(), seats=ref.seats, count=ref.seats)
+    return ctx.t.html("price.reference", tier=ref.tier, seats=ref.seats, basis=ctx.site.price_basis,
+                      count=ref.seats)
 
 
 def map_numbers(fmt: Formatter, p: Position) -> list[str]:
@@ -177,15 +190,20 @@ def map_as_of(ctx: SiteContext, vmap: ValueMap) -> str:
     return ctx.t("chart.as_of", date=ctx.fmt.date(max(days))) if days else ""
 
 
-def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: str) -> dict:
+def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: str, *, trails: tuple = ()
+                    ) -> dict:
+    """``trails``: ``(trails, table)`` from :func:`generator.views.history.map_trails` — past positions drawn
+    on the map, and the table of their numbers shown beside the ranking."""
     t = ctx.t
     names = {s: ctx.name(s) for s in ctx.content.companies}
     figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
-                                     lambda p: [map_range(ctx, p), map_backed(ctx, p)])
+                                     lambda p: [map_range(ctx, p), map_backed(ctx, p)],
+                                     trails=trails[0] if trails else ())
     block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
                         ranking_table(ctx, vmap, links, t("table.value_map_caption")))
     block["unplaced"] = unplaced_notes(ctx, vmap, links)
     block["as_of"] = map_as_of(ctx, vmap)
+    block["extra_tables"] = [trails[1]] if trails else []
     return block
 
 
@@ -228,6 +246,65 @@ def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) 
     return table(caption, columns, rows, ours)
 
 
+def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) -> dict:
+    """The ranking as a reader scans it (docs/design.md, "One headline per page"): the one measure it is ranked
+    by, the verdict in words, the price and the price its quality justifies, and how much evidence backs it. The
+    other measures (relative quality and price, quality ÷ price, headroom) are in :func:`ranking_table`, behind
+    "details". Its cells are the same strings as that table's."""
+    t, fmt = ctx.t, ctx.fmt
+    rows = []
+    for p in vmap.positions:
+        measure = (cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)) if vmap.rank_by == "distance"
+                   else cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")))
+        rows.append([cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us), measure,
+                     cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
+                     cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
+                     cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else "")])
+    measure_label = t("col.customer_value") if vmap.rank_by == "distance" else t("col.ratio")
+    return table(caption, [(t("col.rank"), True), (t("col.company"), False), (measure_label + " ▾", True),
+                           (t("col.zone"), False), (t("col.price"), True), (t("col.fair_price"), True),
+                           (t("col.backed"), True)], rows, [p.is_us for p in vmap.positions])
+
+
+HEAT_BINS = 5  # shades of the heat map (valuemap.css .heat-0 … .heat-4), equal slices of the scale
+
+
+def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links) -> dict:
+    """Companies (in ranking order, the unplaced last) × dimensions: each cell the dimension score as the strategy
+    canvas shows it, with its status mark, shaded by the score (a class, the number stays in the cell: colour is
+    never the only carrier). Headers carry the dimension's weight on this map: the "why" behind the positions."""
+    t, fmt, site = ctx.t, ctx.fmt, ctx.site
+    lo, hi = site.scale.min, site.scale.max
+    weights = vmap.scenario.weights
+
+    def shade(value: float | None, on_scale: bool) -> str:
+        if value is None or not on_scale or hi <= lo:
+            return "heat"
+        step = min(HEAT_BINS - 1, max(0, int((value - lo) / (hi - lo) * HEAT_BINS)))
+        return f"heat heat-{step}"
+
+    order = [(p.slug, p) for p in vmap.positions] + [(u.slug, None) for u in vmap.unplaced]
+    rows = []
+    for slug, p in order:
+        scores = ctx.scores.companies[slug]
+        row = [cell(p.rank if p else "—"), cell(ctx.name(slug), links.company(slug), strong=slug == site.us)]
+        for d in site.dimensions:
+            value = scores.value(d.id)
+            row.append(cell(fmt.number(value), tone=shade(value, d.input != "relative"),
+                            status=dimension_status(ctx, slug, d.id)))
+        row.append(cell(fmt.signed(p.customer_value) if p else t("unplaced.short"),
+                        tone=tone(p.customer_value) if p else ""))
+        rows.append(row)
+    columns = ([(t("col.rank"), True), (t("col.company"), False)] +
+               [(t("col.dimension_weight", label=d.label, weight=fmt.share(weights[d.id])), True)
+                for d in site.dimensions] + [(t("col.customer_value"), True)])
+    step = (hi - lo) / HEAT_BINS
+    key = [{"cls": f"heat-{i}", "label": f"{fmt.number(lo + i * step)}–{fmt.number(lo + (i + 1) * step)}"}
+           for i in range(HEAT_BINS)]
+    return {"table": table(t("table.heatmap_caption"), columns, rows, [s == site.us for s, _ in order]),
+            "key": key}
+
+
 def headline(ctx: SiteContext, vmap: ValueMap) -> list[dict]:
     """Our headline figures on a map: rank, justified price, headroom, position."""
     t, fmt = ctx.t, ctx.fmt
@@ -260,7 +337,7 @@ def weights_table(ctx: SiteContext, weights: Mapping[str, float], caption: str, 
 
 _NAV = [("home", "nav.overview"), ("competitors", "nav.competitors"), ("canvas", "nav.canvas"),
         ("dimensions", "nav.dimensions"), ("segments", "nav.segments"), ("methodology", "nav.methodology"),
-        ("audit", "nav.audit"), ("weigh", "nav.weigh")]  # the audit page is planned for the internal audience only
+        ("audit", "nav.audit"), ("weigh", "nav.weigh"), ("changes", "history.nav")]  # the audit page is planned for the internal audience only
 _SECTION = {"competitor": "competitors", "dimension": "dimensions", "segment": "segments"}
 
 
@@ -305,6 +382,8 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "",
          root_relative: bool = False) -> dict:
     """What base.html needs. ``root_relative``: links from the site root's path instead of relative ones (the
     404 page, see :class:`RootLinks`)."""
+    from ..languages import language_links
+
     t, site = ctx.t, ctx.site
     links = RootLinks(ctx, page) if root_relative else Links(ctx, page)
     section = _SECTION.get(page.kind, page.kind)
@@ -339,7 +418,24 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "",
         "footer": t.html("footer.text", market=site.market, count=len(ctx.content.companies),
                     basis=site.price_basis, currency=site.currency),
         "methodology_href": links.page_of("methodology"),
+        # Other languages of this page (a multi-language build): the header's switch and hreflang links.
+        "languages": language_links(ctx, page, links, absolute_url),
+        "marks": status_marks(t),
     }
+
+
+_MARKS: dict[str, dict[str, Markup]] = {}
+
+
+def status_marks(t: Translator) -> dict[str, Markup]:
+    """Each status's mark as HTML, made once per language (templates/macros.html ``status_mark`` prints it): a
+    page shows hundreds of marks, and a macro call with four look-ups each cost a fifth of the render time."""
+    marks = _MARKS.get(t.lang)
+    if marks is None:
+        marks = _MARKS[t.lang] = {
+            s: Markup('<span class="status status-{0}" role="img" aria-label="{1}: {2}" title="{1}: {2}"></span>'
+                      ).format(s, t(f"status.{s}"), t(f"status.{s}.legend")) for s in STATUSES}
+    return marks
 
 
 def categories(site: m.Site, t: Translator) -> list[tuple[str, str, str, str | None]]:

@@ -217,11 +217,12 @@ def _price_table(ctx: SiteContext, links: Links, slug: str, them: str, us: str) 
                   (t("col.their_headroom"), True), (t("col.their_rank"), True)], rows)
 
 
-def _seen(ctx: SiteContext, obs) -> str:
-    """An observation as it was seen: its figure in its own currency, with its billing."""
+def _seen(ctx: SiteContext, obs, decimals: int | None = None) -> str:
+    """An observation as it was seen: its figure in its own currency, with its billing. ``decimals``: the ones
+    of its whole column (one format per column: €34.00 beside €56.63, never €34)."""
     fmt, t = ctx.fmt, ctx.t
     currency = obs.currency or ctx.site.currency
-    money = lambda v: _in(fmt, v, currency)  # noqa: E731
+    money = lambda v: _in(fmt, v, currency, decimals)  # noqa: E731
     kind = obs.kind
     if kind == "quote":
         text = t("price.obs.quote") + (" · " + t("price.obs.estimate_of", value=money(obs.estimate))
@@ -235,9 +236,16 @@ def _seen(ctx: SiteContext, obs) -> str:
     return f"{text} · {t(f'price.billing.{obs.billing}')}"
 
 
-def _in(fmt, value: float, currency: str) -> str:
+def _in(fmt, value: float, currency: str, decimals: int | None = None) -> str:
     """A figure in its own currency (the site's formats, another currency's symbol)."""
-    return Formatter(fmt.lang, currency, max(fmt.price_decimals, decimals_of([value]))).money(value)
+    if decimals is None:
+        decimals = max(fmt.price_decimals, decimals_of([value]))
+    return Formatter(fmt.lang, currency, decimals).money(value)
+
+
+def _figures(obs) -> list[float]:
+    """The figures an observation was seen with (for the decimals of its column)."""
+    return [v for v in (getattr(obs, "amount", None), obs.low, obs.high, obs.estimate) if v is not None]
 
 
 def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict | None:
@@ -247,7 +255,7 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
     t, fmt, site = ctx.t, ctx.fmt, ctx.site
     kinds = {k.id: k.label for k in site.source_kinds}
     refs = [site.price_reference] + [s.price_reference or site.price_reference for s in site.segments]
-    rows, seen = [], set()
+    rows, seen, shown = [], set(), []
     for who, name in ((slug, them), (site.us, us)):
         company = ctx.content.companies[who]
         for ref in refs:
@@ -280,6 +288,7 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
                     notes.append(t("evidence.internal"))
                 if obs.note:
                     notes.append(obs.note)
+                shown.append(obs)
                 rows.append([cell(name, strong=who == site.us), cell(q.plan.plan), cell(_seen(ctx, obs)),
                              cell(converted, status=status), cell(" · ".join(notes)),
                              cell(kinds.get(obs.source or "", obs.source or "—")),
@@ -287,6 +296,9 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
                              else cell("—")])
     if not rows:
         return None
+    decimals = max(fmt.price_decimals, decimals_of(v for obs in shown for v in _figures(obs)))
+    for row, obs in zip(rows, shown):  # the "as seen" column in one format
+        row[2] = cell(_seen(ctx, obs, decimals))
     return table(t.html("table.observations_caption", name=them),
                  [(t("col.company"), False), (t("col.plan"), False), (t("col.as_seen"), False),
                   (t("col.compared_at"), True), (t("col.observation"), False), (t("col.source"), False),
@@ -307,7 +319,11 @@ def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
         ahead = a.rank < b.rank
         gap = ctx.fmt.number(abs(a.customer_value - b.customer_value))
     key = f"competitor.verdict.{vmap.rank_by}.{'ahead' if ahead else 'behind'}"
-    return t.html(key, us=us, them=them, gap=gap)
+    # In a buyer's words: what each one's quality justifies against what it asks (the gap stays for translations
+    # that still say it in points).
+    money = ctx.fmt.money
+    return t.html(key, us=us, them=them, gap=gap, us_justified=money(a.justified_price), us_price=money(a.price),
+                  them_justified=money(b.justified_price), them_price=money(b.price))
 
 
 def _internal_company(company: m.Company) -> dict:

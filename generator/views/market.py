@@ -4,8 +4,9 @@ from __future__ import annotations
 from .. import charts
 from ..plan import PlannedPage
 from ..text import inline_markdown, markdown
+from .history import home_link, map_trails
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, headline,
-                     method_note, plotted_score,
+                     heat_map, method_note, plotted_score, ranking_summary,
                      ranking_table, reference_label, shown_score, table, tone, value_map_block, weights_table,
                      zone_label, zone_tone)
 
@@ -20,7 +21,10 @@ def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["reference"] = reference_label(ctx, vmap.scenario.reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
-    view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
+    view["value_map"] = value_map_block(ctx, vmap, links, "value-map", trails=map_trails(ctx))
+    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"))
+    view["heat_map"] = heat_map(ctx, vmap, links)
+    view["history"] = home_link(ctx, links)  # "What changed since <date>" (content/history/)
     view["charts"] = [view["value_map"]]
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.weights_caption"), links)
     segments = []
@@ -52,7 +56,7 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
             company.summary.split("\n\n")[0]) if company.summary else "",
             "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),
             "facts": t("competitors.facts", rank=p.rank, price=ctx.fmt.money(p.price),
-                       value=ctx.fmt.signed(p.customer_value))})
+                       value=ctx.fmt.signed(p.customer_value), justified=ctx.fmt.money(p.justified_price))})
     for u in vmap.unplaced:
         if u.is_us:
             continue
@@ -61,7 +65,8 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
             company.summary.split("\n\n")[0]) if company.summary else "", "zone": t("unplaced.short"), "tone": "",
             "facts": t(f"unplaced.{u.reason}")})
     view["cards"] = cards
-    view["ranking"] = ranking_table(ctx, vmap, links, t("table.ranking_caption"))
+    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"))
+    view["ranking_all"] = ranking_table(ctx, vmap, links, t("table.value_map_caption"))
     return view
 
 
@@ -73,6 +78,12 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view = base(ctx, page, t("canvas.title"), t("canvas.intro"))
     vmap = ctx.scores.overall
     order = [p.slug for p in vmap.positions] + [u.slug for u in vmap.unplaced]
+    # The rival the canvas sets against us (the others drawn as grey context): the competitor ranked next to
+    # us on the overall map, the one just above first (else the best ranked).
+    at = vmap.order(site.us)
+    ranked = [p.slug for p in vmap.positions]
+    rival = next((ranked[i] for i in ((at - 1, at + 1) if at is not None else (0, 1)) if 0 <= i < len(ranked)
+                  and ranked[i] != site.us), None)
     scale = (site.scale.min, site.scale.max)
     dims = [("", d.label) for d in site.dimensions]
     fmt = ctx.fmt
@@ -81,7 +92,7 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
     def dim_value(s: str, d: str) -> float | None:
         return ctx.scores.companies[s].value(d) if on_scale[d] else None
 
-    series = [{"name": ctx.name(s), "is_us": s == site.us,
+    series = [{"name": ctx.name(s), "is_us": s == site.us, "rival": s == rival,
                "values": [dim_value(s, d.id) for d in site.dimensions],
                "labels": [fmt.number(ctx.scores.companies[s].value(d.id)) for d in site.dimensions]} for s in order]
     rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us)] +
@@ -92,7 +103,7 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
         table(t("table.canvas_caption"), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],
               rows, [s == site.us for s in order]))
     cats = categories(site, t)
-    crit_series = [{"name": ctx.name(s), "is_us": s == site.us,
+    crit_series = [{"name": ctx.name(s), "is_us": s == site.us, "rival": s == rival,
                     "values": [plotted_score(ctx, s, d, c) for _, _, d, c in cats],
                     "labels": [shown_score(ctx, s, d, c) for _, _, d, c in cats]} for s in order]
     crit_rows = [[cell(dl), cell(cl)] + [cell(shown_score(ctx, s, d, c)) for s in order]
@@ -135,6 +146,7 @@ def segment_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
+    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"))
     view["charts"] = [view["value_map"]]
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t.html("table.segment_weights_caption", label=seg.label), links)
     return view

@@ -133,6 +133,14 @@ def methodology_view(ctx: SiteContext, page: PlannedPage) -> dict:
         "disagree": t("methodology.p.disagree", tolerance=pct(pr.tolerance)),
         "unknown": t("methodology.p.unknown_place", min=num(site.scale.min), max=num(site.scale.max)),
     }
+    # The content settings behind the words above, by their names in site.yaml: internal builds only.
+    view["settings"] = [
+        ("method.comparison", method.comparison), ("method.fair_value_line", method.fair_value_line),
+        ("method.fair_value_band", num(method.fair_value_band)), ("method.rank_by", method.rank_by),
+        ("method.quality_ratio", method.quality_ratio), ("verification.min_status", v.min_status),
+        ("verification.allow_missing", str(v.allow_missing).lower()), ("prices.choose", pr.choose),
+        ("prices.billing", pr.billing), ("price_decimals", str(site.price_decimals)),
+    ] if view["internal"] else []
     return view
 
 

@@ -25,6 +25,7 @@ PAGES = [
     "segments/enterprise.html",
     "methodology.html",
     "pages/why-value-not-price.html",
+    "changes.html",  # what changed since each dated snapshot (content/history/)
 ]
 # 404.html links from the site's root (a host serves it at any depth), so it is checked where it is served:
 # tests/browser/test_subpath.py, under a sub-path, at a missing deep URL.
@@ -72,7 +73,12 @@ def test_value_map_shows_one_point_per_company(probe, origins, origin):
     value_map = page.page.locator("[data-chart='value-map-data']")
     assert value_map.count() == 1
     assert value_map.locator(".main-svg").count() >= 1
-    assert value_map.locator(".scatterlayer .point").count() == N_COMPANIES
+    # plus the points of the history trails drawn at first (ours and the rival's; the others are legend-only)
+    figure = json.loads(page.page.locator("script#value-map-data").text_content())
+    trail_points = sum(len(tr["x"]) for tr in figure["data"]
+                       if tr.get("meta", {}).get("trail") and tr.get("visible", True) is True)
+    assert trail_points >= 4  # the sample's history: two trails of four dates each
+    assert value_map.locator(".scatterlayer .point").count() == N_COMPANIES + trail_points
     page.assert_clean()
 
 
@@ -143,8 +149,10 @@ def test_value_map_table_is_there_without_javascript(probe, origins):
     assert value_map.count() == 1
     assert value_map.locator(".main-svg").count() == 0  # nothing drew it
     figure = page.page.locator("figure", has=value_map)
-    table = figure.locator("table")
-    assert table.count() == 1, "the value map's data table is missing from the page"
+    tables = figure.locator("table")
+    # the ranking first; then the table of the trails' past positions (the sample has history)
+    assert tables.count() == 2, "the value map's data tables are missing from the page"
+    table = tables.first
     assert table.locator("tbody tr").count() == N_COMPANIES
     assert figure.locator(".chart-fallback").is_visible(), "the <noscript> note is not shown"
     # the table is reachable: its <details> opens without JavaScript

@@ -148,9 +148,10 @@ def test_japanese_glyphs_render_without_tofu(multi_site, probe):
         assert len({tuple(s[:2]) for s in drawn}) == len(chars), f"{font}: Japanese characters drawn alike (tofu)"
         assert all(tuple(s[:2]) != tuple(boxes[0][:2]) for s in drawn), f"{font}: a character drawn as the box"
     # and the page's own Japanese text is laid out in a font that has it: a run of kanji is as wide as its
-    # characters at full width (a tofu box is narrower than a CJK glyph in DejaVu)
+    # characters at full width (a tofu box is narrower than a CJK glyph in DejaVu); absolute: shrink-to-fit
+    # whatever the body's layout (a flex column stretches its children)
     width = p.page.evaluate("""() => { const s = document.createElement('span'); s.textContent = '価値価値価値価値';
-        s.style.fontSize = '20px'; document.body.append(s); const w = s.getBoundingClientRect().width; s.remove();
+        s.style.fontSize = '20px'; s.style.position = 'absolute'; document.body.append(s); const w = s.getBoundingClientRect().width; s.remove();
         return w; }""")
     assert 150 <= width <= 170, width
 

@@ -217,7 +217,7 @@ def sample_site(sample, cli) -> Path:
 
 
 RANKING = "Value map data and ranking by value for money"
-COLUMNS = ["Rank", "Company", "Rel. quality", "Rel. price", "Customer value ▾", "Quality ÷ price", "Price",
+COLUMNS = ["Rank", "Company", "Rel. quality", "Rel. price", "Value for money ▾", "Quality ÷ price", "Price",
            "Value-justified price", "Headroom", "Zone", "Backed by evidence"]
 
 
@@ -252,10 +252,10 @@ def test_home_ranking_links_competitors_and_highlights_us(tree_site):
 def test_home_headline_figures(tree_site):
     doc = load(tree_site / "index.html")
     assert figures(doc) == {
-        "Our value-for-money rank": ("#1 of 3", "ranked by customer value (distance below the fair-value line)"),
+        "Our value-for-money rank": ("#1 of 3", "ranked by value for money: what a customer gets beyond what they pay"),
         "Value-justified price": ("€62", "what our quality justifies; we charge €60 (Basic)"),
         "Price headroom": ("+€2", "+3% of our price: justified minus actual"),
-        "Quality / price": ("137.9 / 133.3", "customer value +4.5 points · quality ÷ price 1.03 · Fair value"),
+        "Our quality / our price (100 = average)": ("137.9 / 133.3", "Fair value: value for money +4.5 · quality ÷ price 1.03"),
     }
 
 
@@ -304,7 +304,8 @@ def test_competitor_page_head_to_head(tree_site):
     assert doc.find("h1").text() == "Beta"
     # overall customer value: alpha +4.5238, beta −0.8523 → gap 5.3761
     assert doc.find("p", "verdict").text() == (
-        "Alpha offers more value for money than Beta: 5.4 points of customer value ahead on the overall map.")
+        "Alpha is better value for money than Beta. For its quality Alpha could ask €62 and asks €60; Beta could "
+        "ask €40 and asks €40.")
     diff = the_table(doc, "Scores per dimension")
     assert diff.columns == ["Dimension", "Alpha", "Beta", "Difference"]
     # usability: alpha .25·8 + .75·8 = 8, beta 6 → +2; service 9 − 5 = +4

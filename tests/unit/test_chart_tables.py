@@ -52,6 +52,7 @@ class Chart:
     id: str
     figure: dict
     table: Table
+    extra: list = field(default_factory=list)  # further tables in the same <details> (the map's trail table)
 
     def fail(self, what: str) -> str:
         return f"{self.page} #{self.id}: {what}"
@@ -81,7 +82,8 @@ def charts_of(site: Path) -> list[Chart]:
             assert script.attrs.get("type") == "application/json", f"{path}: {script.attrs}"
             details = fig.find("details", "chart-data")
             out.append(Chart(str(path.relative_to(site)), script.attrs["id"].removesuffix("-data"),
-                             json.loads(script.raw_text()), table_of(details.find("table"))))
+                             json.loads(script.raw_text()), table_of(details.find("table")),
+                             [table_of(t) for t in details.find_all("table")[1:]]))
     return out
 
 
@@ -105,6 +107,26 @@ def check_value_map(chart: Chart, trace: dict, tally: Tally) -> None:
         assert len(numbers) == len(MAP_COLUMNS), chart.fail(f"{name}: {numbers}")
         for drawn, column in zip(numbers, MAP_COLUMNS):
             assert_drawn(chart, tally, unescape(name), drawn, row, column)
+        tally.points += 1
+
+
+def check_trail(chart: Chart, trace: dict, tally: Tally) -> None:
+    """A history trail (generator/views/history.py): each point's hover is ``[date, RQ, RP, customer value]``,
+    the row of the trail table for that company and date."""
+    assert re.findall(r"%\{(customdata\[\d\])\}", trace["hovertemplate"]) == [
+        "customdata[0]", "customdata[1]", "customdata[2]", "customdata[3]"], chart.fail(trace["hovertemplate"])
+    assert len(trace["customdata"]) == len(trace["x"]) == len(trace["y"]) >= 2, chart.fail("ragged trail")
+    found = [t for t in chart.extra if T("history.col.date") in t.columns]
+    assert len(found) == 1, chart.fail("a trail without exactly one trail table beside the chart")
+    trails = found[0]
+    name = unescape(trace["meta"]["name"])
+    date_i, company_i = trails.columns.index(T("history.col.date")), trails.columns.index(COMPANY)
+    for date, *numbers in trace["customdata"]:
+        rows = [r for r in trails.rows if r[company_i] == name and r[date_i] == unescape(date)]
+        assert len(rows) == 1, chart.fail(f"{len(rows)} trail rows for {name!r} at {date!r}")
+        row = {strip_marker(c): v for c, v in zip(trails.columns, rows[0])}
+        for drawn, column in zip(numbers, MAP_COLUMNS):
+            assert_drawn(chart, tally, f"{name} · {unescape(date)}", drawn, row, column)
         tally.points += 1
 
 
@@ -165,6 +187,11 @@ def check_chart(chart: Chart, tally: Tally) -> None:
                 trace["hovertemplate"])
             check_value_map(chart, trace, tally)
             kind = "value-map"
+        elif trace.get("meta", {}).get("trail"):
+            assert "%{x" not in trace["hovertemplate"] and "%{y" not in trace["hovertemplate"], chart.fail(
+                trace["hovertemplate"])
+            check_trail(chart, trace, tally)
+            kind = "trail"
         elif trace.get("mode") == "lines+markers":
             assert "%{y" not in trace["hovertemplate"], chart.fail(trace["hovertemplate"])
             check_curves(chart, trace, tally)
@@ -195,7 +222,7 @@ def test_sample_site_charts_draw_the_numbers_of_their_tables(sample, cli, audien
     tally = check_site(build(cli, sample.root, "--audience", audience))
     assert tally.charts >= 8 and tally.points >= 200, tally
     # every kind of chart was read: value maps (home, segments), curves (canvas, competitors), both bars
-    assert {"value-map", "curves", "dimension-scores", "difference"} <= set(tally.kinds), tally
+    assert {"value-map", "curves", "dimension-scores", "difference", "trail"} <= set(tally.kinds), tally
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -216,7 +243,7 @@ def test_the_tree_value_map_hover_reads_the_hand_computed_numbers(tree, cli):
     drawn = {unescape(name): numbers for trace in chart.figure["data"] if trace.get("mode") == "markers+text"
              for name, numbers in zip(trace["text"], trace["customdata"])}
     assert drawn["Beta"] == ["71.9", "72.7", "\u22120.9"]
-    assert chart.row_by(COMPANY, "Beta")["Customer value"] == "\u22120.9"
+    assert chart.row_by(COMPANY, "Beta")[T("col.customer_value")] == "\u22120.9"
 
 
 def test_a_disagreement_is_reported_with_page_chart_label_and_row(tree, cli):

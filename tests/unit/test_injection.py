@@ -115,10 +115,10 @@ def test_built_charts_hold_names_as_text(tree, cli):
 # --- names in running text ---------------------------------------------------------------------------
 
 def test_translator_html_escapes_and_isolates_each_value():
-    out = t.html("competitor.verdict.distance.ahead", us="Alpha", them="Be\u202eta <i>", gap="4.7")
+    out = t.html("competitor.verdict.ratio.ahead", us="Alpha", them="Be\u202eta <i>", gap="4.7")
     assert isinstance(out, Markup)
     assert out == ("<bdi>Alpha</bdi> offers more value for money than <bdi>Be\u202eta &lt;i&gt;</bdi>: "
-                   "<bdi>4.7</bdi> points of customer value ahead on the overall map.")
+                   "a quality-to-price ratio <bdi>4.7</bdi> higher on the overall map.")
     assert t.html("competitor.evidence_title", name="X") == "Where <bdi>X</bdi>&#39;s scores come from"
     assert t.html("nav.skip") == "Skip to content"
     # Plain text stays plain for attributes, <title> and charts.
@@ -136,8 +136,9 @@ def test_names_in_sentences_are_isolated(tree, cli):
     beta = (site / "competitors" / "beta.html").read_text(encoding="utf-8")
     verdict = re.search(r'<p class="lede verdict">(.*?)</p>', beta, re.S).group(1)
     # customer value: alpha +4.5238, beta −0.8523 (tests/unit/test_score.py) → gap 5.3761
-    assert verdict == (f"<bdi>Alpha</bdi> offers more value for money than <bdi>{RTL}</bdi>: <bdi>5.4</bdi> "
-                       "points of customer value ahead on the overall map.")
+    assert verdict == (f"<bdi>Alpha</bdi> is better value for money than <bdi>{RTL}</bdi>. For its quality "
+                       f"<bdi>Alpha</bdi> could ask <bdi>€62</bdi> and asks <bdi>€60</bdi>; <bdi>{RTL}</bdi> could "
+                       "ask <bdi>€40</bdi> and asks <bdi>€40</bdi>.")
     assert f"<h1>{RTL}</h1>" in beta  # a block: its own bidi paragraph already
     assert f"Head to head with <bdi>Alpha</bdi>" in beta
     assert f"About <bdi>{RTL}</bdi>" in beta

@@ -284,13 +284,13 @@ def _ratio_market(tmp_path, rank_by: str) -> Tree:
 def test_rank_by_ratio_puts_the_cheaper_better_ratio_first(tmp_path, cli):
     table = ranking(build(cli, _ratio_market(tmp_path, "ratio")))
     assert "Quality ÷ price ▾" in table.columns
-    assert "Customer value" in table.columns  # shown, not the order
+    assert "Value for money" in table.columns  # shown, not the order
     assert [(r[0], r[1], r[5]) for r in table.rows] == [("1", "Cheap", "1.30"), ("2", "Big", "1.14"),
                                                          ("3", "Mid", "0.75")]
 
 
 def test_rank_by_distance_puts_the_expensive_better_value_first(tmp_path, cli):
     table = ranking(build(cli, _ratio_market(tmp_path, "distance")))
-    assert "Customer value ▾" in table.columns and "Quality ÷ price" in table.columns
+    assert "Value for money ▾" in table.columns and "Quality ÷ price" in table.columns
     assert [(r[0], r[1], r[4]) for r in table.rows] == [("1", "Big", "+25.0"), ("2", "Cheap", "+9.2"),
                                                          ("3", "Mid", "−33.3")]

@@ -23,6 +23,7 @@ T = Translator("en")
 FMT = Formatter("en", "EUR", 0)
 RECENT = (_dt.date.today() - _dt.timedelta(days=20)).isoformat()
 OLDER = (_dt.date.today() - _dt.timedelta(days=40)).isoformat()
+RECENT_SHOWN = Formatter("en").date(_dt.date.fromisoformat(RECENT))  # as the pages show it: "November 4, 2026"
 
 
 def marks(node: Node) -> list[str]:
@@ -256,7 +257,7 @@ def test_map_says_when_its_data_is_from_and_why_companies_are_missing(tree, cli)
     every_status_tree(tree)
     site = build(cli, tree.root)
     doc = load(site / "index.html")
-    assert doc.find("p", "as-of").text().startswith(T("chart.as_of", date=RECENT).split(".")[0])
+    assert doc.find("p", "as-of").text().startswith(T("chart.as_of", date=RECENT_SHOWN).split(".")[0])
     unplaced = doc.find("div", "unplaced").text()
     assert "Beta" in unplaced and T("unplaced.quote-only") in unplaced
 
@@ -265,4 +266,4 @@ def test_competitor_header_says_how_much_is_backed_by_evidence(tree, cli):
     site = build(cli, every_status_tree(tree).root)
     text = load(site / "competitors" / "gamma.html").find("p", "trust").text()
     assert re.search(r"\d+% of its score is backed by evidence", text), text
-    assert T("competitor.newest", date=RECENT) in text
+    assert T("competitor.newest", date=RECENT_SHOWN) in text
