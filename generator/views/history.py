@@ -103,7 +103,7 @@ def _price_source(ctx: SiteContext, position, kinds: dict) -> str:
         return ctx.t("history.price_given", date=ctx.fmt.date(q.plan.as_of)) if q.plan.as_of else \
             ctx.t("history.price_given_undated")
     obs = chosen.observation
-    seen = ctx.fmt.date(obs.date_start) if obs.date_precision == "day" else obs.date  # a month or a year as written
+    seen = ctx.fmt.partial_date(obs.date)  # to the day, the month or the year, as written
     return ctx.t("history.price_seen", source=kinds.get(obs.source, obs.source or ctx.t("history.source_unknown")),
                  date=seen)
 
