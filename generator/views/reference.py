@@ -175,8 +175,18 @@ def worked_example(ctx: SiteContext, vmap) -> dict | None:
 def narrative_view(ctx: SiteContext, page: PlannedPage) -> dict:
     narrative = ctx.content.pages[page.key]
     view = base(ctx, page, narrative.meta.title, narrative.meta.description)
-    view["body"] = markdown(narrative.body)
+    view["body"] = markdown(without_title(narrative.body, narrative.meta.title))
     return view
+
+
+def without_title(body: str, title: str) -> str:
+    """The page's Markdown without a first ``# heading`` that repeats its title: the page prints the title
+    (from the front matter, where it may be translated) as its one ``<h1>``."""
+    lines = body.lstrip("\n").split("\n", 1)
+    first = lines[0].strip()
+    if first.startswith("# ") and first[2:].strip().rstrip("#").strip().casefold() == title.strip().casefold():
+        return lines[1] if len(lines) > 1 else ""
+    return body
 
 
 def not_found_view(ctx: SiteContext, page: PlannedPage) -> dict:

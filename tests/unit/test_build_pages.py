@@ -589,3 +589,15 @@ def test_chart_json_parses_and_has_no_missing_values(which, request):
             assert figure["data"], (page, script.attrs.get("id"))
             charts += 1
     assert charts >= 8
+
+
+def test_a_markdown_page_has_one_title_even_when_its_text_repeats_it(tree, cli):
+    """The sample's pages open with '# <title>' as authors write them; the page prints its title once."""
+    tree.write("pages/guide.md", "---\ntitle: How to read the map\n---\n\n# How to read the map\n\nBody text.\n\n"
+                                 "# A real section\n")
+    site = build(cli, tree.root)
+    doc = load(site / "pages" / "guide.html")
+    headings = [h.text() for tag in ("h1", "h2", "h3") for h in doc.find_all(tag)]
+    assert [h.text() for h in doc.find_all("h1")] == ["How to read the map"]
+    assert headings.count("How to read the map") == 1 and "A real section" in headings, headings
+    assert "Body text." in visible_text(doc)
