@@ -59,8 +59,11 @@ def _rank(ctx: SiteContext, item: audit_.AuditItem) -> str:
     if not moved:
         return ctx.t("audit.rank_holds", rank=now)
     if item.rank_best < now < item.rank_worst:
-        return ctx.t("audit.rank_moves", rank=now, to=f"#{item.rank_best}–#{item.rank_worst}")
-    return ctx.t("audit.rank_moves", rank=now, to="–".join(f"#{r}" for r in moved))
+        return ctx.t("audit.rank_moves", rank=now,
+                     to=ctx.t("audit.rank_range", best=item.rank_best, worst=item.rank_worst))
+    if len(moved) == 2:
+        return ctx.t("audit.rank_moves", rank=now, to=ctx.t("audit.rank_range", best=moved[0], worst=moved[1]))
+    return ctx.t("audit.rank_moves", rank=now, to=ctx.t("audit.rank", rank=moved[0]))
 
 
 def _money_range(ctx: SiteContext, low: float | None, high: float | None, signed: bool = False) -> str:
