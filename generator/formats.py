@@ -66,7 +66,7 @@ class Formatter:
         self._loc = _locale(lang)
         # Babel lays out ~25 µs per number and a site shows the same few hundred values again and again
         # (scores, indices, prices): each (kind, rounded value, decimals) is laid out once per formatter.
-        self._memo: dict[tuple[str, Decimal, int], str] = {}
+        self._memo: dict[object, str] = {}  # (kind, value, decimals) or a day → its text
 
     def _apply(self, kind: str, value: Decimal, decimals: int) -> str:
         key = (kind, value, decimals)
@@ -89,7 +89,11 @@ class Formatter:
         """A score or an index: ``7.3``, ``137.9``; unknown → ``—``."""
         if value is None:
             return "—"
-        return self._apply("decimal", rounded(value, decimals), decimals)
+        key = ("number", value, decimals)  # the same float again: skip the rounding too
+        text = self._memo.get(key)
+        if text is None:
+            text = self._memo[key] = self._apply("decimal", rounded(value, decimals), decimals)
+        return text
 
     def signed(self, value: float | None, decimals: int = 1) -> str:
         """A difference: ``+3.2``, ``−0.9``, ``0.0`` (no sign on what rounds to zero)."""
@@ -143,7 +147,12 @@ class Formatter:
 
     def date(self, day: _dt.date | None) -> str:
         """A day in the site's language: ``Nov 2, 2026`` · ``2026年11月2日`` · ``2 нояб. 2026 г.``."""
-        return format_skeleton("yMMMd", day, locale=self._loc) if day else ""
+        if not day:
+            return ""
+        text = self._memo.get(day)
+        if text is None:
+            text = self._memo[day] = format_skeleton("yMMMd", day, locale=self._loc)
+        return text
 
     def partial_date(self, text: str | _dt.date | None) -> str:
         """A date as written in content, to the day, the month or the year: ``2026-07`` → ``Jul 2026``."""
