@@ -135,6 +135,20 @@ class Run:
 
 
 @pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    """A private copy of the templates: edits elsewhere in the checkout can neither make two builds differ nor
+    trigger a rebuild in a test that watches them."""
+    return Path(shutil.copytree(ROOT / "templates", tmp_path / "templates-copy"))
+
+
+def site_digest(folder: Path) -> dict[str, str]:
+    """Every file of a built site, by path: its sha256 (two builds compared byte for byte)."""
+    import hashlib
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
 def cli(monkeypatch):
     """Run the CLI in-process: ``cli(tree.root, 'build')`` → Run(code, out, err)."""
 

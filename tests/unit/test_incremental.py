@@ -3,9 +3,7 @@ market-wide numbers it moved — are re-rendered; every other file is reused; th
 full build. Not timed: it counts what was rendered and compares bytes."""
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,11 @@ from generator.diagnostics import Diagnostics
 from generator.plan import EXTERNAL, INTERNAL
 from generator.serve import incremental_rebuild
 
+from tests.conftest import site_digest as snapshot
+
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "ticketeer"
 SUMMARY = "Ticketeer is the price fighter of the market"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def templates(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(ROOT / "templates", tmp_path / "templates-copy"))
 
 
 class Session:

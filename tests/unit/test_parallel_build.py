@@ -2,8 +2,6 @@
 same diagnostics (once, in page order), the previous site kept on failure, nothing held back in memory."""
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,18 +10,10 @@ from generator import parallel
 from generator.build import build
 from generator.diagnostics import ContentError, Diagnostics
 
+from tests.conftest import site_digest as snapshot
+from tests.unit.test_atomic import SLOW_BUILD
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def templates(tmp_path: Path) -> Path:
-    """A private copy: edits elsewhere in the checkout cannot make two builds differ."""
-    return Path(shutil.copytree(ROOT / "templates", tmp_path / "templates-copy"))
 
 
 def test_one_and_two_workers_write_identical_sites(sample, templates, tmp_path):
@@ -96,17 +86,7 @@ def test_pages_are_streamed_not_held(sample, templates, tmp_path, monkeypatch):
 
 # The child runs the real CLI with two workers and SiteWriter.write slowed down (inherited by the forked
 # workers), so Ctrl-C lands while the workers are writing pages.
-SLOW_PARALLEL_BUILD = """
-import sys, time
-import generator.write as w
-original = w.SiteWriter.write
-def slow(self, path, data):
-    time.sleep(0.05)
-    return original(self, path, data)
-w.SiteWriter.write = slow
-from generator.cli import main
-sys.exit(main(["build"]))
-"""
+SLOW_PARALLEL_BUILD = SLOW_BUILD  # the same child: the forked workers inherit the slowed write
 
 
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])

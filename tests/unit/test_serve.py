@@ -9,7 +9,6 @@ import http.client
 import json
 import queue
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -41,12 +40,6 @@ class Recorder:
 
     def problem(self, text, code=None):
         self.lines.append("error: " + text)
-
-
-@pytest.fixture
-def templates(tmp_path: Path) -> Path:
-    """A private copy of the templates: edits elsewhere in the checkout do not trigger rebuilds here."""
-    return Path(shutil.copytree(TEMPLATES, tmp_path / "templates-copy"))
 
 
 @pytest.fixture
