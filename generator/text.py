@@ -143,7 +143,7 @@ def _edit_tree(root, shift_headings: int) -> None:
             if kind == _HEADING:
                 if shift_headings:
                     level = _lib.cmark_node_get_heading_level(child)
-                    _lib.cmark_node_set_heading_level(child, min(6, level + shift_headings))
+                    _lib.cmark_node_set_heading_level(child, max(2, min(6, level + shift_headings)))
             elif kind in (_QUOTE, _LIST):
                 if depth >= MAX_NESTING:
                     first = _lib.cmark_node_first_child(child)

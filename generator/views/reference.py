@@ -1,6 +1,8 @@
 """Reference pages: dimensions, methodology, narrative pages, 404."""
 from __future__ import annotations
 
+import re
+
 from .. import charts
 from ..plan import PlannedPage
 from ..score import point_weights, quality_terms
@@ -175,8 +177,20 @@ def worked_example(ctx: SiteContext, vmap) -> dict | None:
 def narrative_view(ctx: SiteContext, page: PlannedPage) -> dict:
     narrative = ctx.content.pages[page.key]
     view = base(ctx, page, narrative.meta.title, narrative.meta.description)
-    view["body"] = markdown(without_title(narrative.body, narrative.meta.title))
+    body = without_title(narrative.body, narrative.meta.title)
+    view["body"] = markdown(body, shift_headings=heading_shift(body))
     return view
+
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)", re.M)
+
+
+def heading_shift(body: str) -> int:
+    """How far the body's headings move (down, or up) so that its topmost becomes an h2 under the page's h1 (no level
+    skipped: '## Section' after a dropped '# Title' stays h2). Fenced code is not looked at."""
+    levels = [len(m.group(1)) for m in _HEADING.finditer(_FENCE.sub("", body))]
+    return 2 - min(levels) if levels else 1
 
 
 def without_title(body: str, title: str) -> str:

@@ -601,3 +601,8 @@ def test_a_markdown_page_has_one_title_even_when_its_text_repeats_it(tree, cli):
     assert [h.text() for h in doc.find_all("h1")] == ["How to read the map"]
     assert headings.count("How to read the map") == 1 and "A real section" in headings, headings
     assert "Body text." in visible_text(doc)
+    # sections written '##' under the dropped title stay h2: no level skipped after the page's h1
+    tree.write("pages/sub.md", "---\ntitle: Sub\n---\n\n# Sub\n\n## Part one\n\n### Detail\n")
+    doc = load(build(cli, tree.root) / "pages" / "sub.html")
+    assert [(h.tag, h.text()) for tag in ("h1", "h2", "h3") for h in doc.find_all(tag)] == [
+        ("h1", "Sub"), ("h2", "Part one"), ("h3", "Detail")]
