@@ -213,21 +213,29 @@ def unplaced_notes(ctx: SiteContext, vmap: ValueMap, links: Links) -> list[dict]
             for u in vmap.unplaced]
 
 
+def ranking_cells(ctx: SiteContext, p: Position, links: Links) -> list[dict]:
+    """A position's ten cells in a ranking: rank, company, RQ, RP, customer value, ratio, price (with its
+    status), justified price, headroom, zone. The map's ranking and the weigh page's (which weigh.js refills
+    in the same columns) both start from these."""
+    t, fmt = ctx.t, ctx.fmt
+    return [
+        cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
+        cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
+        cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
+        cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
+        cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
+        cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
+        cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
+    ]
+
+
 def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) -> dict:
     """The ranking: distance and ratio side by side (the one ranked by is marked), prices, zone, coverage."""
     t, fmt = ctx.t, ctx.fmt
     partial = any(p.partial for p in vmap.positions)
     rows, ours = [], []
     for p in vmap.positions:
-        row = [
-            cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
-            cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
-            cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
-            cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
-            cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
-            cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
-            cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
-        ]
+        row = ranking_cells(ctx, p, links)
         row.append(cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else ""))
         if partial:
             row.append(cell(fmt.share(p.known), tone="" if not p.partial else "partial"))

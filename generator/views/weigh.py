@@ -16,8 +16,8 @@ from .. import charts
 from .. import score as sc
 from ..plan import PlannedPage
 from ..verify import STATUSES
-from .common import (Links, SiteContext, base, headline, map_numbers, method_note, reference_label, table,
-                     tone, unplaced_notes, zone_label, zone_tone, cell)
+from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, ranking_cells,
+                     reference_label, table, unplaced_notes)
 
 
 def _json(data: object) -> str:
@@ -28,18 +28,10 @@ def _json(data: object) -> str:
 
 def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links) -> dict:
     """The ranking the sliders recompute (the same columns weigh.js fills in)."""
-    t, fmt = ctx.t, ctx.fmt
+    t = ctx.t
     rows, ours = [], []
     for p in vmap.positions:
-        rows.append([
-            cell(p.rank), cell(p.name, links.company(p.slug), strong=p.is_us),
-            cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
-            cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
-            cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
-            cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
-            cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
-            cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
-        ])
+        rows.append(ranking_cells(ctx, p, links))
         ours.append(p.is_us)
     ranked = {"distance": 4, "ratio": 5}[vmap.rank_by]
     labels = ["col.rank", "col.company", "col.relative_quality", "col.relative_price", "col.customer_value",
