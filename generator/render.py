@@ -75,7 +75,9 @@ def find_templates(explicit: Path | None, content_dir: Path) -> Path:
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    from .table_html import table_rows
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -84,6 +86,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.globals["table_rows"] = table_rows
+    return env
 
 
 class TemplateFailure(Exception):

@@ -67,6 +67,14 @@ def _locale(lang: str) -> "Locale":
     return Locale.parse(lang.replace("-", "_"))
 
 
+@lru_cache(maxsize=4096)
+def _whole(lang: str, number: int) -> str:
+    """A whole number as ``lang`` writes it (ranks and counts: the same few hundred numbers on every page)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=_locale(lang))
+
+
 def plural_categories(lang: str) -> tuple[str, ...]:
     """The plural categories a table of ``lang`` needs: its CLDR rule's, and ``other``."""
     tags = set(_locale(lang).plural_form.tags) | {"other"}
@@ -102,10 +110,7 @@ class Translator:
 
     def _shown(self, values: dict) -> dict:
         """Whole numbers in the language's digits and grouping; everything else as it is."""
-        from babel.numbers import format_decimal
-
-        return {name: (format_decimal(v, locale=_locale(self.lang)) if type(v) is int else v)
-                for name, v in values.items()}
+        return {name: (_whole(self.lang, v) if type(v) is int else v) for name, v in values.items()}
 
     def _entry(self, key: str) -> "tuple[str | dict[str, str], str]":
         entry = self.table.get(key)
