@@ -101,6 +101,7 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
         tree = load_content(Path(content_dir), diagnostics)
     with timings.phase("validate"):
         content = validate(tree, diagnostics)
+    del tree  # the parse of every file: the models are what the later stages read
     if strict:
         diagnostics.promote_warnings()
     if content is None:

@@ -151,8 +151,13 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 def extract_translations(tree, diagnostics: Diagnostics):
-    """``(tree, translations)``: the source tree with every translated field reduced to the site's ``lang``
-    text (a new tree: the loaded one is never changed), and the translations kept aside."""
+    """``(tree, translations, localize_company)``: the source tree with every translated field reduced to the
+    site's ``lang`` text (a new tree: the loaded one is never changed), and the translations kept aside.
+    Company files not parsed yet (:class:`~generator.load.PendingFile`) stay as they are: validation passes
+    each one, once parsed, through ``localize_company(slug, document)``, which adds its translations to the
+    same mapping."""
+    from .load import PendingFile
+
     translations: Translations = {}
     site_data = tree.site.data if tree.site is not None and isinstance(tree.site.data, dict) else {}
     lang = site_data.get("lang", FALLBACK)
@@ -162,15 +167,19 @@ def extract_translations(tree, diagnostics: Diagnostics):
     known = available_languages()
     args = (lang, wanted, known, translations, diagnostics)
     site = _one_document("site", "site", tree.site, *args)
-    companies = {slug: _one_document(f"company:{slug}", "company", doc, *args)
+
+    def localize_company(slug: str, doc):
+        return _one_document(f"company:{slug}", "company", doc, *args)
+
+    companies = {slug: doc if isinstance(doc, PendingFile) else localize_company(slug, doc)
                  for slug, doc in tree.companies.items()}
     pages = {}
     for slug, page in tree.pages.items():
         front = _one_document(f"page:{slug}", "page", page.front, *args)
         pages[slug] = page if front is page.front else dataclasses.replace(page, front=front)
     if not translations:
-        return tree, translations
-    return dataclasses.replace(tree, site=site, companies=companies, pages=pages), translations
+        return tree, translations, localize_company
+    return dataclasses.replace(tree, site=site, companies=companies, pages=pages), translations, localize_company
 
 
 def _set(obj: Any, path: tuple, value: Any) -> Any:

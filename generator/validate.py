@@ -21,14 +21,14 @@ import datetime as _dt
 import os
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import ValidationError
 
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
 from .model_errors import shape_errors
-from .load import Document, SourceTree, is_device_name, unreserved
+from .load import Document, PendingFile, SourceTree, is_device_name, unreserved
 from .languages import check_languages, extract_translations
 from .locales import available_languages
 from .score import price_at
@@ -557,7 +557,8 @@ def _check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Do
                               hint=hint, **doc.where(("evaluating", i)))
 
 
-def _check_misnamed(tree: SourceTree, site: m.Site | None, diagnostics: Diagnostics, day: _dt.date) -> None:
+def _check_misnamed(tree: SourceTree, site: m.Site | None, diagnostics: Diagnostics, day: _dt.date,
+                    loaded: Mapping[str, None]) -> None:
     """Files whose name was refused are never built, but what is wrong inside them is reported now too."""
     for kind, slug, item in tree.misnamed:
         if kind == "page":
@@ -568,7 +569,7 @@ def _check_misnamed(tree: SourceTree, site: m.Site | None, diagnostics: Diagnost
             continue
         parsed = _validate_doc(item, m.Prospect, diagnostics)
         if parsed is not None and site is not None:
-            _check_prospect(parsed, site, tree.companies, item, diagnostics, tree.site)
+            _check_prospect(parsed, site, loaded, item, diagnostics, tree.site)
 
 
 def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics: Diagnostics, day: _dt.date
@@ -591,7 +592,8 @@ def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics
 def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
     """Validate everything; return the Content when there is no error, else None (errors are collected)."""
     day = today()
-    tree, translations = extract_translations(tree, diagnostics)  # label: {en: …, ja: …} → the lang text
+    # label: {en: …, ja: …} → the lang text
+    tree, translations, localize_company = extract_translations(tree, diagnostics)
     site = _validate_doc(tree.site, m.Site, diagnostics) if tree.site else None
     if site is not None:
         _check_site(site, tree.site, diagnostics)
@@ -599,19 +601,27 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
     companies: dict[str, m.Company] = {}
     files: dict[str, str] = {}
     documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
+    # One company file at a time: parsed, validated, then only its model kept (PendingFile, Document.released).
+    loaded: dict[str, None] = {}  # the company files that parsed, in order: what the cross-file checks know
     for slug in sorted(tree.companies):
         doc = tree.companies[slug]
+        if isinstance(doc, PendingFile):
+            doc = doc.load(diagnostics)
+            if doc is None:
+                continue
+            doc = localize_company(slug, doc)
+        loaded[slug] = None
         files[f"company:{slug}"] = doc.file
-        documents[f"company:{slug}"] = doc
         company = _validate_company(slug, doc, site, diagnostics, day)
+        documents[f"company:{slug}"] = doc.released()
         if company is not None:
             companies[slug] = company
     _check_names(companies, documents, site.us if site is not None else None, diagnostics)
-    if site is not None and site.us not in tree.companies:
-        choices = list(tree.companies)
+    if site is not None and site.us not in loaded:
+        choices = list(loaded)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",
                           path="us", hint=suggestion(site.us, choices), **tree.site.where(("us",)))
-    if site is not None and len(tree.companies) < 2 \
+    if site is not None and len(loaded) < 2 \
             and not any(d.file and "companies" in d.file for d in diagnostics.errors):
         diagnostics.error("too-few-companies", "a value map needs at least two companies (us and a competitor)",
                           file=tree.site.file, hint="add competitor files to content/companies/")
@@ -624,16 +634,16 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
             continue
         prospects[slug] = prospect
         if site is not None:
-            _check_prospect(prospect, site, tree.companies, doc, diagnostics, tree.site)
+            _check_prospect(prospect, site, loaded, doc, diagnostics, tree.site)
     pages: dict[str, NarrativePage] = {}
     for slug in sorted(tree.pages):
         page = tree.pages[slug]
         meta = _validate_doc(page.front, m.PageMeta, diagnostics)
         if meta is not None:
             pages[slug] = NarrativePage(slug, meta, page.body, page.front.file, page.body_line)
-    _check_misnamed(tree, site, diagnostics, day)
+    _check_misnamed(tree, site, diagnostics, day, loaded)
     from .history import validate_snapshots  # content/history/: checked like company files
-    history = validate_snapshots(tree.history, site, tree.companies, companies, tree.site, diagnostics, day)
+    history = validate_snapshots(tree.history, site, loaded, companies, tree.site, diagnostics, day)
     if diagnostics.has_errors() or site is None:
         return None
     return Content(site=site, companies=companies, prospects=prospects, pages=pages, files=files,

@@ -47,7 +47,7 @@ MAX_INT_DIGITS = 30  # no price, weight, score or count needs more; Python refus
 Path_ = tuple  # a field path: ('scores', 'usability', 0, 'value')
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     line: int  # 1-based
     column: int  # 1-based
@@ -62,9 +62,31 @@ class Document:
     values: dict[Path_, Mark] = field(default_factory=dict)
     keys: dict[Path_, Mark] = field(default_factory=dict)
     line_offset: int = 0  # front matter: lines before the YAML starts
+    source: str | None = None  # the file on disk, when the document can be read again (see released())
+    reread: bool = False  # released: data and positions are read again from ``source`` when a position is asked
+
+    def released(self) -> "Document":
+        """The same document without its data and positions: they are parsed again from ``source`` the first
+        time a position is asked for. Validated content keeps one document per company file only to point at
+        lines later (the ``--strict`` gate); holding every file's parse — a dict entry, a path and a mark per
+        value — was most of a large build's memory (~90 KB per company file)."""
+        if self.source is None:
+            return self
+        return Document(self.file, None, {}, {}, self.line_offset, self.source, reread=True)
+
+    def _read_again(self) -> None:
+        self.reread = False
+        try:
+            again = parse_yaml(read_text(Path(self.source), self.file)[0], self.file,
+                               line_offset=self.line_offset)
+        except (YamlProblem, OSError):  # changed or gone since the build read it: the file alone is named
+            return
+        self.values, self.keys = again.values, again.keys
 
     def where(self, path: Path_ = (), *, key: bool = False) -> dict:
         """``file``/``line``/``column`` for a field path: the nearest known ancestor if the path is unknown."""
+        if self.reread:
+            self._read_again()
         table = self.keys if key else self.values
         probe = tuple(path)
         while True:
