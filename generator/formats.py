@@ -25,6 +25,7 @@ from babel.dates import format_skeleton
 from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol
 
 MINUS = "\u2212"
+MEMO_SIZE = 20_000  # formatted numbers and dates a Formatter remembers (see Formatter._keep)
 _WIDE = Context(prec=400)  # any finite float has at most 309 integer digits: quantize never overflows
 
 
@@ -68,11 +69,19 @@ class Formatter:
         # (scores, indices, prices): each (kind, rounded value, decimals) is laid out once per formatter.
         self._memo: dict[object, str] = {}  # (kind, value, decimals) or a day → its text
 
+    def _keep(self, key: object, text: str) -> str:
+        # Bounded: every company brings numbers of its own, so an unbounded memo grew with each page a render
+        # worker made (5,000 companies: ~100 MB per worker). Emptied when full, it keeps what repeats soon.
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = text
+        return text
+
     def _apply(self, kind: str, value: Decimal, decimals: int) -> str:
         key = (kind, value, decimals)
         text = self._memo.get(key)
         if text is None:
-            text = self._memo[key] = self._layout(kind, value, decimals)
+            text = self._keep(key, self._layout(kind, value, decimals))
         return text
 
     def _layout(self, kind: str, value: Decimal, decimals: int) -> str:
@@ -92,7 +101,7 @@ class Formatter:
         key = ("number", value, decimals)  # the same float again: skip the rounding too
         text = self._memo.get(key)
         if text is None:
-            text = self._memo[key] = self._apply("decimal", rounded(value, decimals), decimals)
+            text = self._keep(key, self._apply("decimal", rounded(value, decimals), decimals))
         return text
 
     def signed(self, value: float | None, decimals: int = 1) -> str:
@@ -151,7 +160,7 @@ class Formatter:
             return ""
         text = self._memo.get(day)
         if text is None:
-            text = self._memo[day] = format_skeleton("yMMMd", day, locale=self._loc)
+            text = self._keep(day, format_skeleton("yMMMd", day, locale=self._loc))
         return text
 
     def partial_date(self, text: str | _dt.date | None) -> str:
