@@ -34,6 +34,7 @@ ZONE_STYLE = {"better": (BETTER, "circle", 11), "fair": (FAIR, "square", 10), "w
 ERROR_BAR = "rgba(71, 85, 105, 0.38)"  # a position's uncertainty: visible, never louder than the point
 MUTED = "#cbd5e1"  # the other companies on a "where they sit" map: context, not the subject
 MUTED_LINE = "#a8b1bd"  # the other companies' curves on the strategy canvas: context, thin
+MEDIAN_LINE = "#334155"  # the market's median on a large market's strategy canvas: dashed, darker than the context
 THEM = "#D55E00"  # the competitor compared with us (Okabe–Ito vermillion: apart from our teal)
 THEM_DARK = "#A33F00"
 POSITIVE = US  # a difference where we lead: our colour
@@ -480,10 +481,13 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
         "us": ({"color": US, "width": 4}, {"size": 9, "color": US, "symbol": "diamond"}),
         "rival": ({"color": THEM, "width": 3}, {"size": 7, "color": THEM, "symbol": "circle"}),
         "muted": ({"color": MUTED_LINE, "width": 1.25}, {"size": 4, "color": MUTED_LINE, "symbol": "circle"}),
+        "median": ({"color": MEDIAN_LINE, "width": 2, "dash": "dash"}, {"size": 5, "color": MEDIAN_LINE, "symbol": "square"}),
     }
     roles = []
     for item in series:
-        if item["is_us"]:
+        if item.get("median"):
+            roles.append("median")  # the market's median (a large market's canvas): never the rival
+        elif item["is_us"]:
             roles.append("us")
         elif item.get("rival") or not several:
             roles.append("rival" if "rival" not in roles else "muted")
@@ -497,9 +501,10 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
                      "y": [None if v is None else round(v, 2) for v in item["values"]], "line": dict(style),
                      "marker": dict(marker), "customdata": [plain(label) for label in item["labels"]],
                      "hovertemplate": "%{customdata}<extra>" + name + "</extra>", "meta": {"role": role},
-                     "legendrank": {"us": 1, "rival": 2}.get(role, 10 + rank)})
-    # Drawn in order: the grey context first, the rival over it, us on top (the legend keeps its own order).
-    data.sort(key=lambda trace: {"muted": 0, "rival": 1, "us": 2}[trace["meta"]["role"]])
+                     "legendrank": {"us": 1, "rival": 2, "median": 3}.get(role, 10 + rank)})
+    # Drawn in order: the grey context first, the median, the rival over them, us on top (the legend keeps its
+    # own order).
+    data.sort(key=lambda trace: {"muted": 0, "median": 1, "rival": 2, "us": 3}[trace["meta"]["role"]])
     angled = n > 6
     longest = max((len(label) for _, label in categories), default=0)
     first = len(categories[0][1]) if categories else 0
@@ -579,14 +584,16 @@ def difference_figure(labels: Sequence[str], differences: Sequence[float | None]
 
 
 def bars_figure(labels: Sequence[str], values: Sequence[float | None], shown: Sequence[str],
-                highlight: Sequence[bool], t: T, axis_title: str, scale: tuple[float, float]) -> dict:
+                highlight: Sequence[bool], t: T, axis_title: str, scale: tuple[float, float],
+                median: int | None = None) -> dict:
     """Horizontal bars, one per company, us highlighted (dimension pages); ``shown`` the bar labels as the
-    table prints them."""
+    table prints them. ``median``: the index of the market's median bar (a large market's selection)."""
     t, axis_title = _plain_t(t), plain(axis_title)
     data = [{
         "type": "bar", "orientation": "h", "y": [plain(label) for label in labels],
         "x": [None if v is None else round(v, 2) for v in values],
-        "marker": {"color": [US if h else "#94a3b8" for h in highlight]},
+        "marker": {"color": [US if h else MEDIAN_LINE if i == median else "#94a3b8"
+                             for i, h in enumerate(highlight)]},
         "customdata": [plain(v) for v in shown],
         "text": [plain(v) for v in shown], "textposition": "outside", "cliponaxis": False,
         "hovertemplate": "%{y}: %{customdata}<extra></extra>", "name": axis_title,

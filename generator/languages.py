@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from pydantic import TypeAdapter, ValidationError
@@ -58,7 +59,11 @@ TRANSLATABLE: dict[str, tuple[tuple[tuple, str], ...]] = {
     "company": ((("summary",), "text"),),
     "page": ((("title",), "name"), (("description",), "text")),
 }
-_ADAPTERS = {"name": TypeAdapter(m.Name), "text": TypeAdapter(m.Text)}
+@lru_cache(maxsize=None)
+def _adapter(what: str) -> TypeAdapter:
+    """The validator of one translated text, built the first time a translation is met (not at import: each
+    costs a few milliseconds of every command's start-up)."""
+    return TypeAdapter({"name": m.Name, "text": m.Text}[what])
 
 # (document id, field path) → {language: text}; document ids: "site", "company:<slug>", "page:<slug>".
 Translations = dict[tuple[str, tuple], dict[str, str]]
@@ -118,7 +123,7 @@ def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], kno
                     continue
                 text = text.strip()
                 try:
-                    _ADAPTERS[what].validate_python(text)
+                    _adapter(what).validate_python(text)
                 except ValidationError as exc:
                     problem = exc.errors(include_url=False)[0]["msg"]
                     diagnostics.error("invalid-translation", f"the '{code}' text of {field}: {problem}",

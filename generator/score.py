@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field, replace
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import model as m
 from . import prices as prices_
@@ -408,6 +408,15 @@ class ValueMap:
     def get(self, slug: str) -> Position | None:
         """The company's position, or None when it is not placed on this map."""
         return self._index.get(slug)
+
+
+def median(values: Iterable[float | None]) -> float | None:
+    """The median of the known values (None: none known) — the market's middle on a strategy canvas."""
+    known = sorted(v for v in values if v is not None)
+    if not known:
+        return None
+    mid = len(known) // 2
+    return known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2
 
 
 def comparison_average(total: float, count: int, own: float | None, comparison: str) -> float | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import quote, urlsplit
 
 import orjson
@@ -13,7 +13,7 @@ from .. import model as m
 from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, absolute_base, relative_url
 from ..formats import Formatter, decimals_of
-from ..score import MarketScores, Point, Position, ValueMap, points
+from ..score import MarketScores, Point, Position, ValueMap, median, points
 from ..verify import STATUSES
 from ..validate import Content
 
@@ -254,14 +254,56 @@ def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) 
     return table(caption, columns, rows, ours)
 
 
-def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) -> dict:
+OVERVIEW_ROWS = 12
+"""The most companies an overview picks out (the strategy canvas's curves, the rows of the home and segment
+pages' ranking and heat map). A larger market's overview shows us, the top or the rival and the companies
+ranked nearest to us, and says so: past a dozen lines a canvas is grey noise, and rows for every company on
+every overview made those pages grow with the market (1,000 companies: a 4 MB home page, a 9 MB canvas).
+Every company stays on the map, in the table under it and on the competitor list."""
+TOP_ROWS = 3  # a large market's ranking and heat map also show who leads
+
+
+def overview_selection(ranked: list[str], us: str, keep: Sequence[str | None] = (), limit: int = OVERVIEW_ROWS
+                       ) -> list[str]:
+    """Up to ``limit`` slugs of ``ranked`` (a map's order): us, ``keep``, then the companies ranked nearest to
+    us (the one above first at equal distance); in the map's order. From the top when we are not ranked."""
+    at = ranked.index(us) if us in ranked else 0
+    chosen = {s for s in (us, *keep) if s in ranked}
+    for i in sorted(range(len(ranked)), key=lambda i: (abs(i - at), i)):
+        if len(chosen) >= limit:
+            break
+        chosen.add(ranked[i])
+    return [s for s in ranked if s in chosen]
+
+
+def ranking_selection(ctx: SiteContext, vmap: ValueMap) -> set[str] | None:
+    """The companies a map's ranking card and heat map show: None (every one) up to OVERVIEW_ROWS companies;
+    else the top TOP_ROWS and those ranked nearest to us."""
+    if len(vmap.positions) + len(vmap.unplaced) <= OVERVIEW_ROWS:
+        return None
+    ranked = [p.slug for p in vmap.positions]
+    return set(overview_selection(ranked, ctx.site.us, ranked[:TOP_ROWS]))
+
+
+def ranking_more(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | None) -> dict:
+    """What follows a ranking card's table: every measure of every company behind "details" (``full``: the
+    map's table), or — a large market's selection — a note saying what is shown, and the competitor list."""
+    if only is None:
+        return {"full": True, "note": "", "href": None}
+    return {"full": False, "note": ctx.t("ranking.selection", count=len(vmap.positions) + len(vmap.unplaced)),
+            "href": links.page_of("competitors")}
+
+
+def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str, only: set[str] | None = None
+                    ) -> dict:
     """The ranking as a reader scans it (docs/design.md, "One headline per page"): the one measure it is ranked
     by, the verdict in words, the price and the price its quality justifies, and how much evidence backs it. The
     other measures (relative quality and price, quality ÷ price, headroom) are in :func:`ranking_table`, behind
     "details". Its cells are the same strings as that table's."""
     t, fmt = ctx.t, ctx.fmt
     rows = []
-    for p in vmap.positions:
+    shown = [p for p in vmap.positions if only is None or p.slug in only]
+    for p in shown:
         measure = (cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)) if vmap.rank_by == "distance"
                    else cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")))
         rows.append([cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us), measure,
@@ -271,13 +313,13 @@ def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str
     measure_label = t("col.customer_value") if vmap.rank_by == "distance" else t("col.ratio")
     return table(caption, [(t("col.rank"), True), (t("col.company"), False), (measure_label + " ▾", True),
                            (t("col.zone"), False), (t("col.price"), True), (t("col.fair_price"), True),
-                           (t("col.backed"), True)], rows, [p.is_us for p in vmap.positions])
+                           (t("col.backed"), True)], rows, [p.is_us for p in shown])
 
 
 HEAT_BINS = 5  # shades of the heat map (valuemap.css .heat-0 … .heat-4), equal slices of the scale
 
 
-def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links) -> dict:
+def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | None = None) -> dict:
     """Companies (in ranking order, the unplaced last) × dimensions: each cell the dimension score as the strategy
     canvas shows it, with its status mark, shaded by the score (a class, the number stays in the cell: colour is
     never the only carrier). Headers carry the dimension's weight on this map: the "why" behind the positions."""
@@ -291,7 +333,8 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links) -> dict:
         step = min(HEAT_BINS - 1, max(0, int((value - lo) / (hi - lo) * HEAT_BINS)))
         return f"heat heat-{step}"
 
-    order = [(p.slug, p) for p in vmap.positions] + [(u.slug, None) for u in vmap.unplaced]
+    every = [(p.slug, p) for p in vmap.positions] + [(u.slug, None) for u in vmap.unplaced]
+    order = every if only is None else [(s, p) for s, p in every if s in only]
     rows = []
     for slug, p in order:
         scores = ctx.scores.companies[slug]
@@ -303,13 +346,24 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links) -> dict:
         row.append(cell(fmt.signed(p.customer_value) if p else t("unplaced.short"),
                         tone=tone(p.customer_value) if p else ""))
         rows.append(row)
+    ours = [s == site.us for s, _ in order]
+    if only is not None:  # a large market's selection: and the middle of the whole market
+        row = [cell(""), cell(t("canvas.median"))]
+        for d in site.dimensions:
+            value = median(ctx.scores.companies[s].value(d.id) for s, _ in every)
+            row.append(cell(fmt.number(value), tone=shade(value, d.input != "relative")))
+        value = median(p.customer_value for p in vmap.positions)
+        row.append(cell(fmt.signed(value), tone=tone(value)))
+        rows.append(row)
+        ours.append(False)
     columns = ([(t("col.rank"), True), (t("col.company"), False)] +
                [(t("col.dimension_weight", label=d.label, weight=fmt.share(weights[d.id])), True)
                 for d in site.dimensions] + [(t("col.customer_value"), True)])
     step = (hi - lo) / HEAT_BINS
     key = [{"cls": f"heat-{i}", "label": f"{fmt.number(lo + i * step)}–{fmt.number(lo + (i + 1) * step)}"}
            for i in range(HEAT_BINS)]
-    return {"table": table(t("table.heatmap_caption"), columns, rows, [s == site.us for s, _ in order]),
+    return {"table": table(t("table.heatmap_caption"), columns, rows, ours),
+            "selection": t("heatmap.selection", count=len(every)) if only is not None else "",
             "key": key}
 
 

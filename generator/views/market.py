@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from .. import charts
 from ..plan import PlannedPage
+from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, headline,
-                     heat_map, method_note, plotted_score, ranking_summary,
+                     heat_map, method_note, overview_selection, OVERVIEW_ROWS, plotted_score, ranking_more,
+                     ranking_selection, ranking_summary,
                      ranking_table, reference_label, shown_score, table, tone, value_map_block, weights_table,
                      zone_label, zone_tone)
 
@@ -22,8 +24,10 @@ def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map", trails=map_trails(ctx))
-    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"))
-    view["heat_map"] = heat_map(ctx, vmap, links)
+    only = ranking_selection(ctx, vmap)
+    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"), only)
+    view["ranking_more"] = ranking_more(ctx, vmap, links, only)
+    view["heat_map"] = heat_map(ctx, vmap, links, only)
     view["history"] = home_link(ctx, links)  # "What changed since <date>" (content/history/)
     view["charts"] = [view["value_map"]]
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.weights_caption"), links)
@@ -84,35 +88,56 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
     ranked = [p.slug for p in vmap.positions]
     rival = next((ranked[i] for i in ((at - 1, at + 1) if at is not None else (0, 1)) if 0 <= i < len(ranked)
                   and ranked[i] != site.us), None)
+    selected = len(order) > OVERVIEW_ROWS  # a large market: a selection and the median (see OVERVIEW_ROWS)
+    drawn = overview_selection(order, site.us, (rival,)) if selected else order
+    view["selection"] = t("canvas.selection", count=len(order)) if selected else ""
     scale = (site.scale.min, site.scale.max)
     dims = [("", d.label) for d in site.dimensions]
     fmt = ctx.fmt
     on_scale = {d.id: d.input != "relative" for d in site.dimensions}
+    median_name = t("canvas.median")
 
     def dim_value(s: str, d: str) -> float | None:
         return ctx.scores.companies[s].value(d) if on_scale[d] else None
 
     series = [{"name": ctx.name(s), "is_us": s == site.us, "rival": s == rival,
                "values": [dim_value(s, d.id) for d in site.dimensions],
-               "labels": [fmt.number(ctx.scores.companies[s].value(d.id)) for d in site.dimensions]} for s in order]
+               "labels": [fmt.number(ctx.scores.companies[s].value(d.id)) for d in site.dimensions]} for s in drawn]
     rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us)] +
             [cell(fmt.number(ctx.scores.companies[s].value(d.id)), status=dimension_status(ctx, s, d.id))
-             for d in site.dimensions] for s in order]
+             for d in site.dimensions] for s in drawn]
+    if selected:
+        medians = [median(ctx.scores.companies[s].value(d.id) for s in order) for d in site.dimensions]
+        series.append({"name": median_name, "is_us": False, "median": True,
+                       "values": [v if on_scale[d.id] else None for v, d in zip(medians, site.dimensions)],
+                       "labels": [fmt.number(v) for v in medians]})
+        rows.append([cell(median_name)] + [cell(fmt.number(v)) for v in medians])
+    label, caption = ("_drawn", "_drawn") if selected else ("", "")
     view["dimensions_chart"] = chart_block(
-        "canvas-dimensions", charts.value_curves_figure(dims, series, t, scale, 460), t("chart.canvas_label"),
-        table(t("table.canvas_caption"), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],
-              rows, [s == site.us for s in order]))
+        "canvas-dimensions", charts.value_curves_figure(dims, series, t, scale, 460), t("chart.canvas_label" + label),
+        table(t("table.canvas_caption" + caption), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],
+              rows, [s == site.us for s in drawn] + ([False] if selected else [])))
     cats = categories(site, t)
     crit_series = [{"name": ctx.name(s), "is_us": s == site.us, "rival": s == rival,
                     "values": [plotted_score(ctx, s, d, c) for _, _, d, c in cats],
-                    "labels": [shown_score(ctx, s, d, c) for _, _, d, c in cats]} for s in order]
-    crit_rows = [[cell(dl), cell(cl)] + [cell(shown_score(ctx, s, d, c)) for s in order]
+                    "labels": [shown_score(ctx, s, d, c) for _, _, d, c in cats]} for s in drawn]
+    crit_rows = [[cell(dl), cell(cl)] + [cell(shown_score(ctx, s, d, c)) for s in drawn]
                  for dl, cl, d, c in cats]
+    columns = [(ctx.name(s), True) for s in drawn]
+    if selected:
+        crit_medians = [median(ctx.scores.companies[s].point(d, c).value for s in order) for _, _, d, c in cats]
+        crit_series.append({"name": median_name, "is_us": False, "median": True,
+                            "values": [v if ctx.points[(d, c)].on_scale else None
+                                       for v, (_, _, d, c) in zip(crit_medians, cats)],
+                            "labels": [fmt.number(v) for v in crit_medians]})
+        for row, v in zip(crit_rows, crit_medians):
+            row.append(cell(fmt.number(v)))
+        columns.append((median_name, True))
     view["criteria_chart"] = chart_block(
         "canvas-criteria", charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats], crit_series, t, scale, 520),
-        t("chart.canvas_criteria_label"),
-        table(t("table.canvas_criteria_caption"), [(t("col.dimension"), False), (t("col.criterion"), False)] +
-              [(ctx.name(s), True) for s in order], crit_rows))
+        t("chart.canvas_criteria_label" + label),
+        table(t("table.canvas_criteria_caption" + caption), [(t("col.dimension"), False), (t("col.criterion"), False)]
+              + columns, crit_rows))
     view["charts"] = [view["dimensions_chart"], view["criteria_chart"]]
     return view
 
@@ -146,7 +171,9 @@ def segment_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
     view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
-    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"))
+    only = ranking_selection(ctx, vmap)
+    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"), only)
+    view["ranking_more"] = ranking_more(ctx, vmap, links, only)
     view["charts"] = [view["value_map"]]
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t.html("table.segment_weights_caption", label=seg.label), links)
     return view

@@ -5,11 +5,12 @@ import re
 
 from .. import charts
 from ..plan import PlannedPage
-from ..score import point_weights, quality_terms
+from ..score import median, point_weights, quality_terms
 from ..formats import decimals_of
 from ..text import markdown
 from ..verify import STATUSES
-from .common import (Links, SiteContext, base, cell, chart_block, method_note, shown_score, table, weights_table)
+from .common import (OVERVIEW_ROWS, TOP_ROWS, Links, SiteContext, base, cell, chart_block, method_note,
+                     overview_selection, shown_score, table, weights_table)
 
 
 def dimensions_view(ctx: SiteContext, page: PlannedPage) -> dict:
@@ -33,16 +34,27 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
     values = {s: c.value(dim.id) for s, c in ctx.scores.companies.items()}
     order = sorted(values, key=lambda s: (values[s] is None, -(values[s] or 0.0), ctx.name(s).casefold(), s))
     scale = (site.scale.min, site.scale.max)
+    every = order
+    selected = len(every) > OVERVIEW_ROWS  # a large market: the top, our neighbours and the median
+    if selected:
+        order = overview_selection(every, site.us, every[:TOP_ROWS])
+    view["selection"] = t("dimension.selection", count=len(every)) if selected else ""
     shown = [fmt.number(values[s]) for s in order]
-    figure = charts.bars_figure([ctx.name(s) for s in order], [values[s] for s in order], shown,
-                                [s == site.us for s in order], t, t("chart.score_axis"), scale)
+    labels, plotted, ours = [ctx.name(s) for s in order], [values[s] for s in order], [s == site.us for s in order]
     crit_cols = [(c.label + (f" ({c.unit})" if c.unit else ""), True) for c in dim.criteria]
     rows = [[cell(ctx.name(s), links.company(s), strong=s == site.us), cell(text)] +
             [cell(shown_score(ctx, s, dim.id, c.id)) for c in dim.criteria] for s, text in zip(order, shown)]
+    if selected:
+        middle = median(values[s] for s in every)
+        labels.append(t("canvas.median")), plotted.append(middle), ours.append(False), shown.append(fmt.number(middle))
+        rows.append([cell(t("canvas.median")), cell(shown[-1])] +
+                    [cell(fmt.number(median(ctx.scores.companies[s].point(dim.id, c.id).value for s in every)))
+                     for c in dim.criteria])
+    figure = charts.bars_figure(labels, plotted, shown, ours, t, t("chart.score_axis"), scale,
+                                median=len(order) if selected else None)
     view["scores"] = chart_block("dimension-scores", figure, t("chart.dimension_label", label=dim.label),
                                  table(t.html("table.dimension_caption", label=dim.label),
-                                       [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows,
-                                       [s == site.us for s in order]))
+                                       [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows, ours))
     view["charts"] = [view["scores"]]
     view["criteria"] = [{"label": c.label, "description": markdown(c.description),
                          "weight": fmt.share(ctx.points[(dim.id, c.id)].weight)} for c in dim.criteria]
