@@ -7,6 +7,7 @@ names never holds a partial site.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -97,11 +98,34 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
     ``strict``: every warning is an error too, and every score or price an external page would show below
     ``verification.min_status`` is an error (CI's gate before publishing; see :mod:`generator.gate`)."""
     timings = timings or Timings()
-    with timings.phase("load"):
-        tree = load_content(Path(content_dir), diagnostics)
-    with timings.phase("validate"):
-        content = validate(tree, diagnostics)
-    del tree  # the parse of every file: the models are what the later stages read
+    with _collector_paused():
+        with timings.phase("load"):
+            tree = load_content(Path(content_dir), diagnostics)
+        with timings.phase("validate"):
+            content = validate(tree, diagnostics)
+        del tree  # the parse of every file: the models are what the later stages read
+        return _score_and_plan(content, diagnostics, audience, timings, strict, prospect_secret)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while the content is read, validated and scored.
+
+    These stages make objects that live until the build ends (models, scores) and almost no cyclic garbage;
+    the collector, triggered by the growing heap, scanned all of them again and again for nothing (a
+    1,000-company market: 9 full collections, ~0.6 s of a 4 s check, collecting nothing). Reference counting
+    still frees everything that is not a cycle; the collector runs again as soon as the stages are done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience: str, timings: Timings, strict: bool,
+             prospect_secret: str | None) -> Checked:
     if strict:
         diagnostics.promote_warnings()
     if content is None:

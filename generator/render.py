@@ -75,7 +75,7 @@ def find_templates(explicit: Path | None, content_dir: Path) -> Path:
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    from .table_html import table_rows
+    from .table_html import evidence_rows, table_rows
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -87,6 +87,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals["table_rows"] = table_rows
+    env.globals["evidence_rows"] = evidence_rows
     return env
 
 

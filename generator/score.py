@@ -32,7 +32,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from . import model as m
 from . import prices as prices_
@@ -54,8 +55,8 @@ class Point:
     unit: str | None = None  # measured in this unit, not on the site's scale
     relative: bool = False  # already relative to the market (100 = average)
 
-    @property
-    def key(self) -> tuple[str, str | None]:
+    @cached_property
+    def key(self) -> tuple[str, str | None]:  # made once: every map looks it up per company and criterion
         return (self.dimension, self.criterion)
 
     @property
@@ -453,10 +454,11 @@ def _quality_units(site: m.Site, scores: Mapping[str, CompanyScores], scenario: 
     return list(site_points), weights, values
 
 
-@dataclass(frozen=True)
-class QualityTerm:
+class QualityTerm(NamedTuple):
     """One term of a company's relative quality: its weight, its value, the average it is compared with and
-    the ratio (None: left out — unknown, or no finite ratio). RQ = 100 · Σ weight·ratio / Σ weight (known)."""
+    the ratio (None: left out — unknown, or no finite ratio). RQ = 100 · Σ weight·ratio / Σ weight (known).
+    A named tuple, not a frozen dataclass: every map makes one per company and criterion (17,000 for a
+    1,000-company market), and a frozen dataclass sets each field through object.__setattr__."""
 
     key: tuple[str, str | None]
     weight: float

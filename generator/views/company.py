@@ -90,6 +90,7 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["prices_intro"] = "competitor.prices_intro" if site.price_reference else "competitor.prices_intro_single"
     view["verdict"] = _verdict(ctx, slug, them.name, us.name)
     view["evidence"] = evidence_rows(ctx, slug)
+    view["evidence_as_of"] = {r["as_of"]: t("evidence.as_of", date=r["as_of"]) for r in view["evidence"] if r["as_of"]}
     view["internal_fields"] = _internal_company(them) if page.audience == INTERNAL else None
     return view
 
