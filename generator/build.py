@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # rendering is imported by build() only: `check` starts witho
     from .render import Asset
     from .views.common import SiteContext
     from .incremental import SiteState
+    from .company_cache import CompanyCache
 from .write import MARKER, SiteWriter, UsageError, check_output, cwd_inside, read_manifest
 
 # What a --templates folder must hold (read before any page renders).
@@ -92,8 +93,11 @@ def prospect_secret_from_env() -> str | None:
 
 
 def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERNAL,
-          timings: Timings | None = None, strict: bool = False, prospect_secret: str | None = None) -> Checked:
+          timings: Timings | None = None, strict: bool = False, prospect_secret: str | None = None,
+          cache: "CompanyCache | None" = None) -> Checked:
     """Load, validate, score and plan; raise :class:`ContentError` if any error was found.
+
+    ``cache`` (serve): validated company files kept from the previous call (:mod:`generator.company_cache`).
 
     ``strict``: every warning is an error too, and every score or price an external page would show below
     ``verification.min_status`` is an error (CI's gate before publishing; see :mod:`generator.gate`)."""
@@ -102,9 +106,9 @@ def check(content_dir: Path, diagnostics: Diagnostics, *, audience: str = EXTERN
         with timings.phase("load"):
             tree = load_content(Path(content_dir), diagnostics)
         with timings.phase("validate"):
-            content = validate(tree, diagnostics)
+            content = validate(tree, diagnostics, cache)
         del tree  # the parse of every file: the models are what the later stages read
-        return _score_and_plan(content, diagnostics, audience, timings, strict, prospect_secret)
+        return _score_and_plan(content, diagnostics, audience, timings, strict, prospect_secret, cache)
 
 
 @contextmanager
@@ -125,13 +129,16 @@ def _collector_paused():
 
 
 def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience: str, timings: Timings, strict: bool,
-             prospect_secret: str | None) -> Checked:
+                    prospect_secret: str | None, cache: "CompanyCache | None" = None) -> Checked:
     if strict:
         diagnostics.promote_warnings()
     if content is None:
         raise ContentError(diagnostics)
     with timings.phase("score"):
-        scores = score_market(content.site, content.companies, audience, today())
+        if cache is not None:  # serve: the previous scores when nothing they read changed
+            scores = cache.market_scores(content.site, content.companies, audience, today(), score_market)
+        else:
+            scores = score_market(content.site, content.companies, audience, today())
         scores = _with_history(content, scores)
     with timings.phase("plan"):
         # Without a secret an external build plans no prospect pages and its plan carries a note saying so
@@ -157,7 +164,7 @@ def _with_history(content: Content, scores: MarketScores) -> MarketScores:
 def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templates_dir: Path | None = None,
           audience: str = EXTERNAL, progress: Progress | None = None, strict: bool = False,
           prospect_secret: str | None = None, workers: int | None = None,
-          incremental: "SiteState | bool | None" = None) -> BuildResult:
+          incremental: "SiteState | bool | None" = None, cache: "CompanyCache | None" = None) -> BuildResult:
     """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was.
 
     ``progress(done, total)`` is told how many pages have rendered (the CLI draws a bar from it; the build
@@ -169,7 +176,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
     checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict,
-                    prospect_secret=prospect_secret)
+                    prospect_secret=prospect_secret, cache=cache)
     from . import incremental as inc
     from .parallel import choose_workers, diagnostics_of, render_pages
     from .render import collect_assets, find_templates, make_environment
@@ -190,7 +197,8 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         if track:
             decision = inc.decide(incremental if isinstance(incremental, inc.SiteState) else None, out_real,
                                   to_render, inc.site_digest(content_dir, templates, ctx, audience),
-                                  inc.market_digest(ctx), inc.company_digests(checked.content))
+                                  inc.market_digest(ctx), inc.company_digests(checked.content),
+                                  checked.content.companies)
             to_render = decision.render
         writer = SiteWriter(out_real, keep=checked.content.site.keep, label=str(out_dir),
                             site_yaml=str(content_dir / "site.yaml"), hidden=SECRET_FOLDERS)

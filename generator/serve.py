@@ -7,9 +7,9 @@ script, and the site heals itself once the file is fixed):
 * the site is built by :func:`generator.build.build` into a temporary folder of its own (never ``site/``, never
   the folder CI publishes) and swapped in whole, so a failed rebuild leaves the last good site being served;
 * ``watchfiles`` watches the content and templates folders; a burst of changes is grouped until it has been
-  quiet for ~100 ms, then one rebuild runs (:data:`Rebuild`: :func:`incremental_rebuild` — everything is
-  loaded and scored again, but only the pages whose inputs changed are re-rendered, see
-  :mod:`generator.incremental`);
+  quiet for ~100 ms, then one rebuild runs (:data:`Rebuild`: :func:`incremental_rebuild` — company files
+  whose bytes did not change are not validated again (:mod:`generator.company_cache`), the market is scored
+  again, and only the pages whose inputs changed are re-rendered, see :mod:`generator.incremental`);
 * the server adds, to the HTML it *sends* (the files on disk stay byte-identical to ``valuemap build``), a
   stylesheet and a script from ``/__valuemap/`` and, after a failed build, a banner listing the problems. The
   pages' Content-Security-Policy has ``connect-src 'none'``; the served copy says ``connect-src 'self'`` so the
@@ -39,6 +39,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .build import build
 from .diagnostics import ERROR, ContentError, Diagnostic, Diagnostics, caret_excerpt
+from .company_cache import CompanyCache
 from .load import load_content
 from .plan import INTERNAL
 from .render import find_templates
@@ -91,6 +92,7 @@ def incremental_rebuild(content: Path, out: Path, *, templates: Path | None, aud
 
 def _rebuild(content: Path, out: Path, *, templates: Path | None, audience: str, incremental: bool) -> Rebuild:
     state = None  # what the last successful build wrote into ``out``
+    cache = CompanyCache() if incremental else None  # validated company files, reused while unchanged
 
     def rebuild(changed: frozenset[Path]) -> Outcome:
         nonlocal state
@@ -98,7 +100,7 @@ def _rebuild(content: Path, out: Path, *, templates: Path | None, audience: str,
         start = time.perf_counter()
         try:
             result = build(content, out, diagnostics, templates_dir=templates, audience=audience,
-                           incremental=(state or True) if incremental else None)
+                           incremental=(state or True) if incremental else None, cache=cache)
         except ContentError:
             return Outcome(False, tuple(diagnostics.sorted()))
         except UsageError as exc:  # the output or templates folder cannot be used

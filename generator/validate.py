@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from . import company_cache
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
 from .model_errors import shape_errors
@@ -613,8 +614,10 @@ def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics
     return company
 
 
-def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
-    """Validate everything; return the Content when there is no error, else None (errors are collected)."""
+def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.CompanyCache | None" = None
+             ) -> Content | None:
+    """Validate everything; return the Content when there is no error, else None (errors are collected).
+    ``cache`` (serve): company files unchanged since the last call are taken from it (see company_cache)."""
     day = today()
     # label: {en: …, ja: …} → the lang text
     tree, translations, localize_company = extract_translations(tree, diagnostics)
@@ -628,8 +631,24 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
     # One company file at a time: parsed, validated, then only its model kept (PendingFile, Document.released).
     loaded: dict[str, None] = {}  # the company files that parsed, in order: what the cross-file checks know
     shared: dict = {}  # one set per distinct set of given fields (_share_field_sets)
+    site_key = None
+    if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
+        cache.start()
+        site_key = company_cache.site_key(tree.site.source if tree.site else None, day)
     for slug in sorted(tree.companies):
         doc = tree.companies[slug]
+        key = None
+        if cache is not None and isinstance(doc, PendingFile):
+            entry, key = cache.get(slug, doc.path, site_key)
+            if entry is not None:
+                diagnostics.extend(entry.diagnostics)
+                loaded[slug] = None
+                files[f"company:{slug}"] = entry.document.file
+                documents[f"company:{slug}"] = entry.document
+                if entry.company is not None:
+                    companies[slug] = entry.company
+                continue
+        found, translated = len(diagnostics.items), len(translations)
         if isinstance(doc, PendingFile):
             doc = doc.load(diagnostics)
             if doc is None:
@@ -641,6 +660,13 @@ def validate(tree: SourceTree, diagnostics: Diagnostics) -> Content | None:
         documents[f"company:{slug}"] = doc.released()
         if company is not None:
             companies[slug] = company
+        if cache is not None:
+            if len(translations) == translated:
+                cache.put(slug, key, company, documents[f"company:{slug}"], diagnostics.items[found:])
+            else:
+                cache.forget(slug)
+    if cache is not None:
+        cache.keep_only(tree.companies)
     _check_names(companies, documents, site.us if site is not None else None, diagnostics)
     if site is not None and site.us not in loaded:
         choices = list(loaded)

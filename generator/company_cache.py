@@ -1,0 +1,96 @@
+"""Validated company files kept between ``serve``'s rebuilds: a file whose bytes did not change is not parsed
+or validated again.
+
+Validation of one company file depends on the file's bytes, on site.yaml (the dimensions, segments, source
+kinds and rules it is checked against), on the day (dates in the future, stale prices) and on valuemap itself;
+an entry is reused only when all four are the same (:func:`site_key`, the file's sha256). A reused entry
+brings back the model, the released document (for positions) and the diagnostics the file gave (its
+warnings are reported again, every time, as a fresh validation would). Files with translated fields are never
+kept: their translations are recorded beside the model (see :mod:`generator.languages`).
+
+The checks across files (duplicate names, ``us``, prospects, history) run on every rebuild, on the models.
+
+The market's scores are kept too (:meth:`CompanyCache.market_scores`): scoring reads each company's name,
+prices and scores and the site, so when none of these changed — an edit to a summary, a talk track, a
+strength — the previous scores are the scores, and the rebuild does not score 1,000 companies again.
+
+A build without a cache (``valuemap build``, CI) validates and scores everything, as before.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: tuple[str, str]  # (site key, the file's sha256)
+    company: object | None  # the validated model (None: the file had errors)
+    document: object  # the released Document
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def _digest(path: Path | str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def site_key(site_source: str | None, day: _dt.date) -> str:
+    """What every company file is validated against: site.yaml's bytes, the day and valuemap's version."""
+    from . import __version__
+
+    return f"{__version__}\0{day.isoformat()}\0{_digest(site_source) if site_source else '-'}"
+
+
+class CompanyCache:
+    """slug → :class:`Entry`, owned by one ``serve`` session (never shared, never global)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._scores: tuple | None = None  # (site, audience, day, inputs per slug, MarketScores)
+        self.hits = 0  # files reused by the last validation (tests and timings read these)
+        self.misses = 0
+
+    def start(self) -> None:
+        self.hits = self.misses = 0
+
+    def get(self, slug: str, path: Path, site: str) -> tuple[Entry | None, tuple[str, str] | None]:
+        """The entry for ``slug`` if its file and site are unchanged, and the key a new entry would have."""
+        digest = _digest(path)
+        key = (site, digest) if digest is not None else None
+        entry = self._entries.get(slug)
+        if entry is not None and key is not None and entry.key == key:
+            self.hits += 1
+            return entry, key
+        self.misses += 1
+        return None, key
+
+    def put(self, slug: str, key: tuple[str, str] | None, company, document, diagnostics) -> None:
+        if key is not None:
+            self._entries[slug] = Entry(key, company, document, tuple(diagnostics))
+
+    def forget(self, slug: str) -> None:
+        self._entries.pop(slug, None)
+
+    def keep_only(self, slugs) -> None:
+        """Drop the entries of files that are gone."""
+        for slug in set(self._entries) - set(slugs):
+            del self._entries[slug]
+
+    def market_scores(self, site, companies, audience: str, day: _dt.date, score):
+        """``score(site, companies, audience, day)``, or the previous result when what it reads is unchanged:
+        the site, the audience, the day and each company's name, prices and scores."""
+        inputs = {slug: (c.name, c.prices, c.scores) for slug, c in companies.items()}
+        last = self._scores
+        if (last is not None and last[1] == audience and last[2] == day and last[0] == site
+                and last[3] == inputs):  # unchanged models compare by identity first: cheap
+            return last[4]
+        scores = score(site, companies, audience, day)
+        self._scores = (site, audience, day, inputs, scores)
+        return scores
