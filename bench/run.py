@@ -832,7 +832,7 @@ def _edit(text: str, kind: str, round_: int) -> str:
         return text.replace("summary: |-\n  ", f"summary: |-\n  Edit {round_}. ", 1)
     if kind == "talk track":
         if "talk_track:" in text:
-            return re.sub(r"(talk_track: [|>]-?\n  )", rf"\g<1>Edit {round_}. ", text, count=1)
+            return re.sub(r"(talk_track: (?:[|>]-?\n  )?)", rf"\g<1>Edit {round_}. ", text, count=1)
         return text + f"talk_track: Edit {round_}.\n"
     return re.sub(r"(\n\s+price: )([\d.]+)", lambda m: f"{m.group(1)}{float(m.group(2)) + 1:g}", text, count=1)
 

@@ -14,6 +14,9 @@ The market's scores are kept too (:meth:`CompanyCache.market_scores`): scoring r
 prices and scores and the site, so when none of these changed — an edit to a summary, a talk track, a
 strength — the previous scores are the scores, and the rebuild does not score 1,000 companies again.
 
+The session's template environment is kept here too (:meth:`CompanyCache.environment`): its compiled
+templates are reused, and each template's file is checked for changes when it is used.
+
 A build without a cache (``valuemap build``, CI) validates and scores everything, as before.
 """
 from __future__ import annotations
@@ -54,6 +57,7 @@ class CompanyCache:
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
         self._scores: tuple | None = None  # (site, audience, day, inputs per slug, MarketScores)
+        self._environment: tuple | None = None  # (templates folder, jinja2 environment)
         self.hits = 0  # files reused by the last validation (tests and timings read these)
         self.misses = 0
 
@@ -94,3 +98,19 @@ class CompanyCache:
         scores = score(site, companies, audience, day)
         self._scores = (site, audience, day, inputs, scores)
         return scores
+
+    def environment(self, templates: Path, make):
+        """The template environment for ``templates`` (``make()`` the first time, or for another folder)."""
+        if self._environment is None or self._environment[0] != templates:
+            self._environment = (templates, make())
+        return self._environment[1]
+
+    def file_digests(self, slugs) -> dict[str, str] | None:
+        """The sha256 of each of ``slugs``' files as this validation read them (None if one is missing)."""
+        out = {}
+        for slug in slugs:
+            entry = self._entries.get(slug)
+            if entry is None:
+                return None
+            out[slug] = entry.key[1]
+        return out

@@ -53,6 +53,7 @@ class SiteState:
     rendered: tuple[str, ...] = ()  # the pages the last build rendered (the others were reused)
     reused: tuple[str, ...] = field(default=(), repr=False)
     fields: dict = field(default_factory=dict, repr=False)  # (company digest, field) → the field's digest
+    market_inputs: tuple = field(default=(), repr=False)  # what the market digest was made from (market_inputs)
 
 
 class Digests:
@@ -139,6 +140,23 @@ def market_digest(ctx) -> str:
     return h.hexdigest()
 
 
+def market_inputs(ctx) -> tuple:
+    """The objects the market digest is made from: when the maps are the very objects of the last build (serve
+    kept the scores: generator/company_cache.py) and every company's prices are equal, the digest is the last
+    one."""
+    return (tuple(ctx.scores.maps()), tuple(c.prices for c in dict.values(ctx.content.companies)))
+
+
+def market_digest_since(ctx, previous: "SiteState | None") -> tuple[str, tuple]:
+    inputs = market_inputs(ctx)
+    last = previous.market_inputs if previous is not None else ()
+    if last and len(last[0]) == len(inputs[0]) and len(last[1]) == len(inputs[1]) \
+            and all(a is b for a, b in zip(last[0], inputs[0])) \
+            and all(a is b or a == b for a, b in zip(last[1], inputs[1])):  # an edited file: a new, equal list
+        return previous.market, inputs
+    return market_digest(ctx), inputs
+
+
 def company_digests(content) -> dict[str, str]:
     out = {}
     for slug, path in company_files(content).items():
@@ -178,20 +196,21 @@ class Decision:
     render: list  # planned pages to render
     reuse: list  # planned pages whose previous file is linked
     digests: Digests
+    market_inputs: tuple = ()
 
 
 def decide(previous: SiteState | None, out: Path, pages, site: str, market: str,
-           companies: dict[str, str], models) -> Decision:
+           companies: dict[str, str], models, market_inputs: tuple = ()) -> Decision:
     usable = previous is not None and previous.out == out
     digests = Digests(site, market, companies, models, previous.fields if usable else None)
     render, reuse = [], []
     for page in pages:
         old = previous.pages.get(page.path) if usable else None
-        if old is not None and fingerprint(digests, old[1]) == old[0] and (out / page.path).is_file():
+        if old is not None and fingerprint(digests, old[1]) == old[0] and os.path.isfile(f"{out}/{page.path}"):
             reuse.append(page)
         else:
             render.append(page)
-    return Decision(render, reuse, digests)
+    return Decision(render, reuse, digests, market_inputs)
 
 
 def next_state(out: Path, decision: Decision, previous: SiteState | None, records) -> SiteState:
@@ -203,4 +222,5 @@ def next_state(out: Path, decision: Decision, previous: SiteState | None, record
         reads = record.reads if record.reads is not None else (ALL,)
         pages[record.path] = (fingerprint(digests, reads), reads)
     return SiteState(out, digests.site, digests.market, digests.companies, pages,
-                     tuple(r.path for r in records), tuple(p.path for p in decision.reuse), digests.current())
+                     tuple(r.path for r in records), tuple(p.path for p in decision.reuse), digests.current(),
+                     decision.market_inputs)

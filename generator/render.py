@@ -74,7 +74,8 @@ def find_templates(explicit: Path | None, content_dir: Path) -> Path:
     return bundled_templates()
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, reload: bool = False) -> jinja2.Environment:
+    """``reload``: an environment kept between builds (serve) checks each template's file for changes."""
     from .table_html import evidence_rows, table_rows
 
     env = jinja2.Environment(
@@ -84,7 +85,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
+        auto_reload=reload,
     )
     env.globals["table_rows"] = table_rows
     env.globals["evidence_rows"] = evidence_rows

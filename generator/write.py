@@ -181,8 +181,11 @@ def inspect_site(out: Path, keep: Iterable[str] = DEFAULT_KEEP) -> Inventory:
             inv.legacy = True
         else:
             manifest = listed
-    folders = {"/".join(PurePosixPath(f).parts[:i]) for f in manifest for i in range(1, len(PurePosixPath(f).parts))}
-    tops = {PurePosixPath(f).parts[0] for f in manifest if f}
+    # The manifest's paths are written normalised ("a/b/c"): split by string, not PurePosixPath (2,000 files,
+    # twice per build).
+    split = [f.split("/") for f in manifest if f]
+    folders = {"/".join(parts[:i]) for parts in split for i in range(1, len(parts))}
+    tops = {parts[0] for parts in split}
     with os.scandir(out) as it:
         entries = sorted(it, key=lambda e: e.name)
     for entry in entries:
@@ -265,6 +268,7 @@ class SiteWriter:
         self.written: list[str] = []
         self.files = 0
         self.bytes = 0
+        self._made: set[Path] = set()  # folders made in tmp so far (see _folder)
         self.committed = False
         self.tmp_kept = False  # set if carried-over entries could not be moved back: never delete them
         self._created: list[Path] = []  # parent folders this build made; removed again if it fails
@@ -290,7 +294,7 @@ class SiteWriter:
 
     def write(self, rel_path: str, data: bytes | str) -> None:
         target, rel = self._inside(rel_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         if isinstance(data, str):
             data = data.encode("utf-8")
         with open(target, "xb") as fh:  # "x": two pages may never write the same file
@@ -313,16 +317,28 @@ class SiteWriter:
         """Reuse a file of the previous site, unchanged (``serve``'s incremental builds): a hard link when the
         file system allows it, else a copy. Never modified in place afterwards: every write is a new file."""
         target, rel = self._inside(rel_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError:
             shutil.copyfile(source, target, follow_symlinks=False)
         self.written.append(rel)
         self.files += 1
-        self.bytes += target.stat().st_size
+        self.bytes += os.stat(target).st_size
+
+    def _folder(self, folder: Path) -> None:
+        """``folder`` made (once per build: a site has a few folders and thousands of files)."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
 
     def _inside(self, rel_path: str) -> tuple[Path, str]:
+        parts = rel_path.split("/")
+        if (all(p and p not in (".", "..") for p in parts) and "\\" not in rel_path
+                and not any(ord(c) < 32 for c in rel_path)):  # the plan's own paths: already normal
+            if rel_path == MARKER or parts[0].startswith(OWN_PREFIX):
+                raise OutputError(f"refusing to write '{rel_path}': the name is valuemap's own")
+            return Path(f"{self.tmp}/{rel_path}"), rel_path
         pure = PurePosixPath(rel_path)
         if (pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in rel_path
                 or any(ord(c) < 32 for c in rel_path)):
