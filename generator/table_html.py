@@ -47,7 +47,8 @@ def table_rows(tbl: Mapping, marks: Mapping[str, str]) -> Markup:
     out = []
     for row in tbl["rows"]:
         cells = "".join(_cell(c, marks) for c in row["cells"])
-        out.append(f'<tr class="us">{cells}</tr>\n' if row["us"] else f"<tr>{cells}</tr>\n")
+        classes = ("us " if row["us"] else "") + ("gap" if row.get("gap") else "")
+        out.append(f'<tr class="{classes.strip()}">{cells}</tr>\n' if classes else f"<tr>{cells}</tr>\n")
     return Markup("".join(out))
 
 

@@ -95,11 +95,14 @@ def _share_field_sets(model: m._Model, shared: dict) -> None:
             kept = shared.setdefault(frozenset(names), names)
             if kept is not names:
                 object.__setattr__(item, "__pydantic_fields_set__", kept)
-            stack.extend(item.__dict__.values())
+            stack.extend(v for v in item.__dict__.values() if type(v) not in _LEAVES)
         elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+            stack.extend(v for v in item if type(v) not in _LEAVES)
         elif isinstance(item, dict):
-            stack.extend(item.values())
+            stack.extend(v for v in item.values() if type(v) not in _LEAVES)
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), _dt.date})  # values that hold no model
 
 
 def _salvage(doc: Document, model: type[m._Model]) -> tuple[m._Model, list[str]] | None:

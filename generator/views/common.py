@@ -103,9 +103,10 @@ def cell(text: Any, href: str | None = None, tone: str = "", strong: bool = Fals
     return {"text": str(text), "href": href, "tone": tone, "strong": strong, "status": status}
 
 
-def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]], highlight: list[bool] | None = None
-          ) -> dict:
-    """``columns``: (label, numeric) pairs. ``highlight``: rows shown as ours."""
+def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]], highlight: list[bool] | None = None,
+          gaps: list[bool] | None = None) -> dict:
+    """``columns``: (label, numeric) pairs. ``highlight``: rows shown as ours. ``gaps``: rows that follow rows
+    left out (a large market's selection): drawn with a broken rule above."""
     # A caption holding names is Markup (<bdi> around each name, see Translator.html); its aria-label is text.
     # Each cell's element and class are set here, once, so the template's loop only prints them: the first cell
     # of a row heads it (<th scope="row">) unless it is a number.
@@ -115,7 +116,19 @@ def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]],
             c["tag"], c["cls"] = tag, cls + c["tone"]
     return {"caption": caption, "caption_text": caption.striptags() if isinstance(caption, Markup) else caption,
             "columns": [{"label": label, "numeric": numeric} for label, numeric in columns],
-            "rows": [{"cells": r, "us": bool(highlight[i]) if highlight else False} for i, r in enumerate(rows)]}
+            "rows": [{"cells": r, "us": bool(highlight[i]) if highlight else False,
+                      "gap": bool(gaps[i]) if gaps else False} for i, r in enumerate(rows)]}
+
+
+def gaps_in(order: Sequence[str], shown: Sequence[str]) -> list[bool]:
+    """Per slug of ``shown`` (a selection of ``order``, in its order): whether companies were left out just
+    before it."""
+    at = {slug: i for i, slug in enumerate(order)}
+    out, last = [], -1
+    for slug in shown:
+        out.append(at[slug] != last + 1)
+        last = at[slug]
+    return out
 
 
 def tone(value: float | None, eps: float = 0.05) -> str:
@@ -311,9 +324,10 @@ def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str
                      cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
                      cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else "")])
     measure_label = t("col.customer_value") if vmap.rank_by == "distance" else t("col.ratio")
+    gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in shown]) if only is not None else None
     return table(caption, [(t("col.rank"), True), (t("col.company"), False), (measure_label + " ▾", True),
                            (t("col.zone"), False), (t("col.price"), True), (t("col.fair_price"), True),
-                           (t("col.backed"), True)], rows, [p.is_us for p in shown])
+                           (t("col.backed"), True)], rows, [p.is_us for p in shown], gaps)
 
 
 HEAT_BINS = 5  # shades of the heat map (valuemap.css .heat-0 … .heat-4), equal slices of the scale
@@ -347,6 +361,7 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
                         tone=tone(p.customer_value) if p else ""))
         rows.append(row)
     ours = [s == site.us for s, _ in order]
+    gaps = gaps_in([s for s, _ in every], [s for s, _ in order]) if only is not None else None
     if only is not None:  # a large market's selection: and the middle of the whole market
         row = [cell(""), cell(t("canvas.median"))]
         for d in site.dimensions:
@@ -356,13 +371,14 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
         row.append(cell(fmt.signed(value), tone=tone(value)))
         rows.append(row)
         ours.append(False)
+        gaps.append(True)
     columns = ([(t("col.rank"), True), (t("col.company"), False)] +
                [(t("col.dimension_weight", label=d.label, weight=fmt.share(weights[d.id])), True)
                 for d in site.dimensions] + [(t("col.customer_value"), True)])
     step = (hi - lo) / HEAT_BINS
     key = [{"cls": f"heat-{i}", "label": f"{fmt.number(lo + i * step)}–{fmt.number(lo + (i + 1) * step)}"}
            for i in range(HEAT_BINS)]
-    return {"table": table(t("table.heatmap_caption"), columns, rows, ours),
+    return {"table": table(t("table.heatmap_caption"), columns, rows, ours, gaps),
             "selection": t("heatmap.selection", count=len(every)) if only is not None else "",
             "key": key}
 

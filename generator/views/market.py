@@ -7,7 +7,7 @@ from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, headline,
-                     heat_map, method_note, overview_selection, OVERVIEW_ROWS, plotted_score, ranking_more,
+                     gaps_in, heat_map, method_note, overview_selection, OVERVIEW_ROWS, plotted_score, ranking_more,
                      ranking_selection, ranking_summary,
                      ranking_table, reference_label, shown_score, table, tone, value_map_block, weights_table,
                      zone_label, zone_tone)
@@ -116,7 +116,8 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["dimensions_chart"] = chart_block(
         "canvas-dimensions", charts.value_curves_figure(dims, series, t, scale, 460), t("chart.canvas_label" + label),
         table(t("table.canvas_caption" + caption), [(t("col.company"), False)] + [(d.label, True) for d in site.dimensions],
-              rows, [s == site.us for s in drawn] + ([False] if selected else [])))
+              rows, [s == site.us for s in drawn] + ([False] if selected else []),
+              gaps_in(order, drawn) + [True] if selected else None))
     cats = categories(site, t)
     crit_series = [{"name": ctx.name(s), "is_us": s == site.us, "rival": s == rival,
                     "values": [plotted_score(ctx, s, d, c) for _, _, d, c in cats],

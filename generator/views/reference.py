@@ -10,7 +10,7 @@ from ..formats import decimals_of
 from ..text import markdown
 from ..verify import STATUSES
 from .common import (OVERVIEW_ROWS, TOP_ROWS, Links, SiteContext, base, cell, chart_block, method_note,
-                     overview_selection, shown_score, table, weights_table)
+                     gaps_in, overview_selection, shown_score, table, weights_table)
 
 
 def dimensions_view(ctx: SiteContext, page: PlannedPage) -> dict:
@@ -54,7 +54,8 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
                                 median=len(order) if selected else None)
     view["scores"] = chart_block("dimension-scores", figure, t("chart.dimension_label", label=dim.label),
                                  table(t.html("table.dimension_caption", label=dim.label),
-                                       [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows, ours))
+                                       [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows, ours,
+                                       gaps_in(every, order) + [True] if selected else None))
     view["charts"] = [view["scores"]]
     view["criteria"] = [{"label": c.label, "description": markdown(c.description),
                          "weight": fmt.share(ctx.points[(dim.id, c.id)].weight)} for c in dim.criteria]

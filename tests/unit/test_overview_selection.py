@@ -180,3 +180,17 @@ def test_a_small_market_home_keeps_every_company_and_every_measure(tmp_path):
     assert doc.find_all("details", "more-measures")
     assert "Companies in the market" not in visible_text(doc)
     assert "Market median" not in visible_text(doc)
+
+
+def test_a_broken_rule_marks_where_companies_were_left_out(large):
+    _, site = large
+    doc = load(site / "index.html")
+    table = next(t for t in doc.find_all("table") if "ranking-summary" in t.attrs.get("class", ""))
+    rows = table.find("tbody").find_all("tr")
+    ranks = [int(next(c for c in r.children if not isinstance(c, str)).text()) for r in rows]
+    gaps = ["gap" in r.attrs.get("class", "").split() for r in rows]
+    assert gaps == [i > 0 and ranks[i] != ranks[i - 1] + 1 for i in range(len(ranks))], (ranks, gaps)
+    assert any(gaps)
+    heat = next(t for t in doc.find_all("table") if "heatmap" in t.attrs.get("class", ""))
+    last = heat.find("tbody").find_all("tr")[-1]
+    assert "gap" in last.attrs.get("class", "").split() and "Market median" in last.text()
