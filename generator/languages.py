@@ -161,8 +161,6 @@ def extract_translations(tree, diagnostics: Diagnostics):
     Company files not parsed yet (:class:`~generator.load.PendingFile`) stay as they are: validation passes
     each one, once parsed, through ``localize_company(slug, document)``, which adds its translations to the
     same mapping."""
-    from .load import PendingFile
-
     translations: Translations = {}
     site_data = tree.site.data if tree.site is not None and isinstance(tree.site.data, dict) else {}
     lang = site_data.get("lang", FALLBACK)
@@ -176,7 +174,7 @@ def extract_translations(tree, diagnostics: Diagnostics):
     def localize_company(slug: str, doc):
         return _one_document(f"company:{slug}", "company", doc, *args)
 
-    companies = {slug: doc if isinstance(doc, PendingFile) else localize_company(slug, doc)
+    companies = {slug: localize_company(slug, doc) if hasattr(doc, "data") else doc  # not parsed yet: as it is
                  for slug, doc in tree.companies.items()}
     pages = {}
     for slug, page in tree.pages.items():

@@ -30,7 +30,7 @@ def step_label(ctx: SiteContext, step: Step) -> str:
 # --- the home map ------------------------------------------------------------------------------------------
 
 def map_trails(ctx: SiteContext) -> tuple:
-    """``(trails, table)`` for :func:`generator.views.common.value_map_block`, or ``()`` without history.
+    """``(trails, table)`` for :func:`generator.views.rankings.value_map_block`, or ``()`` without history.
 
     One trail per company placed at two dates or more: ours and the rival's drawn at first, the others a click
     away in the legend. The table holds every trail point with the numbers the hover shows."""

@@ -7,10 +7,10 @@ from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, headline,
-                     gaps_in, heat_map, method_note, overview_selection, OVERVIEW_ROWS, plotted_score, ranking_more,
-                     ranking_selection, ranking_summary,
-                     ranking_table, reference_label, shown_score, table, tone, value_map_block, weights_table,
-                     zone_label, zone_tone)
+                     method_note, plotted_score, reference_label, shown_score, table, tone,
+                     weights_table, zone_label, zone_tone)
+from .rankings import (OVERVIEW_ROWS, gaps_in, heat_map, overview_selection, ranking_more, ranking_selection,
+                       ranking_summary, ranking_table, value_map_block)
 
 
 def home_view(ctx: SiteContext, page: PlannedPage) -> dict:

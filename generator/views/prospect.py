@@ -12,7 +12,8 @@ from ..plan import PlannedPage
 from ..score import Scenario, head_to_head, price_comparison, scenario_map, scenario_weights
 from ..text import markdown
 from .common import (Links, SiteContext, absolute_url, base, cell, dimension_status, headline, newest_date,
-                     method_note, reference_label, table, tone, value_map_block, weights_table)
+                     method_note, reference_label, table, tone, weights_table)
+from .rankings import value_map_block
 
 
 def prospect_scenario(site: m.Site, prospect: m.Prospect) -> Scenario:

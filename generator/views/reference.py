@@ -9,8 +9,8 @@ from ..score import median, point_weights, quality_terms
 from ..formats import decimals_of
 from ..text import markdown
 from ..verify import STATUSES
-from .common import (OVERVIEW_ROWS, TOP_ROWS, Links, SiteContext, base, cell, chart_block, method_note,
-                     gaps_in, overview_selection, shown_score, table, weights_table)
+from .common import Links, SiteContext, base, cell, chart_block, method_note, shown_score, table, weights_table
+from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, overview_selection
 
 
 def dimensions_view(ctx: SiteContext, page: PlannedPage) -> dict:

@@ -16,8 +16,9 @@ from .. import charts
 from .. import score as sc
 from ..plan import PlannedPage
 from ..verify import STATUSES
-from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, ranking_cells,
-                     reference_label, table, unplaced_notes)
+from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
+                     unplaced_notes)
+from .rankings import ranking_cells
 
 
 def _json(data: object) -> str:

@@ -1,6 +1,6 @@
 """A large market's overviews: a selection of companies and the market's median, not every company.
 
-Past views.common.OVERVIEW_ROWS companies, a strategy canvas of every company is grey noise with a legend
+Past views.rankings.OVERVIEW_ROWS companies, a strategy canvas of every company is grey noise with a legend
 taller than the chart, a dimension's bar chart is 34 px per company tall, and every overview grew with the
 market (1,000 companies: a 9.4 MB canvas, a 4.2 MB home page; 213 MB of memory to render the canvas at
 5,000). The canvas draws us, the rival and the companies ranked nearest to us; the home and segment pages'
@@ -21,7 +21,7 @@ import yaml
 from generator.build import build
 from generator.diagnostics import Diagnostics
 from generator.score import median
-from generator.views.common import OVERVIEW_ROWS as CANVAS_LINES, overview_selection
+from generator.views.rankings import OVERVIEW_ROWS as CANVAS_LINES, overview_selection
 
 from tests.unit.test_build_pages import chart_json, load, tables, the_table, visible_text
 from tests.unit.test_linear import company_name, write_market
