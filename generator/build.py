@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .diagnostics import ContentError, Diagnostics
+from .diagnostics import ContentError, Diagnostics, UsageError
 from .gate import gate
 from .load import load_content
 from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SECRET_FOLDERS, SitePlan, make_plan
@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # rendering is imported by build() only: `check` starts witho
     from .views.common import SiteContext
     from .incremental import SiteState
     from .company_cache import CompanyCache
-from .write import MARKER, SiteWriter, UsageError, check_output, cwd_inside, read_manifest
 
 # What a --templates folder must hold (read before any page renders).
 TEMPLATE_FILES = ("base.html", "assets/valuemap.css", "assets/valuemap.js")
@@ -180,6 +179,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     from . import incremental as inc
     from .parallel import choose_workers, diagnostics_of, render_pages
     from .render import collect_assets, find_templates
+    from .write import SiteWriter, check_output, cwd_inside
     from .views import make_context
 
     templates = find_templates(_check_templates(templates_dir), content_dir)
@@ -342,6 +342,8 @@ def state_text(state: dict) -> str:
 
 def read_positions(out: Path) -> dict | None:
     """The positions the previous build wrote into ``out`` (only if its manifest lists them), else None."""
+    from .write import MARKER, read_manifest
+
     marker = out / MARKER
     try:
         if not marker.is_file() or STATE_FILE not in (read_manifest(marker) or ()):

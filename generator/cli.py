@@ -13,9 +13,8 @@ from pathlib import Path
 
 from . import __version__
 from .audience import AUDIENCES, EXTERNAL
-from .diagnostics import ContentError, Diagnostics
+from .diagnostics import ContentError, Diagnostics, UsageError
 from .report import REPORTERS, TerminalReporter
-from .write import UsageError, check_file_output, write_file_atomic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -228,6 +227,7 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_export(args, reporter: TerminalReporter) -> int:
+    from .write import check_file_output, write_file_atomic  # not at start-up: check never writes
     from .build import check
     from .export import export_json
 
@@ -257,6 +257,7 @@ def cmd_export(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_schema(args, reporter: TerminalReporter) -> int:
+    from .write import check_file_output, write_file_atomic  # not at start-up: check never writes
     """Per-site schemas into ``CONTENT/.schema/`` — the one folder inside the content folder valuemap writes —
     or into ``--out`` elsewhere (guarded like every output file). Falls back to the generic schemas, and says
     so, when site.yaml is broken."""
@@ -291,6 +292,7 @@ def _own_schema_targets(content: Path, names: list[str]) -> dict[str, Path]:
     """The schema files in ``CONTENT/.schema/``: allowed although inside the content folder, but only there,
     only as real files in a real folder (a link could lead anywhere), and only below an existing content
     folder; the other protections of :func:`check_file_output` still apply."""
+    from .write import check_file_output
     from .schema import own_folder
 
     if not content.is_dir():
@@ -309,6 +311,7 @@ def _own_schema_targets(content: Path, names: list[str]) -> dict[str, Path]:
 
 
 def cmd_docs(args, reporter: TerminalReporter) -> int:
+    from .write import check_file_output, write_file_atomic  # not at start-up: check never writes
     from .docs import update
 
     try:

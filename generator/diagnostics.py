@@ -190,3 +190,8 @@ def caret_excerpt(file: str | None, line: int | None, column: int | None, root: 
     col = max(1, min(column or 1, len(source) + 1))
     gutter = f"{line} | "
     return f"{gutter}{visible(source)}\n{' ' * (len(gutter) + len(visible(source[:col - 1])))}^"
+
+
+class UsageError(Exception):
+    """A command-line value cannot be used (exit 2); the message says why. (Here, not in generator/write.py:
+    the CLI catches it on every path, and ``check`` never needs the writer's imports: start-up time.)"""

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
+from .diagnostics import UsageError  # noqa: F401 -- raised here, and imported from here by callers
+
 MARKER = ".valuemap-site"
 TMP_PREFIX = ".valuemap-tmp-"
 OLD_PREFIX = ".valuemap-old-"
@@ -49,10 +51,6 @@ def manifest_entry(rel: str, hidden: Iterable[str] = ()) -> str:
 
 def _listed(rel: str, manifest: frozenset[str]) -> bool:
     return rel in manifest or manifest_entry(rel, (rel.rpartition("/")[0],)) in manifest
-
-
-class UsageError(Exception):
-    """A command-line value cannot be used (exit 2); the message says why."""
 
 
 class OutputError(UsageError):
