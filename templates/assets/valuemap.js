@@ -130,17 +130,43 @@
      printing and print emulation change) lead here; each runs once per print. */
   var printing = false;
   function drawn() { return Array.prototype.slice.call(document.querySelectorAll(".chart-drawn")); }
+  /* A hidden history trail cannot be clicked on paper: its legend entry is left off the print (as on a phone),
+     which keeps the home page's map on the first page under the headline figures. */
+  function hiddenTrails(el) {
+    var found = [];
+    (el.data || []).forEach(function (trace, i) {
+      if (trace.meta && trace.meta.trail && trace.visible === "legendonly" && trace.showlegend !== false) { found.push(i); }
+    });
+    return found;
+  }
   function toPrint() {
     if (printing || typeof Plotly === "undefined") { return; }
     printing = true;
     document.documentElement.classList.add("print-size");
-    drawn().forEach(function (el) { Plotly.relayout(el, { width: el.clientWidth }); });
+    drawn().forEach(function (el) {
+      el.printHidden = hiddenTrails(el);
+      var update = { width: el.clientWidth };
+      if (el.printHidden.length) {
+        var legend = function () { return (el._fullLayout && el._fullLayout.legend && el._fullLayout.legend._height) || 0; };
+        var before = legend();
+        Plotly.restyle(el, { showlegend: false }, el.printHidden);
+        var saved = before - legend();  /* the legend rows left off: the plot keeps its height, the chart shrinks */
+        if (saved > 0 && el._fullLayout.height) { el.printHeight = el._fullLayout.height; update.height = el._fullLayout.height - saved; }
+      }
+      Plotly.relayout(el, update);
+    });
   }
   function toScreen() {
     if (!printing || typeof Plotly === "undefined") { return; }
     printing = false;
     document.documentElement.classList.remove("print-size");
-    drawn().forEach(function (el) { Plotly.relayout(el, { width: null }); Plotly.Plots.resize(el); });
+    drawn().forEach(function (el) {
+      if (el.printHidden && el.printHidden.length) { Plotly.restyle(el, { showlegend: true }, el.printHidden); }
+      var update = { width: null };
+      if (el.printHeight) { update.height = el.printHeight; }
+      el.printHidden = []; el.printHeight = 0;
+      Plotly.relayout(el, update); Plotly.Plots.resize(el);
+    });
   }
   window.addEventListener("beforeprint", toPrint);
   window.addEventListener("afterprint", toScreen);
