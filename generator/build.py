@@ -191,21 +191,30 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         else:
             env = _environment(templates)
         assets = collect_assets(templates) + _preview_image(templates)
-        ctx = make_context(checked.content, checked.scores, checked.plan, {a.logical: a.path for a in assets})
-        previous = read_positions(out_real)
+        ctx = make_context(checked.content, checked.scores, checked.plan, {a.logical: a.path for a in assets},
+                           *((cache.formatter,) if cache is not None else ()))
         track = bool(incremental) and inc.supported(checked.content)
         decision = None
         to_render = list(checked.plan.pages)
+        last = incremental if isinstance(incremental, inc.SiteState) else None
+        # serve, scores kept (company_cache): the positions the last build wrote into this folder, unchanged
+        kept = inc.kept_positions(last, out_real, ctx) if track else None
+        previous = kept[1] if kept else read_positions(out_real)
         if track:
-            last = incremental if isinstance(incremental, inc.SiteState) else None
             market, inputs = inc.market_digest_since(ctx, last)
-            decision = inc.decide(last, out_real, to_render, inc.site_digest(content_dir, templates, ctx, audience),
-                                  market, (cache.file_digests(checked.content.companies) if cache is not None
-                                           else None) or inc.company_digests(checked.content),
-                                  checked.content.companies, inputs)
+            site = inc.site_digest(content_dir, templates, ctx, audience, cache.files if cache is not None else None)
+            companies = (cache.file_digests(checked.content.companies) if cache is not None else None) \
+                or inc.company_digests(checked.content)
+            decision = inc.decide(last, out_real, to_render, site, market, companies, checked.content.companies,
+                                  inputs)
             to_render = decision.render
-        writer = SiteWriter(out_real, keep=checked.content.site.keep, label=str(out_dir),
-                            site_yaml=str(content_dir / "site.yaml"), hidden=SECRET_FOLDERS)
+        options = dict(keep=checked.content.site.keep, label=str(out_dir), site_yaml=str(content_dir / "site.yaml"),
+                       hidden=SECRET_FOLDERS)
+        if decision is not None and last is not None and last.out == out_real and last.files:
+            from .patch import PatchWriter  # serve after an edit: only the changed files move into its folder
+            writer = PatchWriter(out_real, last.files, **options)
+        else:
+            writer = SiteWriter(out_real, **options)
         try:
             for page in decision.reuse if decision else ():
                 writer.link(page.path, out_real / page.path)
@@ -215,7 +224,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
                 diagnostics.add(diagnostic)
             if diagnostics.has_errors():
                 raise ContentError(diagnostics)
-            state = positions(ctx)
+            state = kept[1] if kept else positions(ctx)
         except BaseException:
             writer.abort()
             raise
@@ -223,7 +232,8 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         try:
             for asset in assets:
                 writer.write(asset.path, asset.data)
-            writer.write(STATE_FILE, state_text(state))
+            state_file = kept[2] if kept else state_text(state)
+            writer.write(STATE_FILE, state_file)
             writer.commit()
         except KeyboardInterrupt:
             writer.abort()
@@ -235,7 +245,8 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
             raise
     pages = sum(1 for page in checked.plan.pages if page.path.endswith(".html"))  # not robots.txt, sitemap.xml
     site_state = inc.next_state(out_real, decision, incremental if isinstance(incremental, inc.SiteState)
-                                else None, records) if decision else None
+                                else None, records, writer.sizes,
+                                (tuple(ctx.scores.maps()), state, state_file)) if decision else None
     return BuildResult(out_dir, pages, writer.files, writer.bytes, timings, replaced_cwd,
                        compare_positions(previous, state), checked.plan.notes, site_state)
 
@@ -360,6 +371,8 @@ def compare_positions(previous: dict | None, current: dict) -> Moved:
     """What moved between two position states, map by map, company by company (in the current rank order)."""
     if previous is None or previous.get("audience") != current.get("audience"):
         return Moved(first_build=True)
+    if previous is current:  # serve kept them (incremental.kept_positions)
+        return Moved(first_build=False)
     try:
         before_maps = {m["id"]: {c["slug"]: c for c in m["companies"]} for m in previous["maps"]}
     except (KeyError, TypeError):

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,16 +41,50 @@ class Entry:
 
 def _digest(path: Path | str) -> str | None:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
     except OSError:
         return None
 
 
-def site_key(site_source: str | None, day: _dt.date) -> str:
+class FileDigests:
+    """The sha256 of files, read again only when a file's status changed (its modification and change times,
+    size or inode): a rebuild after one edit reads one file, not the thousand unchanged ones.
+
+    A file changed in the last :attr:`RACY_NS` is never trusted to its status — it is read every time — so an
+    edit made within the clock's granularity of the previous read, at the same size, is still seen (git's
+    "racily clean" entries)."""
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple, str]] = {}
+
+    def digest(self, path: Path | str) -> str | None:
+        path = str(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            self._known.pop(path, None)
+            return None
+        status = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+        known = self._known.get(path)
+        if known is not None and known[0] == status:
+            return known[1]
+        digest = _digest(path)
+        if digest is not None and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > self.RACY_NS:
+            self._known[path] = (status, digest)
+        else:
+            self._known.pop(path, None)
+        return digest
+
+
+def site_key(site_source: str | None, day: _dt.date, files: FileDigests | None = None) -> str:
     """What every company file is validated against: site.yaml's bytes, the day and valuemap's version."""
     from . import __version__
 
-    return f"{__version__}\0{day.isoformat()}\0{_digest(site_source) if site_source else '-'}"
+    digest = (files.digest(site_source) if files is not None else _digest(site_source)) if site_source else "-"
+    return f"{__version__}\0{day.isoformat()}\0{digest}"
 
 
 class CompanyCache:
@@ -58,6 +94,8 @@ class CompanyCache:
         self._entries: dict[str, Entry] = {}
         self._scores: tuple | None = None  # (site, audience, day, inputs per slug, MarketScores)
         self._environment: tuple | None = None  # (templates folder, jinja2 environment)
+        self._formatters: dict[tuple, object] = {}  # (lang, currency, decimals) → Formatter
+        self.files = FileDigests()  # every file's digest, by its status (also the site digest's: incremental.py)
         self.hits = 0  # files reused by the last validation (tests and timings read these)
         self.misses = 0
 
@@ -66,7 +104,7 @@ class CompanyCache:
 
     def get(self, slug: str, path: Path, site: str) -> tuple[Entry | None, tuple[str, str] | None]:
         """The entry for ``slug`` if its file and site are unchanged, and the key a new entry would have."""
-        digest = _digest(path)
+        digest = self.files.digest(path)
         key = (site, digest) if digest is not None else None
         entry = self._entries.get(slug)
         if entry is not None and key is not None and entry.key == key:
@@ -104,6 +142,17 @@ class CompanyCache:
         if self._environment is None or self._environment[0] != templates:
             self._environment = (templates, make())
         return self._environment[1]
+
+    def formatter(self, lang: str, currency: str, decimals: int):
+        """The number formats for these settings, kept for the session: a laid-out number is the same text on
+        every rebuild, so its memo stays warm (a 1,000-company list page lays out ~2,000 numbers)."""
+        from .formats import Formatter
+
+        key = (lang, currency, decimals)
+        kept = self._formatters.get(key)
+        if kept is None:
+            kept = self._formatters[key] = Formatter(lang, currency, decimals)
+        return kept
 
     def file_digests(self, slugs) -> dict[str, str] | None:
         """The sha256 of each of ``slugs``' files as this validation read them (None if one is missing)."""

@@ -54,6 +54,9 @@ class SiteState:
     reused: tuple[str, ...] = field(default=(), repr=False)
     fields: dict = field(default_factory=dict, repr=False)  # (company digest, field) → the field's digest
     market_inputs: tuple = field(default=(), repr=False)  # what the market digest was made from (market_inputs)
+    files: dict = field(default_factory=dict, repr=False)  # every file written → its size (generator/patch.py)
+    readers: dict = field(default_factory=dict, repr=False)  # slug (or ALL) → the pages that read it (read_index)
+    positions: tuple = field(default=(), repr=False)  # (the maps, their positions, the positions file's text)
 
 
 class Digests:
@@ -86,16 +89,24 @@ class Digests:
         return {key: value for key, value in self.known.items() if key[0] in alive}
 
 
-def _files_digest(h, root: Path, skip: set[Path] = frozenset()) -> None:
-    for folder, dirs, files in os.walk(root):
+def _files_digest(h, root: Path, skip: set[str] = frozenset(), files=None) -> None:
+    """Every file below ``root`` but ``skip`` (absolute paths): its path and bytes. ``files`` (serve): a
+    :class:`generator.company_cache.FileDigests` that reads a file again only when it changed."""
+    root_text = str(root)
+    for folder, dirs, names in os.walk(root_text):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder) / name
+        for name in sorted(names):
+            path = os.path.join(folder, name)
             if name.startswith(".") or path in skip:
                 continue
-            h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+            h.update(os.path.relpath(path, root_text).encode("utf-8", "surrogateescape") + b"\0")
+            if files is not None:
+                digest = files.digest(path)
+                h.update(digest.encode() if digest is not None else b"?")
+                continue
             try:
-                h.update(hashlib.sha256(path.read_bytes()).digest())
+                with open(path, "rb") as fh:
+                    h.update(hashlib.sha256(fh.read()).hexdigest().encode())
             except OSError:
                 h.update(b"?")
 
@@ -104,18 +115,25 @@ def company_files(content) -> dict[str, Path]:
     # Absolute by string (os.path.abspath), not Path.resolve(): a thousand files, two system calls each, on
     # every rebuild. The content folder is walked from its absolute path the same way (site_digest), so the
     # two agree; a content folder reached through a symbolic link only makes the site digest include them.
-    return {slug: Path(os.path.abspath(content.files[f"company:{slug}"]))
-            for slug in dict.keys(content.companies) if f"company:{slug}" in content.files}
+    files, out, folders = content.files, {}, {}
+    for slug in dict.keys(content.companies):
+        path = files.get(f"company:{slug}")
+        if path is not None:
+            folder, name = os.path.split(str(path))
+            if folder not in folders:  # one folder for them all: made absolute once
+                folders[folder] = os.path.abspath(folder or ".")
+            out[slug] = Path(os.path.join(folders[folder], name))
+    return out
 
 
-def site_digest(content_dir: Path, templates: Path, ctx, audience: str) -> str:
+def site_digest(content_dir: Path, templates: Path, ctx, audience: str, files=None) -> str:
     from . import __version__
 
     content = ctx.content
     h = hashlib.sha256()
     h.update(repr((__version__, audience, ctx.scores.today, dict(ctx.asset_paths))).encode())
-    _files_digest(h, Path(templates).resolve())
-    _files_digest(h, Path(os.path.abspath(content_dir)), set(company_files(content).values()))
+    _files_digest(h, Path(templates).resolve(), files=files)
+    _files_digest(h, Path(os.path.abspath(content_dir)), {str(p) for p in company_files(content).values()}, files)
     plan = ctx.plan
     h.update(repr((plan.audience, plan.pages, plan.notes, plan.prospect_links)).encode())
     h.update(repr([(slug, c.name) for slug, c in dict.items(content.companies)]).encode())
@@ -199,21 +217,103 @@ class Decision:
     market_inputs: tuple = ()
 
 
+def _by_slug(reads: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for read in reads:
+        out.setdefault(read.partition(":")[0], []).append(read)
+    return {slug: tuple(keys) for slug, keys in out.items()}
+
+
+def read_index(pages: dict, previous: dict | None = None, changed: dict | None = None) -> dict:
+    """slug (or ALL) → {page path → what that page read of it}: the dependency map from content to pages.
+
+    From scratch (``pages``: path → (fingerprint, reads)), or ``previous`` brought up to date for the pages in
+    ``changed`` (path → their reads last time, or None for a new page): a few slugs' maps are copied, never
+    the whole index (``previous`` is left as it was)."""
+    if previous is None:
+        index: dict[str, dict] = {}
+        for path, (_, reads) in pages.items():
+            for slug, keys in _by_slug(reads).items():
+                index.setdefault(slug, {})[path] = keys
+        return index
+    index = dict(previous)
+    copied: set[str] = set()
+
+    def own(slug: str) -> dict:
+        if slug not in copied:
+            index[slug] = dict(index.get(slug, ()))
+            copied.add(slug)
+        return index[slug]
+
+    for path, old_reads in (changed or {}).items():
+        for slug in _by_slug(old_reads or ()):
+            own(slug).pop(path, None)
+        if path in pages:
+            for slug, keys in _by_slug(pages[path][1]).items():
+                own(slug)[path] = keys
+    return index
+
+
+def _affected(previous: SiteState, digests: "Digests") -> set[str] | None:
+    """The pages that read something that changed since ``previous``; None when that cannot be told from the
+    reads alone (the site or market digest moved: every fingerprint did), and every page must be checked.
+
+    A page's fingerprint is made from the site and market digests and the digest of each thing it read
+    (:func:`fingerprint`): when those of the reads of every changed company are as they were (its talk track
+    changed, the page read its name), the fingerprint is the stored one, without hashing the page's reads again."""
+    if previous.site != digests.site or previous.market != digests.market or not previous.readers and previous.pages:
+        return None
+    companies, before = digests.companies, previous.companies
+    changed = [slug for slug in set(companies) | set(before) if companies.get(slug) != before.get(slug)]
+    affected: set[str] = set()
+    if not changed:
+        return affected
+    affected.update(previous.readers.get(ALL, ()))
+    for slug in changed:
+        was = before.get(slug, "-")
+        for path, reads in previous.readers.get(slug, {}).items():
+            if path in affected:
+                continue
+            for read in reads:
+                field_name = read.partition(":")[2]
+                old = previous.fields.get((was, field_name)) if field_name else was
+                if old is None or old != digests.of(read):
+                    affected.add(path)
+                    break
+    return affected
+
+
 def decide(previous: SiteState | None, out: Path, pages, site: str, market: str,
            companies: dict[str, str], models, market_inputs: tuple = ()) -> Decision:
     usable = previous is not None and previous.out == out
     digests = Digests(site, market, companies, models, previous.fields if usable else None)
+    affected = _affected(previous, digests) if usable else None
     render, reuse = [], []
     for page in pages:
         old = previous.pages.get(page.path) if usable else None
-        if old is not None and fingerprint(digests, old[1]) == old[0] and os.path.isfile(f"{out}/{page.path}"):
+        if old is not None and (page.path not in affected if affected is not None
+                                else fingerprint(digests, old[1]) == old[0]) \
+                and os.path.isfile(f"{out}/{page.path}"):
             reuse.append(page)
         else:
             render.append(page)
     return Decision(render, reuse, digests, market_inputs)
 
 
-def next_state(out: Path, decision: Decision, previous: SiteState | None, records) -> SiteState:
+def kept_positions(previous: SiteState | None, out: Path, ctx) -> tuple | None:
+    """(maps, positions, file text) of the last build into ``out`` when its maps are the very objects this
+    build shows (serve kept the scores: generator/company_cache.py): the positions file is the same."""
+    if previous is None or previous.out != out or not previous.positions:
+        return None
+    maps = tuple(ctx.scores.maps())
+    last = previous.positions[0]
+    if len(last) == len(maps) and all(a is b for a, b in zip(last, maps)):
+        return previous.positions
+    return None
+
+
+def next_state(out: Path, decision: Decision, previous: SiteState | None, records, files: dict | None = None,
+               positions: tuple = ()) -> SiteState:
     pages: dict[str, tuple[str, tuple[str, ...]]] = {}
     for page in decision.reuse:
         pages[page.path] = previous.pages[page.path]
@@ -221,6 +321,12 @@ def next_state(out: Path, decision: Decision, previous: SiteState | None, record
     for record in records:
         reads = record.reads if record.reads is not None else (ALL,)
         pages[record.path] = (fingerprint(digests, reads), reads)
+    if previous is not None and previous.readers and previous.out == out:
+        changed = {r.path: (previous.pages[r.path][1] if r.path in previous.pages else None) for r in records}
+        changed.update((path, previous.pages[path][1]) for path in set(previous.pages) - set(pages))  # gone
+        readers = read_index(pages, previous.readers, changed)
+    else:
+        readers = read_index(pages)
     return SiteState(out, digests.site, digests.market, digests.companies, pages,
                      tuple(r.path for r in records), tuple(p.path for p in decision.reuse), digests.current(),
-                     decision.market_inputs)
+                     decision.market_inputs, dict(files or {}), readers, positions)

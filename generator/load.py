@@ -161,31 +161,37 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
         diagnostics.error("path-outside-content", f"'{folder.name}/' is a link to a place outside the content folder",
                           file=_display(folder, base), hint="make it a real folder inside the content folder")
         return out
-    entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    by_folded: dict[str, list[Path]] = {}
-    for path in entries:
-        if path.suffix.lower() in suffixes and not path.name.startswith("."):
-            by_folded.setdefault(path.stem.lower(), []).append(path)
-    for path in entries:
-        display = _display(path, base)
-        if path.name.startswith(".") or path.name.endswith("~"):
+    # os.scandir: the kind of each entry comes with the listing (no system call per file for most checks)
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    folder_display = _display(folder, base)
+    by_folded: dict[str, list[str]] = {}
+    for entry in entries:
+        stem, suffix = os.path.splitext(entry.name)
+        if suffix.lower() in suffixes and not entry.name.startswith("."):
+            by_folded.setdefault(stem.lower(), []).append(entry.path)
+    for entry in entries:
+        name = entry.name
+        display = os.path.join(folder_display, name) if folder_display != "." else name
+        if name.startswith(".") or name.endswith("~"):
             continue
-        if path.suffix.lower() not in suffixes:
-            if path.is_file():
+        slug, suffix = os.path.splitext(name)
+        if suffix.lower() not in suffixes:
+            if entry.is_file():
                 diagnostics.warning("file-ignored", f"ignored: not a {'/'.join(suffixes)} file", file=display)
             continue
-        if path.is_symlink() and not path.exists():
+        path = Path(entry.path)
+        if entry.is_symlink() and not path.exists():
             diagnostics.error("broken-link", "the file is a link to something that does not exist", file=display,
                               hint="remove the link or copy the file it meant into the content folder")
             continue
-        if path.is_symlink() and not _inside(path, root):
+        if entry.is_symlink() and not _inside(path, root):
             diagnostics.error("path-outside-content", "the file is a link to a place outside the content folder",
                               file=display, hint="copy the file into the content folder instead of linking it")
             continue
-        if not path.is_file():
+        if not entry.is_file():
             continue
-        slug = path.stem
-        clashing = by_folded.get(slug.lower(), [])
+        clashing = [Path(p) for p in by_folded.get(slug.lower(), ())]
         if len(clashing) > 1:
             # Keep the one valid name (if any); the others would give the same page on a case-insensitive disk.
             keep = next((p for p in clashing if SLUG.match(p.stem) and p.suffix == clashing[0].suffix), clashing[0])

@@ -104,8 +104,10 @@ def _rebuild(content: Path, out: Path, *, templates: Path | None, audience: str,
         except ContentError:
             return Outcome(False, tuple(diagnostics.sorted()))
         except UsageError as exc:  # the output or templates folder cannot be used
+            state = None  # the folder may not be as the last build left it: the next build writes it whole
             return Outcome(False, tuple(diagnostics.sorted()), str(exc))
         except Exception as exc:  # a bug in valuemap: keep serving the last good site, say so
+            state = None
             if os.environ.get("VALUEMAP_DEBUG"):
                 traceback.print_exc()
             return Outcome(False, tuple(diagnostics.sorted()),

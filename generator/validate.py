@@ -637,7 +637,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     site_key = None
     if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
         cache.start()
-        site_key = company_cache.site_key(tree.site.source if tree.site else None, day)
+        site_key = company_cache.site_key(tree.site.source if tree.site else None, day, cache.files)
     for slug in sorted(tree.companies):
         doc = tree.companies[slug]
         key = None

@@ -264,6 +264,7 @@ class SiteWriter:
         self.site_yaml = site_yaml
         self.keep = tuple(keep)
         self.written: list[str] = []
+        self.sizes: dict[str, int] = {}  # what each written file weighs (serve's next build: generator/patch.py)
         self.files = 0
         self.bytes = 0
         self._made: set[Path] = set()  # folders made in tmp so far (see _folder)
@@ -298,6 +299,7 @@ class SiteWriter:
         with open(target, "xb") as fh:  # "x": two pages may never write the same file
             fh.write(data)
         self.written.append(rel)
+        self.sizes[rel] = len(data)
         self.files += 1
         self.bytes += len(data)
 
@@ -308,6 +310,7 @@ class SiteWriter:
         if not target.is_file():
             raise OutputError(f"a render worker reported '{rel_path}' but did not write it")
         self.written.append(rel)
+        self.sizes[rel] = size
         self.files += 1
         self.bytes += size
 
@@ -321,8 +324,9 @@ class SiteWriter:
         except OSError:
             shutil.copyfile(source, target, follow_symlinks=False)
         self.written.append(rel)
+        self.sizes[rel] = size = os.stat(target).st_size
         self.files += 1
-        self.bytes += os.stat(target).st_size
+        self.bytes += size
 
     def _folder(self, folder: Path) -> None:
         """``folder`` made (once per build: a site has a few folders and thousands of files)."""

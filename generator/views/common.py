@@ -38,8 +38,10 @@ class SiteContext:
         return self.content.companies[slug].name
 
 
-def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_paths: Mapping[str, str]
-                 ) -> SiteContext:
+def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_paths: Mapping[str, str],
+                 formatter=Formatter) -> SiteContext:
+    """``formatter(lang, currency, decimals)`` makes the number formats (serve keeps one between rebuilds, its
+    memo of laid-out numbers warm: :meth:`generator.company_cache.CompanyCache.formatter`)."""
     site = content.site
     decimals = site.price_decimals
     if decimals is None:  # as many decimals as the prices entered have: 72 never shows as 71.77
@@ -50,8 +52,8 @@ def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_p
     from ..languages import with_languages
 
     ctx = SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
-                      Formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
-    return with_languages(ctx, lambda localized, sub: make_context(localized, scores, sub, asset_paths))
+                      formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
+    return with_languages(ctx, lambda localized, sub: make_context(localized, scores, sub, asset_paths, formatter))
 
 
 class Links:

@@ -70,7 +70,13 @@
   function adapt(figure, el) {
     var layout = figure.layout;
     if (narrow()) {
-      if (!(layout.meta && layout.meta.rotate_on_narrow)) { layout.margin = { l: 44, r: 8, t: 8, b: 48 }; }
+      if (!(layout.meta && layout.meta.rotate_on_narrow)) {
+        /* bars labelled past their end keep the right margin the figure asked for: a bar at the scale's top
+           puts its label ("10.0") there */
+        var outside = figure.data.some(function (t) { return t.type === "bar" && t.textposition === "outside"; });
+        var right = outside && layout.margin && layout.margin.r > 8 ? layout.margin.r : 8;
+        layout.margin = { l: 44, r: right, t: 8, b: 48 };
+      }
       layout.font = Object.assign({}, layout.font, { size: 11 });
       if (layout.height && layout.height > 420 && el.getAttribute("data-chart").indexOf("value-map") === 0) {
         layout.height = 440 + ((layout.meta && layout.meta.narrow_extra) || 0);

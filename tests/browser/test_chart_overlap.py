@@ -194,3 +194,23 @@ def test_the_check_sees_an_overlap(new_context, built_site):
                                  textposition: [['middle center']], 'textfont.color': [['#000000']]}, [i]);
     }""")
     assert any("fair-value line crosses the label 'On the line'" in p for p in overlaps(page, "value-map"))
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_bar_at_the_top_of_the_scale_keeps_its_label(new_context, tree, tmp_path, width):
+    """A dimension's bar scored at the scale's top ends at the plot's edge: its label ("10.0") goes in the
+    right margin the figure asks for — on a phone too, where the narrow layout used to cut that margin to
+    8 px and clip the label to "10.C"."""
+    from generator.build import build
+    from generator.diagnostics import Diagnostics
+
+    tree.replace("companies/alpha.yaml", "service: 9", "service: 10")
+    tree.replace("companies/alpha.yaml", "name: Alpha", "name: Alpha Service Desk")  # a long name: a narrow plot
+    out = tmp_path / "site"
+    build(tree.content, out, Diagnostics())
+    page = _open(new_context, (out / "dimensions" / "service.html").as_uri(), WIDTHS[width])
+    labels = page.evaluate("() => Array.from(document.querySelectorAll('#dimension-scores .bartext'))"
+                           ".map((t) => t.textContent)")
+    assert "10.0" in labels, labels
+    problems = overlaps(page, "dimension-scores")
+    assert not problems, f"at {WIDTHS[width]['width']} px:\n  " + "\n  ".join(problems)

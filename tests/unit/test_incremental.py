@@ -10,8 +10,9 @@ import pytest
 
 from generator.build import build
 from generator.diagnostics import Diagnostics
-from generator.plan import EXTERNAL, INTERNAL
+from generator.plan import EXTERNAL, INTERNAL, SECRET_FOLDERS
 from generator.serve import incremental_rebuild
+from generator.write import MARKER, manifest_entry, read_manifest
 
 from tests.conftest import site_digest as snapshot
 
@@ -111,6 +112,10 @@ def test_a_new_and_a_removed_company(session):
     session.rebuild()
     assert "competitors/ticketeer-two.html" not in session.state.pages
     assert not (session.out / "competitors" / "ticketeer-two.html").exists()
+    assert not (session.out / "battlecards" / "ticketeer-two.html").exists()
+    # serve updates its folder in place (generator/patch.py): the manifest names exactly what is there
+    on_disk = {p.relative_to(session.out).as_posix() for p in session.out.rglob("*") if p.is_file()} - {MARKER}
+    assert read_manifest(session.out / MARKER) == frozenset(manifest_entry(f, SECRET_FOLDERS) for f in on_disk)
     assert snapshot(session.out) == session.full()
 
 
