@@ -68,6 +68,18 @@ class Formatter:
         # Babel lays out ~25 µs per number and a site shows the same few hundred values again and again
         # (scores, indices, prices): each (kind, rounded value, decimals) is laid out once per formatter.
         self._memo: dict[object, str] = {}  # (kind, value, decimals) or a day → its text
+        self._variants: dict[tuple[str, int], "Formatter"] = {}  # (currency, decimals) → formats (variant)
+
+    def variant(self, currency: str, price_decimals: int) -> "Formatter":
+        """The same language's formats for another currency or precision (an observation in its own currency),
+        kept: a price observation table asks for them on every competitor page."""
+        key = (currency, price_decimals)
+        if currency == self.currency and price_decimals == self.price_decimals:
+            return self
+        kept = self._variants.get(key)
+        if kept is None:
+            kept = self._variants[key] = Formatter(self.lang, currency, price_decimals)
+        return kept
 
     def _keep(self, key: object, text: str) -> str:
         # Bounded: every company brings numbers of its own, so an unbounded memo grew with each page a render

@@ -172,6 +172,31 @@ class _Fields:
         return repr(object.__getattribute__(self, "_target"))
 
 
+def recording() -> bool:
+    """Whether the current page's reads are being recorded (serve's incremental builds)."""
+    return TrackedCompanies.reads is not None
+
+
+def recorded(make):
+    """``make()`` and the reads it made (None when not recording); they count for the current page as well."""
+    outer = TrackedCompanies.reads
+    if outer is None:
+        return make(), None
+    TrackedCompanies.reads = inner = set()
+    try:
+        result = make()
+    finally:
+        TrackedCompanies.reads = outer
+        outer.update(inner)
+    return result, frozenset(inner)
+
+
+def replay(reads) -> None:
+    """Count ``reads`` (made earlier by :func:`recorded`) for the current page: what it reuses, it read."""
+    if reads and TrackedCompanies.reads is not None:
+        TrackedCompanies.reads.update(reads)
+
+
 class _ReadsAll:
     """An object whose every attribute read counts as reading every company (the history: each step holds
     every company's data in plain mappings)."""
@@ -278,8 +303,11 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
     try:
         if progress is not None:
             progress(0, total)
+        # A company's pages one after the other (its competitor page, then its battlecard): they share blocks
+        # (views.common.shared_block). The order pages are made in changes no byte of any page.
+        order = sorted(range(total), key=lambda i: (pages[i].key or "", i))
         if workers <= 1 or total < 2:
-            for i in range(total):
+            for i in order:
                 results[i] = _render_one(i)
                 done += 1
                 if progress is not None:
@@ -288,7 +316,7 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
             import multiprocessing
 
             size = max(1, -(-total // (workers * CHUNKS_PER_WORKER)))
-            chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+            chunks = [order[start:start + size] for start in range(0, total, size)]
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
             try:
                 for records in pool.imap_unordered(_render_chunk, chunks):

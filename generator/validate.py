@@ -29,7 +29,7 @@ from . import company_cache
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
 from .model_errors import shape_errors
-from .load import Document, PendingFile, SourceTree, is_device_name, unreserved
+from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, is_device_name, read_in_order, unreserved
 from .languages import check_languages, extract_translations
 from .locales import available_languages
 from .score import price_at
@@ -617,6 +617,14 @@ def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics
     return company
 
 
+def _readers() -> int:
+    """Processes reading company files: two where the CPUs and the platform allow and ``VALUEMAP_WORKERS`` does
+    not ask for one (load.read_in_order decides whether the market is large enough)."""
+    from .parallel import choose_workers
+
+    return min(2, choose_workers(10**6))
+
+
 def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.CompanyCache | None" = None
              ) -> Content | None:
     """Validate everything; return the Content when there is no error, else None (errors are collected).
@@ -638,22 +646,28 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
         cache.start()
         site_key = company_cache.site_key(tree.site.source if tree.site else None, day, cache.files)
+    kept: dict[str, tuple] = {}  # slug → (cache entry or None, its key)
+    if cache is not None:
+        for slug in sorted(tree.companies):
+            if isinstance(tree.companies[slug], PendingFile):
+                kept[slug] = cache.get(slug, tree.companies[slug].path, site_key)
+    to_parse = [tree.companies[slug] for slug in sorted(tree.companies)
+                if isinstance(tree.companies[slug], PendingFile) and kept.get(slug, (None,))[0] is None]
+    parsed = read_in_order(to_parse, diagnostics, _readers() if len(to_parse) >= READ_AHEAD_MIN else 1)
     for slug in sorted(tree.companies):
         doc = tree.companies[slug]
-        key = None
-        if cache is not None and isinstance(doc, PendingFile):
-            entry, key = cache.get(slug, doc.path, site_key)
-            if entry is not None:
-                diagnostics.extend(entry.diagnostics)
-                loaded[slug] = None
-                files[f"company:{slug}"] = entry.document.file
-                documents[f"company:{slug}"] = entry.document
-                if entry.company is not None:
-                    companies[slug] = entry.company
-                continue
+        entry, key = kept.get(slug, (None, None))
+        if entry is not None:
+            diagnostics.extend(entry.diagnostics)
+            loaded[slug] = None
+            files[f"company:{slug}"] = entry.document.file
+            documents[f"company:{slug}"] = entry.document
+            if entry.company is not None:
+                companies[slug] = entry.company
+            continue
         found, translated = len(diagnostics.items), len(translations)
         if isinstance(doc, PendingFile):
-            doc = doc.load(diagnostics)
+            doc = next(parsed)  # its problems reported now, in this file's turn
             if doc is None:
                 continue
             doc = localize_company(slug, doc)

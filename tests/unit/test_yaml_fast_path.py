@@ -5,6 +5,7 @@ it does not handle itself to :func:`generator.yaml_reader._parse_composed` (the 
 libyaml's composer). These tests pin that the two give the same data, the same positions of every key and
 value, and the same problem (code, message, line, column, hint) — on hand-picked pitfalls and on generated
 documents — and that the sample content and a bench company never need the second pass (counted, not timed).
+The data-only reading (``positions=False``, company files) gives the same data and the same problems.
 """
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ def _comparable(value):
 def same(text: str, offset: int = 0) -> tuple:
     fast, reference = outcome(parse_yaml, text, offset), outcome(_parse_composed, text, offset)
     assert fast == reference, text
+    # Read without positions (company files: yaml_reader._DataEvents): the same data, the same problem.
+    lean = outcome(lambda t, f, line_offset: parse_yaml(t, f, line_offset=line_offset, positions=False), text, offset)
+    assert lean[:2] == fast[:2] if fast[0] == "ok" else lean == fast, text
     return fast
 
 
@@ -129,6 +133,8 @@ def test_sample_and_bench_files_take_one_pass(monkeypatch, tmp_path):
     for name, text in texts.items():
         assert expected[name][0] == "ok", name
         assert outcome(parse_yaml, text) == expected[name], name
+        lean = parse_yaml(text, name, positions=False)  # company files: the data alone, in one pass too
+        assert _comparable(lean.data) == expected[name][1] and not lean.values and not lean.keys, name
 
 
 # Generated documents: YAML-ish text from the pieces that matter (indentation, flow, keys, scalars of every
