@@ -33,6 +33,7 @@ class PatchWriter(SiteWriter):
         super().__init__(out, **kwargs)
         self.previous = dict(previous)
         self.kept: set[str] = set()  # files left where they are (reused pages, unchanged assets)
+        self._pid = os.getpid()  # a render worker (forked) writes every page it makes: it cannot keep one here
 
     def link(self, rel_path: str, source) -> None:
         """A page whose previous file is reused: it stays where it is."""
@@ -43,12 +44,13 @@ class PatchWriter(SiteWriter):
         self._keep(rel, os.stat(f"{self.out}/{rel}").st_size)
 
     def write(self, rel_path: str, data: bytes | str) -> None:
-        """A file written by this process (assets, the positions file): left in place when its bytes are
-        those already there (the assets' names carry their digest: nearly always)."""
+        """A file written: left in place when its bytes are those already there (the assets' names carry their
+        digest: nearly always) — in the process that commits; a render worker writes it, and the parent
+        records it (:meth:`record`), as for a full build."""
         _, rel = self._inside(rel_path)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if self.previous.get(rel) == len(data):
+        if self.previous.get(rel) == len(data) and os.getpid() == self._pid:
             try:
                 with open(f"{self.out}/{rel}", "rb") as fh:
                     same = fh.read() == data

@@ -142,3 +142,13 @@ def test_a_file_changed_within_the_clock_window_is_always_read(tmp_path, monkeyp
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same mtime, as a coarse clock would give
     assert files.digest(path) == real(path)
     assert len(reads) == 2
+
+
+def test_an_edit_that_renders_every_page_in_worker_processes(served, monkeypatch):
+    """A score edit moves the market: every page is rendered again, here in two forked workers, each writing
+    its pages into the temporary folder for the commit to move (a worker cannot leave a page in place)."""
+    monkeypatch.setenv("VALUEMAP_WORKERS", "2")
+    served.sample.replace(f"companies/{SLUG}.yaml", "value: 35,", "value: 5,")
+    served.rebuild()
+    assert len(served.state.rendered) > len(served.state.pages) // 2
+    assert snapshot(served.out) == served.full()
