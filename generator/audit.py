@@ -31,8 +31,8 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from . import model as m
-from .score import (INTERNAL, CompanyScores, Point, Quote, ScoreTrace, ValueMap, overall_scenario, points,
-                    quote_at, value_map)
+from .quotes import Quote, quote_at
+from .score import INTERNAL, CompanyScores, Point, ScoreTrace, ValueMap, overall_scenario, points, value_map
 
 MAX_COMPANIES = 25
 """Above this many companies the audit is skipped (N × points × 2 map recomputations, each linear in N)."""

@@ -2,7 +2,7 @@
 
 Correctness first — a page is reused only when every input it read is unchanged, so the site is byte-identical
 to a full build (``tests/unit/test_incremental.py`` checks it). The scheme is the one of build systems that
-record dynamic dependencies (redo, Shake): while a page renders, :mod:`generator.parallel` records which
+record dynamic dependencies (redo, Shake): while a page renders, :mod:`generator.reads` records which
 companies its view read; its **fingerprint** is a digest of
 
 * the **site digest** — everything every page may read: valuemap's version, the audience and "today", every
@@ -13,7 +13,7 @@ companies its view read; its **fingerprint** is a digest of
   band and every company's position on it (relative quality and price, ranges, justified price, headroom,
   zone, rank…), plus every company's prices (the quotes the maps carry). A change to one company's scores or
   prices moves the market averages, hence this digest, hence the fingerprint of **every** page;
-* the **digest of each read**: what the page read of each company, as :mod:`generator.parallel` records it — a
+* the **digest of each read**: what the page read of each company, as :mod:`generator.reads` records it — a
   field of the company's validated model (``slug:summary``: the digest of that field's value, kept per file
   digest by :class:`Digests`), the whole company (``slug:``: the file's bytes), its scores (``slug:scores``,
   computed from that field) — or every company's file (``*``: the history, which holds every company's past).
@@ -38,7 +38,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .parallel import ALL
+from .reads import ALL
 
 
 @dataclass
@@ -49,7 +49,7 @@ class SiteState:
     site: str  # site digest
     market: str
     companies: dict[str, str]  # slug → company digest
-    pages: dict[str, tuple[str, tuple[str, ...]]]  # path → (fingerprint, what it read: parallel.read_key()s)
+    pages: dict[str, tuple[str, tuple[str, ...]]]  # path → (fingerprint, what it read: reads.read_key()s)
     rendered: tuple[str, ...] = ()  # the pages the last build rendered (the others were reused)
     reused: tuple[str, ...] = field(default=(), repr=False)
     fields: dict = field(default_factory=dict, repr=False)  # (company digest, field) → the field's digest
@@ -60,7 +60,7 @@ class SiteState:
 
 
 class Digests:
-    """The digest of each thing a page may read (see the module docstring and :func:`generator.parallel.read_key`).
+    """The digest of each thing a page may read (see the module docstring and :func:`generator.reads.read_key`).
 
     A field's digest is made from the field's value in the validated model (its ``repr``: every nested value)
     and kept per (company digest, field), so an unchanged file's fields are never digested twice."""

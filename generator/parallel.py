@@ -25,207 +25,33 @@ than they save below :data:`MIN_PAGES_PER_WORKER` pages per worker (measured: a 
 market loaded, 16 empty chunks and the join take 65–90 ms; a page takes 15–70 ms of CPU, so the pool pays
 off from a few dozen pages; the sample's 40 pages stay in one process).
 
-Dependency tracking (for ``serve``)
------------------------------------
-``track=True`` records, per page, what its view read of each company: from ``content.companies`` each field
-of the company's model it touched (``slug:summary``; a method or property: the whole company, ``slug:``), from
-``scores.companies`` the company's scores (``slug:scores``: they are computed from that field). ``.values()``
-and ``.items()`` hand out every company the same way; only ``.copy()`` and the history (every company's past,
-in plain mappings) count as reading everything (``"*"``). Iterating over the slugs alone, or asking for a
-company's name through ``ctx.name``, is not a read of that company: slugs and names are part of the
-site-wide digest (see :mod:`generator.incremental`).
+What each page reads (serve's incremental builds) is recorded by :mod:`generator.reads`.
 """
 from __future__ import annotations
 
 import gc
-import os
 import signal
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from .cpus import can_fork, cpu_count, workers_from_env
 from .diagnostics import Diagnostic
+from .reads import TrackedCompanies, tracked_context
 
 MIN_PAGES_PER_WORKER = 40
 """Below this many pages per worker a build stays in one process (see the module docstring)."""
 CHUNKS_PER_WORKER = 8  # pages go out in chunks: few round trips, and a slow chunk at the end stays short
-ALL = "*"  # a page read every company
-
-
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def workers_from_env() -> int | None:
-    """``VALUEMAP_WORKERS``: a fixed number of render processes (1: no pool); unset or invalid: automatic."""
-    value = os.environ.get("VALUEMAP_WORKERS", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def choose_workers(pages: int, requested: int | None = None) -> int:
     """How many processes render ``pages`` pages: ``requested`` (or ``VALUEMAP_WORKERS``) if given, else one
     per CPU, but never so many that a worker gets fewer than :data:`MIN_PAGES_PER_WORKER` pages."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
     requested = requested or workers_from_env()
     if requested is not None:
         return max(1, min(requested, pages))
     return max(1, min(cpu_count(), pages // MIN_PAGES_PER_WORKER))
-
-
-# --------------------------------------------------------------------------- tracking what a page reads
-
-
-def read_key(slug: str, field: str = "") -> str:
-    """One recorded read: ``slug:field`` (a field of the company's file), ``slug:`` (the whole company)."""
-    return f"{slug}:{field}"
-
-
-class TrackedCompanies(dict):
-    """A slug → company mapping that records which entries are read (see the module docstring).
-
-    Every way of reading values goes through ``__getitem__``, ``get``, ``values``, ``items`` or ``copy``:
-    ``__iter__`` is overridden too, so ``dict(d)`` and ``{**d}`` take the slow path through ``keys()`` and
-    ``__getitem__`` rather than copying the values behind the tracker's back. What a read records is
-    :meth:`_read`'s choice (the subclasses): by default the whole company.
-    """
-
-    reads: set | None = None  # the current page's reads; None: not recording
-
-    def _note(self, key) -> None:
-        if TrackedCompanies.reads is not None:
-            TrackedCompanies.reads.add(key)
-
-    def _read(self, slug, value):
-        self._note(read_key(slug))
-        return value
-
-    def __getitem__(self, key):
-        return self._read(key, dict.__getitem__(self, key))
-
-    def get(self, key, default=None):
-        if dict.__contains__(self, key):
-            return self._read(key, dict.__getitem__(self, key))
-        return default
-
-    def values(self):
-        return [self._read(k, v) for k, v in dict.items(self)]
-
-    def items(self):
-        return [(k, self._read(k, v)) for k, v in dict.items(self)]
-
-    def copy(self):
-        self._note(ALL)
-        return dict(dict.items(self))
-
-    def __iter__(self):
-        return dict.__iter__(self)
-
-    def __reduce__(self):  # pickled (never in a build; by tools) as a plain dict
-        return (dict, (dict(dict.items(self)),))
-
-
-class TrackedModels(TrackedCompanies):
-    """``content.companies``: each company is handed out behind a :class:`_Fields` that records which fields
-    of it are read (``slug:summary``), so a page that shows every company's name and prices is not rendered
-    again when one company's prose changes. A method or property read counts as the whole company."""
-
-    def _read(self, slug, value):
-        return _Fields(slug, value)
-
-
-class TrackedScores(TrackedCompanies):
-    """``scores.companies``: a company's scores are computed from its file's ``scores`` field alone (with the
-    site and the day, which are in the site digest): a read of them is a read of that field."""
-
-    def _read(self, slug, value):
-        self._note(read_key(slug, "scores"))
-        return value
-
-
-class _Fields:
-    """A read-only stand-in for a company model that records each attribute read (see TrackedModels)."""
-
-    __slots__ = ("_slug", "_target")
-
-    def __init__(self, slug: str, target):
-        object.__setattr__(self, "_slug", slug)
-        object.__setattr__(self, "_target", target)
-
-    def __getattr__(self, name):
-        target = object.__getattribute__(self, "_target")
-        value = getattr(target, name)
-        if TrackedCompanies.reads is not None:
-            slug = object.__getattribute__(self, "_slug")
-            field = name if name in type(target).model_fields else ""
-            TrackedCompanies.reads.add(read_key(slug, field))
-        return value
-
-    def __setattr__(self, name, value):
-        raise AttributeError("a company model is read-only while pages render")
-
-    def __repr__(self) -> str:
-        return repr(object.__getattribute__(self, "_target"))
-
-
-def recording() -> bool:
-    """Whether the current page's reads are being recorded (serve's incremental builds)."""
-    return TrackedCompanies.reads is not None
-
-
-def recorded(make):
-    """``make()`` and the reads it made (None when not recording); they count for the current page as well."""
-    outer = TrackedCompanies.reads
-    if outer is None:
-        return make(), None
-    TrackedCompanies.reads = inner = set()
-    try:
-        result = make()
-    finally:
-        TrackedCompanies.reads = outer
-        outer.update(inner)
-    return result, frozenset(inner)
-
-
-def replay(reads) -> None:
-    """Count ``reads`` (made earlier by :func:`recorded`) for the current page: what it reuses, it read."""
-    if reads and TrackedCompanies.reads is not None:
-        TrackedCompanies.reads.update(reads)
-
-
-class _ReadsAll:
-    """An object whose every attribute read counts as reading every company (the history: each step holds
-    every company's data in plain mappings)."""
-
-    def __init__(self, target):
-        object.__setattr__(self, "_target", target)
-
-    def __getattr__(self, name):
-        if TrackedCompanies.reads is not None:
-            TrackedCompanies.reads.add(ALL)
-        return getattr(object.__getattribute__(self, "_target"), name)
-
-    def __bool__(self):
-        return bool(object.__getattribute__(self, "_target"))
-
-
-def tracked_context(ctx):
-    """The same context with its company mappings tracked, and ``name`` reading names untracked."""
-    content = replace(ctx.content, companies=TrackedModels(ctx.content.companies))
-    scores = replace(ctx.scores, companies=TrackedScores(ctx.scores.companies))
-    history = getattr(scores, "history", None)
-    if history is not None and len(history.steps) >= 2:  # a single step (now) is no history: no page shows it
-        scores = replace(scores, history=_ReadsAll(history))
-    names = {slug: c.name for slug, c in dict.items(ctx.content.companies)}
-    values = {f.name: getattr(ctx, f.name) for f in fields(ctx)}
-    values.update(content=content, scores=scores)
-    tracked = type(ctx)(**values)
-    object.__setattr__(tracked, "name", names.__getitem__)  # instance attribute: shadows the method
-    return tracked
 
 
 # --------------------------------------------------------------------------- rendering

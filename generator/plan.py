@@ -14,12 +14,9 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .audience import EXTERNAL, INTERNAL  # noqa: F401 -- plan.EXTERNAL and plan.INTERNAL, as callers read them
 from .diagnostics import Diagnostics
 from .validate import Content
-
-EXTERNAL = "external"
-INTERNAL = "internal"
-AUDIENCES = (EXTERNAL, INTERNAL)
 
 
 @dataclass(frozen=True)

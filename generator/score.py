@@ -31,15 +31,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from . import model as m
-from . import prices as prices_
 from . import verify
-
-EXTERNAL, INTERNAL = "external", "internal"
+from .audience import EXTERNAL, INTERNAL  # noqa: F401 -- score.EXTERNAL/INTERNAL, as callers read them
+from .quotes import Quote, quote_at
 
 
 # --- points and scores per company (independent of weights) ---------------------------------------------
@@ -120,10 +119,6 @@ def evidence_mean(evidence: Sequence[m.Evidence], kind_weights: Mapping[str, flo
 NO_DECAY = verify.Rules(half_life_days=0, max_age_days=10**6, today=verify.Rules().today)
 
 
-def kinds_of(site: m.Site) -> dict[str, verify.Kind]:
-    return {k.id: verify.Kind(k.weight, k.independent) for k in site.source_kinds}
-
-
 def rules_of(site: m.Site, today) -> verify.Rules:
     v = site.verification
     return verify.Rules(v.tolerance, v.relative_tolerance, v.max_age_days, v.half_life_days, v.default_uncertainty,
@@ -170,7 +165,7 @@ def _raw_score(company: m.Company, point: Point):
 
 def company_scores(site: m.Site, slug: str, company: m.Company, audience: str = INTERNAL,
                    site_points: Sequence[Point] | None = None, rules: verify.Rules = NO_DECAY) -> CompanyScores:
-    kinds = kinds_of(site)
+    kinds = verify.kinds_of(site)
     pts = site_points or points(site)
     traces = {p.key: trace(_raw_score(company, p), kinds, audience, rules, measured=p.unit is not None) for p in pts}
     dims: dict[str, float | None] = {}
@@ -181,84 +176,6 @@ def company_scores(site: m.Site, slug: str, company: m.Company, audience: str = 
         total = math.fsum(w for w, _ in known)
         dims[d.id] = math.fsum(w * v for w, v in known) / total if total > 0 else None
     return CompanyScores(slug, traces, dims)
-
-
-def plans_at(company: m.Company, ref: m.PriceReference | None) -> list[m.PricePoint]:
-    """The plans that can be compared at ``ref``: without a reference the company's only plan; with one, the
-    plans of the reference tier whose seat range holds the reference seats."""
-    if ref is None:
-        return list(company.prices) if len(company.prices) == 1 else []
-    return [p for p in company.prices
-            if p.tier == ref.tier and p.seats.min <= ref.seats and (p.seats.max is None or ref.seats <= p.seats.max)]
-
-
-def price_at(company: m.Company, ref: m.PriceReference | None) -> m.PricePoint | None:
-    """The first comparable plan (validation asks only whether one exists; scoring compares their prices)."""
-    fits = plans_at(company, ref)
-    return fits[0] if fits else None
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A company's comparison price at one reference point: the plan, the price chosen from its observations,
-    and how strong that price is."""
-
-    plan: m.PricePoint
-    chosen: prices_.ChosenPrice
-    verdict: verify.Verdict
-
-    @property
-    def value(self) -> float | None:
-        return self.chosen.value
-
-
-@dataclass(frozen=True)
-class _Sighting:  # a price observation as verification sees evidence
-    source: str
-    value: float
-    date: object
-
-
-def _observations(plan: m.PricePoint, site: m.Site, audience: str) -> list:
-    if plan.price is not None:  # a bare number: in the site's currency and billing, no source, no date
-        return [m.PriceObservation(price=plan.price, billing=site.prices.billing,
-                                   date=(plan.as_of or _FAR_PAST).isoformat())]
-    return [o for o in plan.observations if audience == INTERNAL or not o.internal]
-
-
-_FAR_PAST = verify.Rules().today
-
-
-def quote(plan: m.PricePoint, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> Quote:
-    """The comparison price of one plan (see :mod:`generator.prices` for the rules)."""
-    rules = prices_.PriceRules(site.currency, dict(site.currencies.rates) if site.currencies else {},
-                               site.prices.billing, site.prices.monthly_to_annual, site.prices.choose,
-                               site.prices.tolerance)
-    vendors = {k.id for k in site.source_kinds if k.vendor}
-    obs = _observations(plan, site, audience)
-    chosen = prices_.choose(obs, rules, lambda o: o.source in vendors)
-    if plan.per == "account" and chosen.value is not None:  # an account price, per seat at the reference
-        seats = ref.seats if ref else 1
-        chosen = replace(chosen, value=chosen.value / seats, low=chosen.low / seats, high=chosen.high / seats)
-    sightings = [] if plan.price is not None else [
-        _Sighting(c.observation.source or "", c.value, c.observation.date_start)
-        for c in chosen.observations if c.value is not None]
-    v = site.verification
-    price_rules = verify.Rules(v.tolerance, site.prices.tolerance, site.prices.max_age_days, v.half_life_days,
-                               v.default_uncertainty, today)
-    kinds = kinds_of(site)
-    verdict = verify.verdict(chosen.value, plan.price is not None, sightings, kinds, price_rules, measured=True)
-    if chosen.value is not None and chosen.chosen is not None and chosen.chosen.kind == "estimate":
-        verdict = replace(verdict, status="unsupported")  # an estimate of a quote is ours, not observed
-    return Quote(plan, chosen, verdict)
-
-
-def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> Quote | None:
-    """The cheapest comparable plan's quote at ``ref`` (a plan without a comparison price only if none has one)."""
-    quotes = [quote(p, site, ref, audience, today) for p in plans_at(company, ref)]
-    if not quotes:
-        return None
-    return min(quotes, key=lambda q: (q.value is None, q.value or 0.0, q.plan.plan))
 
 
 # --- scenarios -------------------------------------------------------------------------------------------
@@ -441,7 +358,7 @@ def _ratio(point: Point, own: float, average: float | None) -> float | None:
     return own / average
 
 
-def _quality_units(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario,
+def quality_units(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario,
                    site_points: Sequence[Point]) -> tuple[list[Point], dict[tuple, float], dict[str, dict]]:
     """The units ratios are taken of, their weights, and each company's value per unit."""
     if site.method.quality_ratio == "dimension":
@@ -467,7 +384,7 @@ class QualityTerm(NamedTuple):
     ratio: float | None
 
 
-def _totals(units: Sequence[Point], values: Mapping[str, Mapping]) -> dict[tuple, tuple[float, int]]:
+def unit_totals(units: Sequence[Point], values: Mapping[str, Mapping]) -> dict[tuple, tuple[float, int]]:
     """Per unit: the sum and count of the known values of every company (averages come from these)."""
     totals = {}
     for u in units:
@@ -476,7 +393,7 @@ def _totals(units: Sequence[Point], values: Mapping[str, Mapping]) -> dict[tuple
     return totals
 
 
-def _terms(units: Sequence[Point], unit_weight: Mapping, own_values: Mapping, totals: Mapping,
+def terms_of(units: Sequence[Point], unit_weight: Mapping, own_values: Mapping, totals: Mapping,
            comparison: str) -> list[QualityTerm]:
     out = []
     for u in units:
@@ -490,8 +407,8 @@ def _terms(units: Sequence[Point], unit_weight: Mapping, own_values: Mapping, to
 def quality_terms(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario, slug: str
                   ) -> list[QualityTerm]:
     """The terms of ``slug``'s relative quality on the map of ``scenario`` (the methodology's worked example)."""
-    units, unit_weight, values = _quality_units(site, scores, scenario, points(site))
-    return _terms(units, unit_weight, values[slug], _totals(units, values), site.method.comparison)
+    units, unit_weight, values = quality_units(site, scores, scenario, points(site))
+    return terms_of(units, unit_weight, values[slug], unit_totals(units, values), site.method.comparison)
 
 
 def _quality_range(site: m.Site, units: Sequence[Point], terms: Sequence[QualityTerm], traces) -> tuple[float, float]:
@@ -525,8 +442,8 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
     method = site.method
     us = site.us
     slugs = sorted(scores)
-    units, unit_weight, values = _quality_units(site, scores, scenario, points(site))
-    totals = _totals(units, values)
+    units, unit_weight, values = quality_units(site, scores, scenario, points(site))
+    totals = unit_totals(units, values)
     all_weight = math.fsum(unit_weight.values())
     by_point = method.quality_ratio == "criterion"
     priced = {s: prices[s].value for s in slugs if prices.get(s) is not None and prices[s].value is not None}
@@ -534,7 +451,7 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
 
     interim, unplaced = {}, []
     for s in slugs:
-        terms = _terms(units, unit_weight, values[s], totals, method.comparison)
+        terms = terms_of(units, unit_weight, values[s], totals, method.comparison)
         known = [x for x in terms if x.ratio is not None]
         num = math.fsum(x.weight * x.ratio for x in known)
         den = math.fsum(x.weight for x in known)
@@ -584,13 +501,13 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
             ratio=(rq / rp) if rp > 0 else None,
             zone="better" if distance > band else "worse" if distance < -band else "fair",
         ))
-    rows.sort(key=lambda r: (_rank_key(r, method.rank_by), r["name"].casefold(), r["slug"]))
+    rows.sort(key=lambda r: (rank_key(r, method.rank_by), r["name"].casefold(), r["slug"]))
     positions = tuple(Position(rank=i + 1, **r) for i, r in enumerate(rows))
     return ValueMap(scenario, method.comparison, method.quality_ratio, method.rank_by, line,
                     method.fair_value_band, positions, tuple(unplaced))
 
 
-def _rank_key(row: dict, rank_by: str) -> float:
+def rank_key(row: dict, rank_by: str) -> float:
     """Best first. Values equal to 9 decimals tie (then name, then slug); a free offer's ratio is infinite."""
     if rank_by == "ratio":
         return -math.inf if row["ratio"] is None else -round(row["ratio"], 9)
@@ -681,182 +598,3 @@ def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str
     segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s), audience, today)
                 for s in site.segments}
     return MarketScores(audience, scores, overall, segments, today)
-
-
-# --- a visitor's own weights ("weigh it yourself") ----------------------------------------------------------
-
-@dataclass(frozen=True)
-class WeighedCompany:
-    """What a browser needs to place one company for any dimension weights ``w`` (see :func:`weight_model`).
-
-    ``sums[d]`` = Σ wᶜ|d · rᵢ over the known ratios of dimension ``d`` (wᶜ|d the weight inside the dimension,
-    1 for a dimension taken as one ratio), ``known[d]`` = Σ wᶜ|d over the same, ``backed[d]`` = Σ wᶜ|d over
-    the points backed by evidence. Then RQ(w) = 100 · Σ w_d·sums[d] / Σ w_d·known[d] (placed when the
-    denominator is > 0), coverage(w) = Σ w_d·backed[d] / Σ w_d."""
-
-    slug: str
-    name: str
-    is_us: bool
-    order: int  # position when sorted by (name casefolded, slug): the ranking's tie-break
-    price: float
-    price_average: float
-    relative_price: float
-    sums: Mapping[str, float]
-    known: Mapping[str, float]
-    backed: Mapping[str, float]
-
-
-@dataclass(frozen=True)
-class WeightModel:
-    dimensions: tuple[str, ...]
-    weights: Mapping[str, float]  # the scenario's normalised weights
-    companies: tuple[WeighedCompany, ...]  # every company that can be placed for some weights
-
-
-def weight_model(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, Quote | None],
-                 scenario: Scenario, names: Mapping[str, str]) -> WeightModel:
-    """The per-company, per-dimension partial sums from which :func:`value_map`'s relative quality follows
-    for any dimension weights (pure). Ratios do not depend on the dimension weights: the comparison
-    averages are taken of scores, and prices and their averages do not depend on weights at all. A company
-    without a comparable price, or compared with free offers only, is never placed and is left out."""
-    method = site.method
-    slugs = sorted(scores)
-    units, unit_weight, values = _quality_units(site, scores, scenario, points(site))
-    totals = _totals(units, values)
-    by_point = method.quality_ratio == "criterion"
-    within = {u.key: (u.weight if by_point else 1.0) for u in units}
-    priced = {s: prices[s].value for s in slugs if prices.get(s) is not None and prices[s].value is not None}
-    price_total, price_count = math.fsum(priced.values()), len(priced)
-    order = {s: i for i, s in enumerate(sorted(slugs, key=lambda s: (names[s].casefold(), s)))}
-    dims = tuple(d.id for d in site.dimensions)
-    out = []
-    for s in slugs:
-        if s not in priced:
-            continue
-        p_avg = comparison_average(price_total, price_count, priced[s], method.comparison)
-        if p_avg is None or p_avg <= 0:
-            continue
-        terms = _terms(units, unit_weight, values[s], totals, method.comparison)
-        traces = scores[s].points if by_point else None
-        sums, known, backed = {}, {}, {}
-        for d in dims:
-            mine = [(u, t) for u, t in zip(units, terms) if u.dimension == d]
-            sums[d] = math.fsum(within[u.key] * t.ratio for u, t in mine if t.ratio is not None)
-            known[d] = math.fsum(within[u.key] for u, t in mine if t.ratio is not None)
-            backed[d] = (math.fsum(within[u.key] for u, _ in mine
-                                   if traces[u.key].status not in ("unknown", "unsupported"))
-                         if by_point else known[d])
-        out.append(WeighedCompany(s, names[s], s == site.us, order[s], priced[s], p_avg,
-                                  100.0 * priced[s] / p_avg, sums, known, backed))
-    return WeightModel(dims, dict(scenario.weights), tuple(out))
-
-
-def moved_weights(weights: Mapping[str, float], dimension: str, share: float) -> dict[str, float]:
-    """``dimension``'s normalised weight set to ``share`` (0–1), the others rescaled proportionally so the
-    weights still sum to 1 (the others share ``1 − share`` equally when they had no weight at all)."""
-    rest = math.fsum(w for d, w in weights.items() if d != dimension)
-    others = [d for d in weights if d != dimension]
-    out = {}
-    for d, w in weights.items():
-        if d == dimension:
-            out[d] = share
-        elif rest > 0:
-            out[d] = w * (1.0 - share) / rest
-        else:
-            out[d] = (1.0 - share) / len(others)
-    return out
-
-
-@dataclass(frozen=True)
-class Sensitivity:
-    """How far one dimension's normalised weight may move (others rescaled) before our rank changes.
-
-    ``low``–``high``: the shares (0–1) between which our rank is ``rank`` (the ends included when the rank
-    holds all the way to 0 or 1; otherwise the first share at which it changes, found to ``precision``);
-    ``below``/``above``: our rank just past each end (None when the end is 0 or 1)."""
-
-    dimension: str
-    weight: float
-    rank: int
-    low: float
-    high: float
-    below: int | None
-    above: int | None
-
-
-def _rank_in_model(model: WeightModel, method: m.Method, weights: Mapping[str, float], us: str) -> int | None:
-    """Our rank for ``weights`` from the partial sums of :func:`weight_model` — the arithmetic of
-    :func:`value_map` (and of weigh.js), linear in companies: the scan of :func:`sensitivity` runs on this."""
-    dims = model.dimensions
-    pts, rows = [], []
-    for c in model.companies:
-        den = math.fsum(weights[d] * c.known[d] for d in dims)
-        if den <= 0:
-            continue
-        rq = 100.0 * math.fsum(weights[d] * c.sums[d] for d in dims) / den
-        pts.append((rq, c.relative_price))
-        rows.append((c, rq))
-    line = fit_line(method, pts)
-    ours = None
-    keys = []
-    for c, rq in rows:
-        rp = c.relative_price
-        row = {"customer_value": line.price_at(rq) - rp, "ratio": (rq / rp) if rp > 0 else None}
-        key = (_rank_key(row, method.rank_by), c.order)
-        keys.append(key)
-        if c.slug == us:
-            ours = key
-    return None if ours is None else 1 + sum(1 for k in keys if k < ours)
-
-
-def sensitivity(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario,
-                prices: Mapping[str, Quote | None], names: Mapping[str, str], step: float = 0.02,
-                precision: float = 1e-5) -> tuple[Sensitivity, ...]:
-    """For each dimension, the range of its weight over which our rank on the map of ``scenario`` holds
-    (pure): scanning from the scenario's weight outwards in steps of ``step``, then bisecting the step in
-    which the rank first changes to ``precision``. The scan runs on the partial sums of :func:`weight_model`
-    (linear per step); our rank now and at both ends of each range is then asked of :func:`value_map` itself
-    (a fixed number of maps, whatever the market). Empty when we are not placed, or when there is a single
-    dimension (its weight cannot move). A change of rank that reverts within one step is not seen."""
-    if len(scenario.weights) < 2:
-        return ()
-
-    def full_rank(dimension: str, share: float) -> int | None:
-        moved = replace(scenario, weights=moved_weights(scenario.weights, dimension, share))
-        pos = value_map(site, scores, prices, moved, names).get(site.us)
-        return pos.rank if pos is not None else None
-
-    here = value_map(site, scores, prices, scenario, names).get(site.us)
-    if here is None:
-        return ()
-    model = weight_model(site, scores, prices, scenario, names)
-
-    def rank_at(dimension: str, share: float) -> int | None:
-        return _rank_in_model(model, site.method, moved_weights(scenario.weights, dimension, share), site.us)
-
-    out = []
-    for d in scenario.weights:
-        w = scenario.weights[d]
-        ends = []
-        for direction, limit in ((-1, 0.0), (1, 1.0)):
-            inside, past = w, None
-            while inside != limit:
-                nxt = max(inside - step, limit) if direction < 0 else min(inside + step, limit)
-                if rank_at(d, nxt) != here.rank:
-                    past = nxt
-                    break
-                inside = nxt
-            if past is None:  # held to the end: value_map confirms it (one map per end, whatever the market)
-                at_limit = full_rank(d, limit)
-                ends.append((limit, None) if at_limit == here.rank else (limit, at_limit))
-                continue
-            while abs(past - inside) > precision:  # the rank holds at ``inside`` and not at ``past``
-                mid = (inside + past) / 2
-                if rank_at(d, mid) == here.rank:
-                    inside = mid
-                else:
-                    past = mid
-            ends.append((past, full_rank(d, past)))
-        (low, below), (high, above) = ends
-        out.append(Sensitivity(d, w, here.rank, low, high, below, above))
-    return tuple(out)

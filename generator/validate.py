@@ -32,7 +32,7 @@ from .model_errors import shape_errors
 from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, is_device_name, read_in_order, unreserved
 from .languages import check_languages, extract_translations
 from .locales import available_languages
-from .score import price_at
+from .quotes import price_at
 
 
 @dataclass(frozen=True)
@@ -620,9 +620,9 @@ def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics
 def _readers() -> int:
     """Processes reading company files: two where the CPUs and the platform allow and ``VALUEMAP_WORKERS`` does
     not ask for one (load.read_in_order decides whether the market is large enough)."""
-    from .parallel import choose_workers
+    from .cpus import processes
 
-    return min(2, choose_workers(10**6))
+    return processes(2)
 
 
 def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.CompanyCache | None" = None

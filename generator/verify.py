@@ -65,6 +65,11 @@ class Verdict:
     uncertainty: float | None  # half-width of the score's plausible range (None: unknown)
 
 
+def kinds_of(site) -> dict[str, Kind]:
+    """The site's source kinds (``site.source_kinds``) as verification weighs them."""
+    return {k.id: Kind(k.weight, k.independent) for k in site.source_kinds}
+
+
 def recency(day: _dt.date, rules: Rules) -> float:
     """The weight an observation of ``day`` keeps today: halves every ``half_life_days``."""
     age = max((rules.today - day).days, 0)

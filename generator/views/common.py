@@ -66,9 +66,9 @@ def shared_block(ctx: SiteContext, key: tuple, make) -> Any:
     battlecard both show (the "where they sit" map: ~0.8 ms of each page at 1,000 companies). Pages are
     rendered with a company's pages next to each other (:func:`generator.parallel.render_pages`), so the
     second page finds it; the memo keeps a few entries only. Under serve's read recording, what ``make`` read
-    is recorded with the block and counted again for each page that reuses it (:func:`generator.parallel.replay`),
+    is recorded with the block and counted again for each page that reuses it (:func:`generator.reads.replay`),
     so the second page depends on the same inputs as the first. The block is shared, never changed."""
-    from ..parallel import recorded, recording, replay
+    from ..reads import recorded, recording, replay
 
     hit = ctx.memo.get(key)
     if hit is not None and (hit[1] is not None or not recording()):

@@ -2,7 +2,7 @@
 
 The page's data block holds only what the external pages already show (names, prices, relative prices, the
 comparison-average prices) and, per company and dimension, the partial sums of the per-point ratios from
-:func:`generator.score.weight_model`; ``templates/assets/weigh.js`` does the weighted sums, the fair-value
+:func:`generator.weighting.weight_model`; ``templates/assets/weigh.js`` does the weighted sums, the fair-value
 line, distances, justified prices, zones and the ranking exactly as :func:`generator.score.value_map` does.
 Without JavaScript the page shows the published weights' ranking and says the sliders need JavaScript.
 """
@@ -14,6 +14,8 @@ import orjson
 
 from .. import charts
 from .. import score as sc
+from .. import weighting
+from ..quotes import quote_at
 from ..plan import PlannedPage
 from ..verify import STATUSES
 from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
@@ -42,7 +44,7 @@ def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links) -> dict:
     return table(t("weigh.caption"), columns, rows, ours)
 
 
-def _sensitivity(ctx: SiteContext, found: tuple[sc.Sensitivity, ...]) -> dict | None:
+def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...]) -> dict | None:
     t, fmt = ctx.t, ctx.fmt
     if not found:
         return None
@@ -69,10 +71,10 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     scenario = vmap.scenario
     companies = ctx.content.companies
     names = {s: c.name for s, c in companies.items()}
-    quotes = {s: sc.quote_at(c, site, scenario.reference, ctx.scores.audience, ctx.scores.today)
+    quotes = {s: quote_at(c, site, scenario.reference, ctx.scores.audience, ctx.scores.today)
               for s, c in companies.items()}
-    model = sc.weight_model(site, ctx.scores.companies, quotes, scenario, names)
-    found = sc.sensitivity(site, ctx.scores.companies, scenario, quotes, names)
+    model = weighting.weight_model(site, ctx.scores.companies, quotes, scenario, names)
+    found = weighting.sensitivity(site, ctx.scores.companies, scenario, quotes, names)
 
     view = base(ctx, page, t("weigh.title"), t("weigh.intro"))
     view["reference"] = reference_label(ctx, scenario.reference, short=False)

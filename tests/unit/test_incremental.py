@@ -177,28 +177,28 @@ def test_a_shared_block_counts_its_reads_for_every_page_that_shows_it():
     second page's recorded reads include what making the block read, or an edit would skip that page."""
     import types
 
-    from generator import parallel
+    from generator import reads
     from generator.views.common import shared_block
 
     ctx = types.SimpleNamespace(memo={})
 
     def make():
-        parallel.TrackedCompanies.reads.add("acme:prices")
+        reads.TrackedCompanies.reads.add("acme:prices")
         return {"block": 1}
 
     try:
-        parallel.TrackedCompanies.reads = {"acme:name"}  # the first page
+        reads.TrackedCompanies.reads = {"acme:name"}  # the first page
         first = shared_block(ctx, ("where", "acme"), make)
-        assert parallel.TrackedCompanies.reads == {"acme:name", "acme:prices"}
-        parallel.TrackedCompanies.reads = set()  # the second page
+        assert reads.TrackedCompanies.reads == {"acme:name", "acme:prices"}
+        reads.TrackedCompanies.reads = set()  # the second page
         again = shared_block(ctx, ("where", "acme"), lambda: pytest.fail("made twice"))
-        assert again is first and parallel.TrackedCompanies.reads == {"acme:prices"}
-        parallel.TrackedCompanies.reads = None  # not recording: made and kept without reads ...
+        assert again is first and reads.TrackedCompanies.reads == {"acme:prices"}
+        reads.TrackedCompanies.reads = None  # not recording: made and kept without reads ...
         ctx.memo.clear()
         shared_block(ctx, ("where", "beta"), lambda: {"block": 2})
-        parallel.TrackedCompanies.reads = set()  # ... so a recording page makes it again, its reads known
+        reads.TrackedCompanies.reads = set()  # ... so a recording page makes it again, its reads known
         made = []
         shared_block(ctx, ("where", "beta"), lambda: made.append(1) or {"block": 2})
         assert made == [1]
     finally:
-        parallel.TrackedCompanies.reads = None
+        reads.TrackedCompanies.reads = None

@@ -36,6 +36,7 @@ import datetime as dt
 import pytest
 
 from generator import model as m
+from generator import quotes
 from generator import score as sc
 
 D = dt.date(2026, 10, 1)
@@ -353,20 +354,20 @@ def ref(tier: str, seats: int) -> m.PriceReference:
     ("professional", 500, "Pro", 20),  # no max: any number of seats; the cheaper standard plans don't count
 ])
 def test_quote_at_picks_the_cheapest_plan_of_the_tier_covering_the_seats(tier, seats, plan, price):
-    point = sc.quote_at(PLANS, make_site(), ref(tier, seats), "external", D).plan  # the cheapest that fits
+    point = quotes.quote_at(PLANS, make_site(), ref(tier, seats), "external", D).plan  # the cheapest that fits
     assert point is not None
     assert (point.plan, point.price) == (plan, price)
 
 
 @pytest.mark.parametrize("tier, seats", [("standard", 51), ("enterprise", 10)])
 def test_price_at_is_none_when_no_plan_fits(tier, seats):
-    assert sc.price_at(PLANS, ref(tier, seats)) is None
+    assert quotes.price_at(PLANS, ref(tier, seats)) is None
 
 
 def test_price_at_without_reference_takes_the_only_plan_and_none_of_several():
     single = company("One", {"service": 5}, price=42)
-    assert (sc.price_at(single, None).plan, sc.price_at(single, None).price) == ("Only", 42)
-    assert sc.price_at(PLANS, None) is None  # five plans, no reference: nothing comparable
+    assert (quotes.price_at(single, None).plan, quotes.price_at(single, None).price) == ("Only", 42)
+    assert quotes.price_at(PLANS, None) is None  # five plans, no reference: nothing comparable
 
 
 # --- fit_line --------------------------------------------------------------------------------------------
@@ -637,7 +638,7 @@ def test_value_map_regression_with_two_companies_falls_back_to_the_diagonal():
     site = make_site(method={"fair_value_line": "regression"})
     companies = {k: v for k, v in market().items() if k != "gamma"}
     scores = {slug: sc.company_scores(site, slug, c) for slug, c in companies.items()}
-    prices = {slug: sc.quote_at(c, site, site.price_reference, "external", D) for slug, c in companies.items()}
+    prices = {slug: quotes.quote_at(c, site, site.price_reference, "external", D) for slug, c in companies.items()}
     names = {slug: c.name for slug, c in companies.items()}
     vmap = sc.value_map(site, scores, prices, sc.overall_scenario(site), names)
     assert (vmap.line.method, vmap.line.intercept, vmap.line.slope, vmap.line.fallback) == (

@@ -1,4 +1,4 @@
-"""Weigh it yourself (generator/views/weigh.py, templates/assets/weigh.js, score.weight_model/sensitivity).
+"""Weigh it yourself (generator/views/weigh.py, templates/assets/weigh.js, weighting.weight_model/sensitivity).
 
 The page's data block must let a browser reproduce :func:`generator.score.value_map` for any dimension
 weights: here RQ(w) = 100 · Σ w_d·S_d / Σ w_d·K_d is computed from the block exactly as weigh.js does and
@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import quotes as qu
 from generator import score as sc
+from generator import weighting
 from generator.build import build, check
 from generator.diagnostics import Diagnostics
 
@@ -114,12 +116,12 @@ def test_weight_model_matches_value_map_for_other_methods(sample_site):
                    {"fair_value_line": "regression", "rank_by": "ratio"}):
         variant = site.model_copy(update={"method": site.method.model_copy(update=method)})
         names = {s: c.name for s, c in checked.content.companies.items()}
-        quotes = {s: sc.quote_at(c, variant, variant.price_reference, "external", checked.scores.today)
+        quotes = {s: qu.quote_at(c, variant, variant.price_reference, "external", checked.scores.today)
                   for s, c in checked.content.companies.items()}
         for raw in WEIGHTS:
             scenario = sc.Scenario("v", "", sc.normalise(dict(zip([d.id for d in site.dimensions], raw))),
                                    variant.price_reference)
-            model = sc.weight_model(variant, checked.scores.companies, quotes, scenario, names)
+            model = weighting.weight_model(variant, checked.scores.companies, quotes, scenario, names)
             vmap = sc.value_map(variant, checked.scores.companies, quotes, scenario, names)
             for c in model.companies:
                 num = math.fsum(scenario.weights[d] * c.sums[d] for d in model.dimensions)
@@ -149,9 +151,9 @@ def test_sensitivity_by_hand(tree):
     site = checked.content.site
     names = {s: c.name for s, c in checked.content.companies.items()}
     scenario = sc.overall_scenario(site)
-    quotes = {s: sc.quote_at(c, site, scenario.reference, "external", checked.scores.today)
+    quotes = {s: qu.quote_at(c, site, scenario.reference, "external", checked.scores.today)
               for s, c in checked.content.companies.items()}
-    found = {s.dimension: s for s in sc.sensitivity(site, checked.scores.companies, scenario, quotes, names)}
+    found = {s.dimension: s for s in weighting.sensitivity(site, checked.scores.companies, scenario, quotes, names)}
     u_star = 49700 / 79530
     use, service = found["usability"], found["service"]
     assert (use.rank, use.weight, use.low, use.below, use.above) == (1, 0.5, 0.0, None, 2)
@@ -161,6 +163,6 @@ def test_sensitivity_by_hand(tree):
 
 
 def test_moved_weights_rescale_the_others():
-    moved = sc.moved_weights({"a": 0.5, "b": 0.3, "c": 0.2}, "a", 0.8)
+    moved = weighting.moved_weights({"a": 0.5, "b": 0.3, "c": 0.2}, "a", 0.8)
     assert moved == pytest.approx({"a": 0.8, "b": 0.12, "c": 0.08})
-    assert sc.moved_weights({"a": 1.0, "b": 0.0}, "a", 0.4) == pytest.approx({"a": 0.4, "b": 0.6})
+    assert weighting.moved_weights({"a": 1.0, "b": 0.0}, "a", 0.4) == pytest.approx({"a": 0.4, "b": 0.6})
