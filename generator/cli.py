@@ -149,7 +149,7 @@ def _build_out(args) -> Path:
     """The output folder: --out, else site/ (external) or site-internal/ (internal). An internal build refuses
     the external site's folder — site/, or any folder whose last build was external — unless --force: talk
     tracks and notes written there would be published with it."""
-    from .build import STATE_FILE, read_positions
+    from .moved import STATE_FILE, read_positions
 
     internal = args.audience != EXTERNAL
     out = args.out if args.out is not None else (INTERNAL_OUT if internal else EXTERNAL_OUT)

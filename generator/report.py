@@ -22,7 +22,7 @@ from .diagnostics import ERROR, Diagnostic, caret_excerpt, visible
 WRITING_COMMANDS = frozenset({"build", "export"})
 
 
-# --- what moved since the previous build (see generator.build.compare_positions) ------------------------
+# --- what moved since the previous build (see generator.moved.compare_positions) ------------------------
 
 def _change_text(change) -> str:
     if change.what == "placed":

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.build import STATE_FILE, Change, Move, Moved, build
+from generator.build import build
+from generator.moved import STATE_FILE, Change, Move, Moved
 from generator.cli import PROGRESS_MIN_PAGES, _PageProgress
 from generator.diagnostics import Diagnostics
 from generator.report import moved_markdown
