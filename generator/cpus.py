@@ -5,6 +5,7 @@ module: validation (the company-file reader, :func:`generator.load.read_in_order
 from __future__ import annotations
 
 import os
+import signal
 
 
 def cpu_count() -> int:
@@ -32,3 +33,40 @@ def processes(limit: int) -> int:
     if not can_fork():
         return 1
     return max(1, min(limit, workers_from_env() or cpu_count()))
+
+
+_STOP = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+
+
+def _leave(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _child_signals() -> None:
+    """In a forked worker, before it takes any work: Ctrl-C is the parent's to handle (it unwinds and
+    terminates the pool), and SIGTERM — what ``Pool.terminate`` sends, or a stop sent to the whole process
+    group — ends the worker, not the CLI's "SIGTERM is Ctrl-C" handler it inherited. It ends it by raising
+    SystemExit, not by the default action: an idle worker waits for work holding the pool's queue lock, and
+    a worker killed outright never gives it back, so ``Pool.terminate`` in the parent would wait for that lock
+    forever; unwinding releases it. Then the signals held back during the fork are let through."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _leave)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+
+
+def fork_pool(processes: int):
+    """A pool of ``processes`` forked workers (render workers, the company-file reader). Ctrl-C and SIGTERM are
+    held back while they start: one arriving between a fork and the worker's own handlers (a terminal's Ctrl-C
+    reaches every process of the group) would otherwise interrupt the worker's start-up, print its traceback
+    and leave the pool waiting for it. The parent gets any such signal as soon as the pool is made."""
+    import multiprocessing
+
+    blocked = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP) if blocked else None
+    try:
+        return multiprocessing.get_context("fork").Pool(processes, initializer=_child_signals)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)

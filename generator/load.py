@@ -69,11 +69,11 @@ def read_in_order(files: list[PendingFile], diagnostics: Diagnostics, workers: i
         for pending in files:
             yield pending.load(diagnostics)
         return
-    import multiprocessing
+    from .cpus import fork_pool
 
     ahead = [i for i in range(len(files)) if i % READ_AHEAD_EVERY]
     chunk = 24
-    pool = multiprocessing.get_context("fork").Pool(1)
+    pool = fork_pool(1)
     finished = False
     try:
         results = pool.imap(_parse_files, [[(str(files[i].path), files[i].display) for i in ahead[j:j + chunk]]

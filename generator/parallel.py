@@ -30,11 +30,10 @@ What each page reads (serve's incremental builds) is recorded by :mod:`generator
 from __future__ import annotations
 
 import gc
-import signal
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .cpus import can_fork, cpu_count, workers_from_env
+from .cpus import can_fork, cpu_count, fork_pool, workers_from_env
 from .diagnostics import Diagnostic
 from .reads import TrackedCompanies, tracked_context
 
@@ -102,12 +101,6 @@ def _render_chunk(indices: Sequence[int]) -> list[Rendered]:
     return [_render_one(i) for i in indices]
 
 
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent unwinds and terminates the pool
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's "SIGTERM is Ctrl-C" handler
-
-
 def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int = 1, track: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[Rendered]:
     """Render ``pages`` and write each into ``writer`` as it is made; return one record per page, in order.
@@ -138,11 +131,9 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
                 if progress is not None:
                     progress(done, total)
         else:
-            import multiprocessing
-
             size = max(1, -(-total // (workers * CHUNKS_PER_WORKER)))
             chunks = [order[start:start + size] for start in range(0, total, size)]
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+            pool = fork_pool(workers)
             try:
                 for records in pool.imap_unordered(_render_chunk, chunks):
                     for record in records:

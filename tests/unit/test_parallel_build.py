@@ -154,3 +154,26 @@ def test_company_files_read_ahead_in_a_second_process_give_the_same_content_and_
     assert any(c[1].endswith("c0008.yaml") and c[2] and c[2] > 1 for c in one), one  # its line, read again
     assert loads_one == load.READ_AHEAD_MIN + 40
     assert loads_two < loads_one // 2  # the reader parsed the others
+
+
+def test_a_pool_whose_idle_workers_got_sigterm_still_shuts_down():
+    """An idle worker waits for work holding the pool's queue lock. SIGTERM to the process group (CI
+    cancelling a build) used to kill it outright, the lock was never given back, and Pool.terminate() in the
+    parent waited for it forever (the group-SIGTERM test above hung one run in three). cpus.fork_pool's
+    workers unwind instead, releasing the lock."""
+    import subprocess
+    import sys
+
+    code = ("import os, signal, time\n"
+            "from generator.cpus import fork_pool\n"
+            "pool = fork_pool(2)\n"
+            "time.sleep(0.5)  # both idle: one is blocked reading the task queue, holding its lock\n"
+            "for p in pool._pool:\n"
+            "    os.kill(p.pid, signal.SIGTERM)\n"
+            "time.sleep(0.5)\n"
+            "pool.terminate()\n"
+            "pool.join()\n"
+            "print('shut down')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0 and "shut down" in done.stdout, done.stderr
