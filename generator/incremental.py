@@ -21,13 +21,18 @@ companies its view read; its **fingerprint** is a digest of
 Before a rebuild, each page's fingerprint is recomputed from the current digests with what it read *last
 time*; if it equals the fingerprint stored then, the page reads the same inputs and renders the same bytes
 (by induction over its reads: the first read that could differ is of an input whose digest changed), so its
-previous file is hard-linked into the new temporary folder instead. Every other page is rendered (and its
-reads recorded afresh). The atomic swap is unchanged.
+previous file is kept. Every other page is rendered (and its reads recorded afresh). When the site and market
+digests are unchanged, only the pages that read a company whose file changed are checked at all: the
+:func:`read_index` (slug → the pages that read it, and what) names them, and a page is rendered again only if
+the digest of one of those reads moved (:func:`_affected`). serve's folder is then updated in place — the
+rendered pages moved over their old files, the others untouched (:mod:`generator.patch`); the first build,
+and ``valuemap build``, still swap a whole new folder in.
 
 So editing one company's summary re-renders its own page and the competitor list (the one list that shows
 summaries); its talk track, its own pages; an evidence note (part of its scores), the pages that show its
-scores; a score or a price, everything (correct: the market averages moved). Templates, site.yaml or another content file: everything. Builds with translated
-content (``languages``) always render everything (translations are read outside the tracked mappings).
+scores; a score or a price, everything (correct: the market averages moved). Templates, site.yaml or another
+content file: everything. Builds with translated content (``languages``) always render everything
+(translations are read outside the tracked mappings).
 ``serve`` also keeps validated company files and the market's scores between rebuilds while their inputs are
 unchanged (:mod:`generator.company_cache`).
 """
