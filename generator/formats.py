@@ -116,12 +116,24 @@ class Formatter:
             text = self._keep(key, self._apply("decimal", rounded(value, decimals), decimals))
         return text
 
+    def _remembered(self, key: tuple, make) -> str:
+        """The text for ``key`` (the kind, the float and its options) laid out once: the same float is shown
+        on many pages (a company's price on its page, its battlecard and every list), and rounding it through
+        Decimal costs as much as looking the rounded value up."""
+        text = self._memo.get(key)
+        if text is None:
+            text = self._keep(key, make())
+        return text
+
     def signed(self, value: float | None, decimals: int = 1) -> str:
         """A difference: ``+3.2``, ``−0.9``, ``0.0`` (no sign on what rounds to zero)."""
         if value is None:
             return "—"
+        return self._remembered(("signed", value, decimals), lambda: self._signed("decimal", value, decimals))
+
+    def _signed(self, kind: str, value: float, decimals: int) -> str:
         r = rounded(value, decimals)
-        body = self._apply("decimal", abs(r), decimals)
+        body = self._apply(kind, abs(r), decimals)
         return body if r == 0 else ("+" if r > 0 else MINUS) + body
 
     def money(self, value: float | None, decimals: int | None = None) -> str:
@@ -129,20 +141,21 @@ class Formatter:
         if value is None:
             return "—"
         d = self.price_decimals if decimals is None else decimals
-        return self._apply("currency", rounded(value, d), d)
+        return self._remembered(("money", value, d), lambda: self._apply("currency", rounded(value, d), d))
 
     def signed_money(self, value: float | None) -> str:
         if value is None:
             return "—"
         d = self.price_decimals
-        r = rounded(value, d)
-        body = self._apply("currency", abs(r), d)
-        return body if r == 0 else ("+" if r > 0 else MINUS) + body
+        return self._remembered(("signed_money", value, d), lambda: self._signed("currency", value, d))
 
     def percent(self, value: float | None, decimals: int = 0, sign: bool = True) -> str:
         """``value`` in percent points (12.5 → ``+13%``)."""
         if value is None:
             return "—"
+        return self._remembered(("percent", value, decimals, sign), lambda: self._percent(value, decimals, sign))
+
+    def _percent(self, value: float, decimals: int, sign: bool) -> str:
         r = rounded(value, decimals)
         body = self._apply("percent", abs(r), decimals)
         if r == 0:
