@@ -70,3 +70,33 @@ def fork_pool(processes: int):
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_pool(pool, wait: float = 5.0) -> None:
+    """Stop a pool at once (Ctrl-C, SIGTERM, a failure): no more workers started, every worker killed
+    outright and reaped, the pool's own clean-up cancelled.
+
+    Not ``Pool.terminate()``: it first takes the task queue's lock, and a worker that a signal to the whole
+    process group ended while it waited for work, or one started in its place, may hold that lock for good —
+    the parent then waited forever (seen under load: a build cancelled with SIGTERM hung). Here nothing waits
+    on a lock a worker holds. The pool's helper threads stay blocked; they are daemon threads, and the
+    process is about to report the interruption and end (or, in ``serve``, to go on without this pool).
+    Uses ``multiprocessing.pool.Pool``'s attributes (stable since Python 3.8); without them, ``terminate()``."""
+    handler, workers = getattr(pool, "_worker_handler", None), getattr(pool, "_pool", None)
+    notifier, finalizer = getattr(pool, "_change_notifier", None), getattr(pool, "_terminate", None)
+    if handler is None or workers is None or notifier is None or finalizer is None:  # pragma: no cover
+        pool.terminate()
+        pool.join()
+        return
+    from multiprocessing.pool import TERMINATE
+
+    pool._state = TERMINATE
+    handler._state = TERMINATE  # the worker handler starts no new worker, and ends
+    notifier.put(None)
+    handler.join(wait)
+    for process in list(workers):
+        if process.exitcode is None:
+            process.kill()
+    for process in list(workers):
+        process.join(wait)
+    finalizer.cancel()  # its terminate() would wait for the queue's lock at exit

@@ -69,7 +69,7 @@ def read_in_order(files: list[PendingFile], diagnostics: Diagnostics, workers: i
         for pending in files:
             yield pending.load(diagnostics)
         return
-    from .cpus import fork_pool
+    from .cpus import fork_pool, stop_pool
 
     ahead = [i for i in range(len(files)) if i % READ_AHEAD_EVERY]
     chunk = 24
@@ -90,9 +90,9 @@ def read_in_order(files: list[PendingFile], diagnostics: Diagnostics, workers: i
     finally:  # done, or the caller stopped early (an exception): the reader goes either way
         if finished:
             pool.close()
+            pool.join()
         else:
-            pool.terminate()
-        pool.join()
+            stop_pool(pool)
 
 
 @dataclass

@@ -33,7 +33,7 @@ import gc
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .cpus import can_fork, cpu_count, fork_pool, workers_from_env
+from .cpus import can_fork, cpu_count, fork_pool, stop_pool, workers_from_env
 from .diagnostics import Diagnostic
 from .reads import TrackedCompanies, tracked_context
 
@@ -101,6 +101,17 @@ def _render_chunk(indices: Sequence[int]) -> list[Rendered]:
     return [_render_one(i) for i in indices]
 
 
+def _chunks(pages: Sequence, order: list[int], workers: int) -> list[list[int]]:
+    """The pages dealt out to the workers: each market-wide page (no key: home, lists, segments, weigh…) a
+    chunk of its own, first — they are the longest to make (a 5,000-company weigh page: seconds) and, taken
+    one by one, both workers share them — then the companies' pages in :data:`CHUNKS_PER_WORKER` chunks per
+    worker, a company's pages kept together."""
+    market = [i for i in order if not pages[i].key]
+    companies = [i for i in order if pages[i].key]
+    size = max(1, -(-len(companies) // (workers * CHUNKS_PER_WORKER)))
+    return [[i] for i in market] + [companies[start:start + size] for start in range(0, len(companies), size)]
+
+
 def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int = 1, track: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[Rendered]:
     """Render ``pages`` and write each into ``writer`` as it is made; return one record per page, in order.
@@ -131,8 +142,7 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
                 if progress is not None:
                     progress(done, total)
         else:
-            size = max(1, -(-total // (workers * CHUNKS_PER_WORKER)))
-            chunks = [order[start:start + size] for start in range(0, total, size)]
+            chunks = _chunks(pages, order, workers)
             pool = fork_pool(workers)
             try:
                 for records in pool.imap_unordered(_render_chunk, chunks):
@@ -144,11 +154,10 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
                     if progress is not None:
                         progress(done, total)
                 pool.close()
-            except BaseException:
-                pool.terminate()  # Ctrl-C or a failure: stop the workers now; the caller aborts the writer
-                raise
-            finally:
                 pool.join()
+            except BaseException:
+                stop_pool(pool)  # Ctrl-C or a failure: stop the workers now; the caller aborts the writer
+                raise
     finally:
         gc.unfreeze()
         _Job.env = _Job.ctx = _Job.writer = None

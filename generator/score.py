@@ -134,6 +134,11 @@ def trace(score, kinds: Mapping[str, float] | Mapping[str, verify.Kind], audienc
     the strategy team set explicitly is its own judgement and is shown as given. A score from evidence is the
     source- and recency-weighted mean (:func:`generator.verify.evidence_score`)."""
     kinds = {k: (v if isinstance(v, verify.Kind) else verify.Kind(v, True)) for k, v in kinds.items()}
+    return _trace(score, kinds, audience, rules, measured)
+
+
+def _trace(score, kinds: Mapping[str, verify.Kind], audience: str, rules: verify.Rules, measured: bool
+           ) -> ScoreTrace:
     if score is None or score == m.UNKNOWN:
         return ScoreTrace(None, False, (), 0, None, "")
     if isinstance(score, (int, float)):
@@ -167,7 +172,7 @@ def company_scores(site: m.Site, slug: str, company: m.Company, audience: str = 
                    site_points: Sequence[Point] | None = None, rules: verify.Rules = NO_DECAY) -> CompanyScores:
     kinds = verify.kinds_of(site)
     pts = site_points or points(site)
-    traces = {p.key: trace(_raw_score(company, p), kinds, audience, rules, measured=p.unit is not None) for p in pts}
+    traces = {p.key: _trace(_raw_score(company, p), kinds, audience, rules, p.unit is not None) for p in pts}
     dims: dict[str, float | None] = {}
     flip = site.scale.min + site.scale.max  # a lower-is-better score s reads as (min + max − s) on the scale
     for d in site.dimensions:

@@ -156,24 +156,37 @@ def test_company_files_read_ahead_in_a_second_process_give_the_same_content_and_
     assert loads_two < loads_one // 2  # the reader parsed the others
 
 
-def test_a_pool_whose_idle_workers_got_sigterm_still_shuts_down():
-    """An idle worker waits for work holding the pool's queue lock. SIGTERM to the process group (CI
-    cancelling a build) used to kill it outright, the lock was never given back, and Pool.terminate() in the
-    parent waited for it forever (the group-SIGTERM test above hung one run in three). cpus.fork_pool's
-    workers unwind instead, releasing the lock."""
+def test_a_pool_whose_idle_workers_got_sigterm_still_stops():
+    """Idle workers wait for work holding the pool's queue lock. SIGTERM to the process group (CI cancelling
+    a build) ended them, the pool started others, and Pool.terminate() in the parent waited for that lock
+    forever (the group-SIGTERM test above hung one run in three; under load, every time). cpus.stop_pool
+    kills and reaps the workers without waiting on the lock, and leaves no worker behind holding the pipes."""
     import subprocess
     import sys
 
     code = ("import os, signal, time\n"
-            "from generator.cpus import fork_pool\n"
+            "from generator.cpus import fork_pool, stop_pool\n"
             "pool = fork_pool(2)\n"
-            "time.sleep(0.5)  # both idle: one is blocked reading the task queue, holding its lock\n"
+            "time.sleep(0.5)  # idle: one is blocked reading the task queue, holding its lock\n"
             "for p in pool._pool:\n"
             "    os.kill(p.pid, signal.SIGTERM)\n"
-            "time.sleep(0.5)\n"
-            "pool.terminate()\n"
-            "pool.join()\n"
-            "print('shut down')\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
-                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
-    assert done.returncode == 0 and "shut down" in done.stdout, done.stderr
+            "time.sleep(0.3)  # the pool may have started others in their place\n"
+            "stop_pool(pool)\n"
+            "assert all(p.exitcode is not None for p in pool._pool)\n"
+            "print('stopped')\n")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0 and "stopped" in done.stdout, done.stderr
+
+
+def test_market_pages_go_out_one_by_one_first_and_a_company_s_pages_together():
+    from types import SimpleNamespace as Planned
+
+    pages = [Planned(key=f"c{i % 400:03d}") for i in range(800)] + [Planned(key="") for _ in range(5)]
+    order = sorted(range(len(pages)), key=lambda i: (pages[i].key or "", i))
+    chunks = parallel._chunks(pages, order, 2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(pages)))  # every page, once
+    assert chunks[:5] == [[i] for i in range(800, 805)]  # the market-wide pages: alone, first
+    together = sum(1 for chunk in chunks[5:] for a, b in zip(chunk, chunk[1:]) if pages[a].key == pages[b].key)
+    assert together >= 400 - (len(chunks) - 5)  # a company's two pages: split at most by a chunk boundary
