@@ -364,6 +364,18 @@ def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: the build unwinds
     raise KeyboardInterrupt
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused by Ctrl-C (or SIGTERM): Python 3.11 reports a KeyboardInterrupt raised while
+    a class is created — pydantic builds model classes on first use — as a RuntimeError caused by it."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -390,6 +402,9 @@ def _main(argv: list[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug in valuemap, not in the content: say so, keep the site, no traceback
+        if _interrupted(exc):  # Ctrl-C that Python wrapped on its way up (e.g. in a class's __set_name__)
+            reporter.problem(f"interrupted{kept}")
+            return EXIT_INTERRUPTED
         if os.environ.get("VALUEMAP_DEBUG"):
             raise
         reporter.problem(f"internal error: {type(exc).__name__}: {exc}{kept}. "
