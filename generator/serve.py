@@ -614,8 +614,8 @@ class ServeSession:
         if outcome.problem:
             r.problem(outcome.problem)
         what = "built" if not changed else "rebuilt"
-        if changed:
-            names = sorted(_display(p, self.root) for p in changed)
+        if changed:  # a file that is still there first: an editor's save-by-rename leaves a temporary name gone
+            names = [_display(p, self.root) for p in sorted(changed, key=lambda p: (not p.exists(), str(p)))]
             what += f" after {names[0]}" + (f" and {len(names) - 1} more" if len(names) > 1 else "")
         if outcome.ok:
             redone = (f" ({outcome.rendered} re-rendered)" if changed and outcome.rendered is not None

@@ -333,3 +333,14 @@ def test_browser_reloads_by_itself_after_an_edit_without_csp_errors(session, tre
     finally:
         context.close()
     assert console == []  # no CSP report ("Refused to connect ..."), no failed load, no script error
+
+
+def test_the_rebuild_message_names_the_saved_file_not_an_editor_s_temporary_one(session, tree):
+    """sed -i and many editors save by writing a temporary file and renaming it over the real one: the
+    watcher reports both; the message names the file that is still there."""
+    real = tree.content / "companies" / "beta.yaml"
+    real.write_text(real.read_text().replace("Beta sells widgets.", "Beta sells more widgets."))
+    gone = tree.content / "companies" / ".#beta.yaml"  # an editor's temporary name: sorts first, gone by now
+    session.rebuild_now(frozenset({gone, real}))
+    line = session.reporter_record.lines[-1]
+    assert "after content/companies/beta.yaml and 1 more" in line, line
