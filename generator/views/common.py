@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .. import model as m
 from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, absolute_base, relative_url
+from ..reads import recorded, recording, replay
 from ..formats import Formatter, decimals_of
 from ..score import MarketScores, Point, Position, ValueMap, points
 from ..verify import STATUSES
@@ -68,8 +69,6 @@ def shared_block(ctx: SiteContext, key: tuple, make) -> Any:
     second page finds it; the memo keeps a few entries only. Under serve's read recording, what ``make`` read
     is recorded with the block and counted again for each page that reuses it (:func:`generator.reads.replay`),
     so the second page depends on the same inputs as the first. The block is shared, never changed."""
-    from ..reads import recorded, recording, replay
-
     hit = ctx.memo.get(key)
     if hit is not None and (hit[1] is not None or not recording()):
         replay(hit[1])
