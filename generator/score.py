@@ -33,11 +33,13 @@ import datetime as _dt
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import model as m
 from . import verify
 from .audience import EXTERNAL, INTERNAL  # noqa: F401 -- score.EXTERNAL/INTERNAL, as callers read them
+from .quality import (QualityTable, QualityTerm, comparison_average, quality_table, terms_of,  # noqa: F401
+                      unit_totals)  # -- comparison_average, QualityTerm: score's names for them too
 from .quotes import Quote, quote_at
 
 
@@ -342,124 +344,54 @@ def median(values: Iterable[float | None]) -> float | None:
     return known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2
 
 
-def comparison_average(total: float, count: int, own: float | None, comparison: str) -> float | None:
-    """The average a company is compared with, from the market's total and count (linear, not quadratic):
-    the *market* average (itself included) or the average of the *others* (own value taken out)."""
-    if comparison == "market" or own is None:
-        return total / count if count else None
-    if count <= 1:
-        return own  # nobody else has a value: compare with itself (parity)
-    return (total - own) / (count - 1)
-
-
-def _ratio(point: Point, own: float, average: float | None) -> float | None:
-    """Ours ÷ theirs, the right way round; None where no finite ratio exists."""
-    if point.relative:
-        return own / 100.0
-    if average is None or average <= 0:
-        return None
-    if point.better == "lower":
-        return average / own if own > 0 else None
-    return own / average
-
-
-def quality_units(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario,
-                   site_points: Sequence[Point]) -> tuple[list[Point], dict[tuple, float], dict[str, dict]]:
-    """The units ratios are taken of, their weights, and each company's value per unit."""
+def quality_units(site: m.Site, scores: Mapping[str, CompanyScores], site_points: Sequence[Point] | None = None
+                  ) -> tuple[list[Point], dict[str, dict]]:
+    """The units ratios are taken of — every point (``method.quality_ratio: criterion``), or every dimension
+    taken as one ratio — and each company's value per unit. A unit's share of quality is its dimension's
+    weight × its own :attr:`Point.weight` (1 for a dimension)."""
     if site.method.quality_ratio == "dimension":
         units = [Point(d.id, None, 1.0, relative=d.input == "relative") for d in site.dimensions]
-        weights = {u.key: scenario.weights[u.dimension] for u in units}
-        values = {s: {u.key: c.dimensions[u.dimension] for u in units} for s, c in scores.items()}
-        return units, weights, values
-    weights = point_weights(site, scenario, site_points)
-    values = {s: {p.key: c.points[p.key].value for p in site_points} for s, c in scores.items()}
-    return list(site_points), weights, values
-
-
-class QualityTerm(NamedTuple):
-    """One term of a company's relative quality: its weight, its value, the average it is compared with and
-    the ratio (None: left out — unknown, or no finite ratio). RQ = 100 · Σ weight·ratio / Σ weight (known).
-    A named tuple, not a frozen dataclass: every map makes one per company and criterion (17,000 for a
-    1,000-company market), and a frozen dataclass sets each field through object.__setattr__."""
-
-    key: tuple[str, str | None]
-    weight: float
-    own: float | None
-    average: float | None
-    ratio: float | None
-
-
-def unit_totals(units: Sequence[Point], values: Mapping[str, Mapping]) -> dict[tuple, tuple[float, int]]:
-    """Per unit: the sum and count of the known values of every company (averages come from these)."""
-    totals = {}
-    for u in units:
-        known = [v[u.key] for v in values.values() if v[u.key] is not None]
-        totals[u.key] = (math.fsum(known), len(known))
-    return totals
-
-
-def terms_of(units: Sequence[Point], unit_weight: Mapping, own_values: Mapping, totals: Mapping,
-           comparison: str) -> list[QualityTerm]:
-    out = []
-    for u in units:
-        own = own_values[u.key]
-        average = None if own is None or u.relative else comparison_average(*totals[u.key], own, comparison)
-        ratio = None if own is None else _ratio(u, own, average)
-        out.append(QualityTerm(u.key, unit_weight[u.key], own, average, ratio))
-    return out
+        return units, {s: {u.key: c.dimensions[u.dimension] for u in units} for s, c in scores.items()}
+    site_points = points(site) if site_points is None else site_points
+    return list(site_points), {s: {p.key: c.points[p.key].value for p in site_points} for s, c in scores.items()}
 
 
 def quality_terms(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario, slug: str
                   ) -> list[QualityTerm]:
     """The terms of ``slug``'s relative quality on the map of ``scenario`` (the methodology's worked example)."""
-    units, unit_weight, values = quality_units(site, scores, scenario, points(site))
-    return terms_of(units, unit_weight, values[slug], unit_totals(units, values), site.method.comparison)
+    units, values = quality_units(site, scores)
+    weights = {u.key: scenario.weights[u.dimension] * u.weight for u in units}
+    return terms_of(units, weights, values[slug], unit_totals(units, values), site.method.comparison)
 
 
-def _quality_range(site: m.Site, units: Sequence[Point], terms: Sequence[QualityTerm], traces) -> tuple[float, float]:
-    """Relative quality at its lowest and highest: each known score moved within its uncertainty, each unknown
-    score on the scale anywhere from the scale's lowest to its highest value (averages held as they are)."""
-    lo_sum = hi_sum = weight = 0.0
-    for u, term in zip(units, terms):
-        trace = traces.get(u.key) if traces is not None else None
-        if term.ratio is not None:
-            spread = (trace.verdict.uncertainty or 0.0) if trace is not None else 0.0
-            low_value, high_value = max(term.own - spread, 0.0), term.own + spread
-            ends = [r for r in (_ratio(u, low_value, term.average), _ratio(u, high_value, term.average)) if r is not None]
-            lo, hi = (min(ends), max(ends)) if ends else (term.ratio, term.ratio)
-        elif term.own is None and u.on_scale and not u.relative:
-            avg = term.average if term.average is not None else None
-            ends = [r for r in (_ratio(u, site.scale.min, avg), _ratio(u, site.scale.max, avg)) if r is not None]
-            if not ends:
-                continue
-            lo, hi = min(ends), max(ends)
-        else:
-            continue
-        lo_sum += term.weight * lo
-        hi_sum += term.weight * hi
-        weight += term.weight
-    return (100.0 * lo_sum / weight, 100.0 * hi_sum / weight) if weight > 0 else (0.0, 0.0)
+def market_quality(site: m.Site, scores: Mapping[str, CompanyScores], site_points: Sequence[Point] | None = None
+                   ) -> QualityTable:
+    """Every company's ratios and their ranges (:mod:`generator.quality`): one table serves every map of the
+    same ``scores`` — the overall map, each segment's, the weigh page's — whatever their weights."""
+    units, values = quality_units(site, scores, site_points)
+    traces = {s: c.points for s, c in scores.items()} if site.method.quality_ratio == "criterion" else None
+    return quality_table(units, values, site.method.comparison, (site.scale.min, site.scale.max), traces,
+                         made_of=scores)
 
 
 def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, Quote | None],
-              scenario: Scenario, names: Mapping[str, str]) -> ValueMap:
-    """Place every company of ``scores`` on the value map of ``scenario`` (pure; linear in companies)."""
+              scenario: Scenario, names: Mapping[str, str], quality: QualityTable | None = None) -> ValueMap:
+    """Place every company of ``scores`` on the value map of ``scenario`` (pure; linear in companies).
+    ``quality``: the table of :func:`market_quality` for these ``scores``, when the caller has it."""
     method = site.method
     us = site.us
     slugs = sorted(scores)
-    units, unit_weight, values = quality_units(site, scores, scenario, points(site))
-    totals = unit_totals(units, values)
-    all_weight = math.fsum(unit_weight.values())
+    if quality is None or not quality.fits(scores):
+        quality = market_quality(site, scores)
+    weights = [scenario.weights[u.dimension] * u.weight for u in quality.units]
+    all_weight = math.fsum(weights)
     by_point = method.quality_ratio == "criterion"
     priced = {s: prices[s].value for s in slugs if prices.get(s) is not None and prices[s].value is not None}
     price_total, price_count = math.fsum(priced.values()), len(priced)
 
     interim, unplaced = {}, []
     for s in slugs:
-        terms = terms_of(units, unit_weight, values[s], totals, method.comparison)
-        known = [x for x in terms if x.ratio is not None]
-        num = math.fsum(x.weight * x.ratio for x in known)
-        den = math.fsum(x.weight for x in known)
+        rq, den, backed, rq_low, rq_high = quality.weighed(s, weights)
         if s not in priced:
             reason = "no-price" if prices.get(s) is None else (prices[s].chosen.reason or "no-price")
             unplaced.append(Unplaced(s, names[s], s == us, reason))
@@ -471,12 +403,8 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
         if p_avg is None or p_avg <= 0:
             unplaced.append(Unplaced(s, names[s], s == us, "free-comparison"))
             continue
-        traces = scores[s].points if by_point else None
-        backed = math.fsum(unit_weight[u.key] for u in units
-                           if traces is not None and traces[u.key].status not in ("unknown", "unsupported"))
-        interim[s] = (100.0 * num / den, 100.0 * priced[s] / p_avg, p_avg, den / all_weight,
-                      backed / all_weight if by_point else den / all_weight,
-                      _quality_range(site, units, terms, traces))
+        interim[s] = (rq, 100.0 * priced[s] / p_avg, p_avg, den / all_weight,
+                      backed / all_weight if by_point else den / all_weight, (rq_low, rq_high))
 
     line = fit_line(method, [(v[0], v[1]) for v in interim.values()])
     relative_dims = {d.id for d in site.dimensions if d.input == "relative"}
@@ -577,16 +505,28 @@ class MarketScores:
     segments: Mapping[str, ValueMap]  # segment id → map
     today: _dt.date | None = None
     history: object = None  # generator.history.History: the overall map at each dated snapshot (build.check)
+    # every company's ratios (market_quality), derived from ``companies``: maps of other weights reuse it
+    quality: QualityTable | None = field(default=None, compare=False, repr=False)
 
     def maps(self) -> list[ValueMap]:
         return [self.overall, *self.segments.values()]
 
 
+def quality_of(site: m.Site, market: MarketScores) -> QualityTable:
+    """The market's table of ratios for a map of other weights: the one scoring made, or — when the companies'
+    scores were swapped for a wrapper (serve records what each page reads) — one made of those, so every
+    score the map reads is read through the wrapper."""
+    if market.quality is not None and market.quality.fits(market.companies):
+        return market.quality
+    return market_quality(site, market.companies)
+
+
 def scenario_map(site: m.Site, companies: Mapping[str, m.Company], scores: Mapping[str, CompanyScores],
-                 scenario: Scenario, audience: str = EXTERNAL, today=None) -> ValueMap:
+                 scenario: Scenario, audience: str = EXTERNAL, today=None, quality: QualityTable | None = None
+                 ) -> ValueMap:
     today = today or _dt.date.today()
     quotes = {slug: quote_at(c, site, scenario.reference, audience, today) for slug, c in companies.items()}
-    return value_map(site, scores, quotes, scenario, {s: c.name for s, c in companies.items()})
+    return value_map(site, scores, quotes, scenario, {s: c.name for s, c in companies.items()}, quality)
 
 
 def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str = EXTERNAL,
@@ -599,7 +539,8 @@ def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str
     pts = points(site)
     rules = rules_of(site, today)
     scores = {slug: company_scores(site, slug, c, audience, pts, rules) for slug, c in sorted(companies.items())}
-    overall = scenario_map(site, companies, scores, overall_scenario(site), audience, today)
-    segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s), audience, today)
+    quality = market_quality(site, scores, pts)
+    overall = scenario_map(site, companies, scores, overall_scenario(site), audience, today, quality)
+    segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s), audience, today, quality)
                 for s in site.segments}
-    return MarketScores(audience, scores, overall, segments, today)
+    return MarketScores(audience, scores, overall, segments, today, quality=quality)

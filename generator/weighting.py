@@ -10,8 +10,8 @@ from typing import Mapping
 
 from . import model as m
 from .quotes import Quote
-from .score import (CompanyScores, Scenario, comparison_average, fit_line, points, quality_units, rank_key,
-                    terms_of, unit_totals, value_map)
+from .quality import QualityTable, comparison_average
+from .score import CompanyScores, Scenario, fit_line, market_quality, rank_key, value_map
 
 
 @dataclass(frozen=True)
@@ -43,21 +43,22 @@ class WeightModel:
 
 
 def weight_model(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, Quote | None],
-                 scenario: Scenario, names: Mapping[str, str]) -> WeightModel:
+                 scenario: Scenario, names: Mapping[str, str], quality: QualityTable | None = None) -> WeightModel:
     """The per-company, per-dimension partial sums from which :func:`value_map`'s relative quality follows
     for any dimension weights (pure). Ratios do not depend on the dimension weights: the comparison
     averages are taken of scores, and prices and their averages do not depend on weights at all. A company
-    without a comparable price, or compared with free offers only, is never placed and is left out."""
+    without a comparable price, or compared with free offers only, is never placed and is left out.
+    ``quality``: the market's table of ratios (:func:`generator.score.market_quality`) for these ``scores``."""
     method = site.method
     slugs = sorted(scores)
-    units, unit_weight, values = quality_units(site, scores, scenario, points(site))
-    totals = unit_totals(units, values)
-    by_point = method.quality_ratio == "criterion"
-    within = {u.key: (u.weight if by_point else 1.0) for u in units}
+    if quality is None or not quality.fits(scores):
+        quality = market_quality(site, scores)
+    units = quality.units
     priced = {s: prices[s].value for s in slugs if prices.get(s) is not None and prices[s].value is not None}
     price_total, price_count = math.fsum(priced.values()), len(priced)
     order = {s: i for i, s in enumerate(sorted(slugs, key=lambda s: (names[s].casefold(), s)))}
     dims = tuple(d.id for d in site.dimensions)
+    of_dim = {d: [i for i, u in enumerate(units) if u.dimension == d] for d in dims}
     out = []
     for s in slugs:
         if s not in priced:
@@ -65,16 +66,14 @@ def weight_model(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapp
         p_avg = comparison_average(price_total, price_count, priced[s], method.comparison)
         if p_avg is None or p_avg <= 0:
             continue
-        terms = terms_of(units, unit_weight, values[s], totals, method.comparison)
-        traces = scores[s].points if by_point else None
+        row = quality.companies[s]
         sums, known, backed = {}, {}, {}
         for d in dims:
-            mine = [(u, t) for u, t in zip(units, terms) if u.dimension == d]
-            sums[d] = math.fsum(within[u.key] * t.ratio for u, t in mine if t.ratio is not None)
-            known[d] = math.fsum(within[u.key] for u, t in mine if t.ratio is not None)
-            backed[d] = (math.fsum(within[u.key] for u, _ in mine
-                                   if traces[u.key].status not in ("unknown", "unsupported"))
-                         if by_point else known[d])
+            # the weight inside the dimension: the criterion's (1 for a dimension taken as one ratio)
+            mine = [(units[i].weight, row.ratios[i], row.backed[i]) for i in of_dim[d]]
+            sums[d] = math.fsum(w * r for w, r, _ in mine if r is not None)
+            known[d] = math.fsum(w for w, r, _ in mine if r is not None)
+            backed[d] = math.fsum(w for w, _, b in mine if b)
         out.append(WeighedCompany(s, names[s], s == site.us, order[s], priced[s], p_avg,
                                   100.0 * priced[s] / p_avg, sums, known, backed))
     return WeightModel(dims, dict(scenario.weights), tuple(out))
@@ -140,7 +139,7 @@ def _rank_in_model(model: WeightModel, method: m.Method, weights: Mapping[str, f
 
 def sensitivity(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Scenario,
                 prices: Mapping[str, Quote | None], names: Mapping[str, str], step: float = 0.02,
-                precision: float = 1e-5) -> tuple[Sensitivity, ...]:
+                precision: float = 1e-5, quality: QualityTable | None = None) -> tuple[Sensitivity, ...]:
     """For each dimension, the range of its weight over which our rank on the map of ``scenario`` holds
     (pure): scanning from the scenario's weight outwards in steps of ``step``, then bisecting the step in
     which the rank first changes to ``precision``. The scan runs on the partial sums of :func:`weight_model`
@@ -152,13 +151,13 @@ def sensitivity(site: m.Site, scores: Mapping[str, CompanyScores], scenario: Sce
 
     def full_rank(dimension: str, share: float) -> int | None:
         moved = replace(scenario, weights=moved_weights(scenario.weights, dimension, share))
-        pos = value_map(site, scores, prices, moved, names).get(site.us)
+        pos = value_map(site, scores, prices, moved, names, quality).get(site.us)
         return pos.rank if pos is not None else None
 
-    here = value_map(site, scores, prices, scenario, names).get(site.us)
+    here = value_map(site, scores, prices, scenario, names, quality).get(site.us)
     if here is None:
         return ()
-    model = weight_model(site, scores, prices, scenario, names)
+    model = weight_model(site, scores, prices, scenario, names, quality)
 
     def rank_at(dimension: str, share: float) -> int | None:
         return _rank_in_model(model, site.method, moved_weights(scenario.weights, dimension, share), site.us)

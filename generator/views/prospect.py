@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import model as m
 from ..plan import PlannedPage
-from ..score import Scenario, head_to_head, price_comparison, scenario_map, scenario_weights
+from ..score import Scenario, head_to_head, price_comparison, quality_of, scenario_map, scenario_weights
 from ..text import markdown
 from .common import (Links, SiteContext, absolute_url, base, cell, dimension_status, headline, newest_date,
                      method_note, reference_label, table, tone, weights_table)
@@ -29,7 +29,7 @@ def prospect_view(ctx: SiteContext, page: PlannedPage) -> dict:
     prospect = ctx.content.prospects[page.key]
     scenario = prospect_scenario(site, prospect)
     vmap = scenario_map(site, ctx.content.companies, ctx.scores.companies, scenario, ctx.scores.audience,
-                        ctx.scores.today)
+                        ctx.scores.today, quality_of(site, ctx.scores))
     view = base(ctx, page, t("prospect.title", name=prospect.name), t("prospect.description", name=prospect.name))
     view["robots"] = "noindex, nofollow"  # unlisted and unlinked; never indexed even if its address leaks
     view["eyebrow"] = t("prospect.eyebrow")

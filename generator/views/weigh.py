@@ -73,8 +73,9 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     names = {s: c.name for s, c in companies.items()}
     quotes = {s: quote_at(c, site, scenario.reference, ctx.scores.audience, ctx.scores.today)
               for s, c in companies.items()}
-    model = weighting.weight_model(site, ctx.scores.companies, quotes, scenario, names)
-    found = weighting.sensitivity(site, ctx.scores.companies, scenario, quotes, names)
+    quality = sc.quality_of(site, ctx.scores)  # every map below weighs the same ratios
+    model = weighting.weight_model(site, ctx.scores.companies, quotes, scenario, names, quality)
+    found = weighting.sensitivity(site, ctx.scores.companies, scenario, quotes, names, quality=quality)
 
     view = base(ctx, page, t("weigh.title"), t("weigh.intro"))
     view["reference"] = reference_label(ctx, scenario.reference, short=False)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import charts, plan, score, text
+from generator import charts, plan, quality, text
 import generator.views  # noqa: F401 -- imported lazily by build(); imported here so that _count_function finds
 #                          the names it imports (a module first imported while a counter is in place would
 #                          keep that counter after the patch is undone)
@@ -111,7 +111,7 @@ COUNTED = {
     "label overlap checks (boxes given to charts._overlaps)": "overlap",
     "relative links (plan.relative_url)": "relative_url",
     "page look-ups (SitePlan.find)": "find",
-    "comparison averages (score.comparison_average)": "comparison_average",
+    "comparison averages (quality.comparison_average)": "comparison_average",
     "position look-ups (ValueMap.get)": "get",
     "Markdown conversions (text._to_html, uncached)": "to_html",
     "Markdown engine runs (text._render, cmark-gfm)": "render",
@@ -138,7 +138,7 @@ def counted_build(tmp_path: Path, n: int, distinct: bool, audience: str = "inter
     with pytest.MonkeyPatch.context() as mp:
         _count_overlap_checks(mp, counts)
         _count_function(mp, counts, "relative_url", plan, "relative_url")
-        _count_function(mp, counts, "comparison_average", score, "comparison_average")
+        _count_function(mp, counts, "comparison_average", quality, "comparison_average")
         _count_function(mp, counts, "to_html", text, "_to_html")
         _count_function(mp, counts, "render", text, "_render")
         _count_method(mp, counts, "find", SitePlan, "find")
