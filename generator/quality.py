@@ -162,6 +162,8 @@ def quality_table(units: Sequence, values: Mapping[str, Mapping], comparison: st
             ratio = None if own is None else unit_ratio(u, own, average)
             trace = mine.get(u.key) if mine is not None else None
             spread = (trace.verdict.uncertainty or 0.0) if trace is not None else 0.0
+            if own is None and not u.relative:  # an unknown score's range: against the known values' average
+                average = comparison_average(*totals[u.key], None, comparison)
             ratios.append(ratio)
             ends.append(_ends(u, own, average, ratio, spread, scale))
             backed.append(trace.status not in _NO_RANGE if mine is not None else ratio is not None)

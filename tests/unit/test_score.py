@@ -80,9 +80,9 @@ def make_site(method: dict | None = None, **overrides) -> m.Site:
     return m.Site.model_validate(data)
 
 
-def plain_site(dimensions: list[dict], method: dict | None = None, us: str = "a") -> m.Site:
+def plain_site(dimensions: list[dict], method: dict | None = None, us: str = "a", **overrides) -> m.Site:
     """A site without price reference (one plan per company) and without segments."""
-    return make_site(method, dimensions=dimensions, segments=[], price_reference=None, us=us)
+    return make_site(method, dimensions=dimensions, segments=[], price_reference=None, us=us, **overrides)
 
 
 def make_company(name: str, price: float, setup: float, daily: float, service: float) -> m.Company:
@@ -791,6 +791,24 @@ def test_comparison_averages_use_only_the_companies_whose_value_is_known():
     assert vmap.get("beta").relative_quality == approx(68.4028)
     assert (g.relative_quality, g.known, g.partial) == (approx(100.0), approx(0.5), True)
     assert g.value_score == approx(7.0)  # usability 7 alone (service unknown, weight redistributed)
+
+
+def test_an_unknown_score_widens_the_range_from_the_lowest_to_the_highest_value_of_the_scale():
+    """The methodology's promise: "relative quality is drawn as a range, each unknown score anywhere from
+    {min} to {max} on the scale" — averages held (the known values'), known scores without spread here."""
+    site = plain_site([{"id": "x", "label": "X", "weight": 1}, {"id": "y", "label": "Y", "weight": 1}],
+                      verification={"allow_missing": True, "default_uncertainty": 0})
+    companies = {"a": company("A", {"x": 4}), "b": company("B", {"x": 4, "y": 6}), "c": company("C", {"x": 4, "y": 6})}
+    a = score(site, companies).overall.get("a")
+    # x: 4 / 4 = 1 (exactly, no spread); y unknown: its average is the known values' (6 + 6)/2 = 6
+    # RQ on the known only = 100·(.5·1)/.5 = 100
+    assert (a.relative_quality, a.known) == (approx(100.0), approx(0.5))
+    # y = 0 → ratio 0:     100·(.5·1 + .5·0)     = 50
+    # y = 10 → ratio 10/6: 100·(.5·1 + .5·10/6) = 50 + 83.3333 = 133.3333
+    assert (a.rq_low, a.rq_high) == (approx(50.0), approx(133.3333))
+    # a company with every score known and no spread has no range at all
+    b = score(site, companies).overall.get("b")
+    assert b.rq_low == approx(b.relative_quality) == approx(b.rq_high)
 
 
 # --- optional price reference ---------------------------------------------------------------------------
