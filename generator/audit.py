@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from . import model as m
-from .quotes import Quote, quote_at
+from .quotes import Quote, quotes_at
 from .score import INTERNAL, CompanyScores, Point, ScoreTrace, ValueMap, overall_scenario, points, value_map
 
 MAX_COMPANIES = 25
@@ -110,7 +110,7 @@ def audit(site: m.Site, companies: Mapping[str, m.Company], scores, today, audie
         return []
     scenario = overall_scenario(site)
     names = {s: c.name for s, c in companies.items()}
-    quotes = {s: quote_at(c, site, scenario.reference, audience, today) for s, c in companies.items()}
+    quotes = quotes_at(companies, site, scenario.reference, audience, today)
     pts = points(site)
 
     def placed(new_scores: Mapping[str, CompanyScores], new_quotes: Mapping[str, Quote | None]) -> Ours | None:

@@ -57,33 +57,56 @@ def _observations(plan: m.PricePoint, site: m.Site, audience: str) -> list:
 _FAR_PAST = verify.Rules().today
 
 
-def quote(plan: m.PricePoint, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> Quote:
-    """The comparison price of one plan (see :mod:`generator.prices` for the rules)."""
-    rules = prices_.PriceRules(site.currency, dict(site.currencies.rates) if site.currencies else {},
-                               site.prices.billing, site.prices.monthly_to_annual, site.prices.choose,
-                               site.prices.tolerance)
-    vendors = {k.id for k in site.source_kinds if k.vendor}
+class Pricing:
+    """What every quote of one site and day is judged by, made once per map (not once per plan): the price
+    rules, the vendor source kinds, the verification rules and the source kinds' weights."""
+
+    __slots__ = ("site", "rules", "vendors", "price_rules", "kinds")
+
+    def __init__(self, site: m.Site, today):
+        self.site = site
+        self.rules = prices_.PriceRules(site.currency, dict(site.currencies.rates) if site.currencies else {},
+                                        site.prices.billing, site.prices.monthly_to_annual, site.prices.choose,
+                                        site.prices.tolerance)
+        self.vendors = {k.id for k in site.source_kinds if k.vendor}
+        v = site.verification
+        self.price_rules = verify.Rules(v.tolerance, site.prices.tolerance, site.prices.max_age_days,
+                                        v.half_life_days, v.default_uncertainty, today)
+        self.kinds = verify.kinds_of(site)
+
+
+def quote(plan: m.PricePoint, site: m.Site, ref: m.PriceReference | None, audience: str, today,
+          pricing: Pricing | None = None) -> Quote:
+    """The comparison price of one plan (see :mod:`generator.prices` for the rules). ``pricing``: the site's
+    rules for ``today``, when the caller quotes many plans."""
+    if pricing is None or pricing.site is not site or pricing.price_rules.today != today:
+        pricing = Pricing(site, today)
     obs = _observations(plan, site, audience)
-    chosen = prices_.choose(obs, rules, lambda o: o.source in vendors)
+    vendors = pricing.vendors
+    chosen = prices_.choose(obs, pricing.rules, lambda o: o.source in vendors)
     if plan.per == "account" and chosen.value is not None:  # an account price, per seat at the reference
         seats = ref.seats if ref else 1
         chosen = replace(chosen, value=chosen.value / seats, low=chosen.low / seats, high=chosen.high / seats)
     sightings = [] if plan.price is not None else [
         _Sighting(c.observation.source or "", c.value, c.observation.date_start)
         for c in chosen.observations if c.value is not None]
-    v = site.verification
-    price_rules = verify.Rules(v.tolerance, site.prices.tolerance, site.prices.max_age_days, v.half_life_days,
-                               v.default_uncertainty, today)
-    kinds = verify.kinds_of(site)
-    verdict = verify.verdict(chosen.value, plan.price is not None, sightings, kinds, price_rules, measured=True)
+    verdict = verify.verdict(chosen.value, plan.price is not None, sightings, pricing.kinds, pricing.price_rules,
+                             measured=True)
     if chosen.value is not None and chosen.chosen is not None and chosen.chosen.kind == "estimate":
         verdict = replace(verdict, status="unsupported")  # an estimate of a quote is ours, not observed
     return Quote(plan, chosen, verdict)
 
 
-def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> Quote | None:
+def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, audience: str, today,
+             pricing: Pricing | None = None) -> Quote | None:
     """The cheapest comparable plan's quote at ``ref`` (a plan without a comparison price only if none has one)."""
-    quotes = [quote(p, site, ref, audience, today) for p in plans_at(company, ref)]
+    quotes = [quote(p, site, ref, audience, today, pricing) for p in plans_at(company, ref)]
     if not quotes:
         return None
     return min(quotes, key=lambda q: (q.value is None, q.value or 0.0, q.plan.plan))
+
+
+def quotes_at(companies, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> dict:
+    """Every company's quote at ``ref`` (slug → :class:`Quote` or None), the site's rules made once."""
+    pricing = Pricing(site, today)
+    return {slug: quote_at(c, site, ref, audience, today, pricing) for slug, c in companies.items()}

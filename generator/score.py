@@ -40,7 +40,7 @@ from . import verify
 from .audience import EXTERNAL, INTERNAL  # noqa: F401 -- score.EXTERNAL/INTERNAL, as callers read them
 from .quality import (QualityTable, QualityTerm, comparison_average, quality_table, terms_of,  # noqa: F401
                       unit_totals)  # -- comparison_average, QualityTerm: score's names for them too
-from .quotes import Quote, quote_at
+from .quotes import Quote, quotes_at
 
 
 # --- points and scores per company (independent of weights) ---------------------------------------------
@@ -525,7 +525,7 @@ def scenario_map(site: m.Site, companies: Mapping[str, m.Company], scores: Mappi
                  scenario: Scenario, audience: str = EXTERNAL, today=None, quality: QualityTable | None = None
                  ) -> ValueMap:
     today = today or _dt.date.today()
-    quotes = {slug: quote_at(c, site, scenario.reference, audience, today) for slug, c in companies.items()}
+    quotes = quotes_at(companies, site, scenario.reference, audience, today)
     return value_map(site, scores, quotes, scenario, {s: c.name for s, c in companies.items()}, quality)
 
 

@@ -9,7 +9,7 @@ from .. import charts
 from .. import model as m
 from ..formats import decimals_of
 from ..plan import INTERNAL, PlannedPage
-from ..quotes import quote_at
+from ..quotes import Pricing, quote_at
 from ..score import ValueMap, head_to_head, price_comparison
 from ..text import inline_markdown, markdown, safe_href
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, map_backed,
@@ -269,12 +269,18 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
     this audience may see: scoring has already left internal observations out of an external build."""
     t, fmt, site = ctx.t, ctx.fmt, ctx.site
     kinds = {k.id: k.label for k in site.source_kinds}
-    refs = [site.price_reference] + [s.price_reference or site.price_reference for s in site.segments]
+    maps = [ctx.scores.overall] + [ctx.scores.segments[s.id] for s in site.segments]  # each at its price point
+    pricing = None
     rows, seen, shown = [], set(), []
     for who, name in ((slug, them), (site.us, us)):
         company = ctx.content.companies[who]
-        for ref in refs:
-            q = quote_at(company, site, ref, ctx.scores.audience, ctx.scores.today)
+        for vmap in maps:
+            placed = vmap.get(who)  # placed: scoring quoted it at the map's price point already
+            if placed is not None:
+                q = placed.quote
+            else:
+                pricing = pricing or Pricing(site, ctx.scores.today)
+                q = quote_at(company, site, vmap.scenario.reference, ctx.scores.audience, ctx.scores.today, pricing)
             if q is None or q.plan.price is not None or (who, q.plan.plan) in seen:
                 continue
             seen.add((who, q.plan.plan))

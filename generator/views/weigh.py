@@ -15,7 +15,7 @@ import orjson
 from .. import charts
 from .. import score as sc
 from .. import weighting
-from ..quotes import quote_at
+from ..quotes import quotes_at
 from ..plan import PlannedPage
 from ..verify import STATUSES
 from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
@@ -71,8 +71,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     scenario = vmap.scenario
     companies = ctx.content.companies
     names = {s: c.name for s, c in companies.items()}
-    quotes = {s: quote_at(c, site, scenario.reference, ctx.scores.audience, ctx.scores.today)
-              for s, c in companies.items()}
+    quotes = quotes_at(companies, site, scenario.reference, ctx.scores.audience, ctx.scores.today)
     quality = sc.quality_of(site, ctx.scores)  # every map below weighs the same ratios
     model = weighting.weight_model(site, ctx.scores.companies, quotes, scenario, names, quality)
     found = weighting.sensitivity(site, ctx.scores.companies, scenario, quotes, names, quality=quality)
