@@ -97,6 +97,7 @@ def _axis(title: str, **extra) -> dict:
 
 _POSITIONS = ["top center", "bottom center", "middle right", "middle left",
               "top right", "top left", "bottom right", "bottom left"]
+_SPLIT_POSITIONS = [tuple(p.split()) for p in _POSITIONS]  # (vertical, horizontal), in the same order
 
 
 _CELL_CAP = 8
@@ -186,7 +187,17 @@ def _place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, flo
                 kept.append((*b, owner))
 
     def near(b) -> set:
-        return {item for c in cells(b) for kept in grid.get(c, empty) for item in kept}
+        # The boxes in b's cells, once each (a box spanning two cells is in both), gathered cell by cell,
+        # markers before labels: the same set, in the same order, as a set comprehension over cells() — the
+        # areas _overlaps adds up come in the same order, so the sums are the same to the last bit.
+        i0, i1, j0, j1 = int(b[0] // cell_w), int(b[2] // cell_w), int(b[1] // cell_h), int(b[3] // cell_h)
+        found = set()
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                markers, labels = grid.get((i, j), empty)
+                found.update(markers)
+                found.update(labels)
+        return found
 
     for k, ob in enumerate(obstacles):  # owners past the labels': never a point's own
         put(tuple(ob[:4]), len(points) + k)
@@ -196,17 +207,20 @@ def _place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, flo
         px, py = (x - x_range[0]) * sx, (y_range[1] - y) * sy
         put((px - 5, py - 5, px + 5, py + 5), -1 - len(points) - k)
 
-    def box(px: float, py: float, label: str, pos: str) -> tuple[float, float, float, float]:
+    def boxes(px: float, py: float, label: str) -> list[tuple[float, float, float, float]]:
+        """The label's box at each of _POSITIONS, in that order."""
         w, h = char_px * len(label) + 4, text_px
-        vertical, horizontal = pos.split()
-        if horizontal == "center":
-            x0 = px - w / 2
-        elif horizontal == "right":
-            x0 = px + 6 if vertical == "middle" else px
-        else:
-            x0 = px - w - (6 if vertical == "middle" else 0)
-        y0 = {"top": py - 8 - h, "bottom": py + 8, "middle": py - h / 2}[vertical]
-        return (x0, y0, x0 + w, y0 + h)
+        out = []
+        for vertical, horizontal in _SPLIT_POSITIONS:
+            if horizontal == "center":
+                x0 = px - w / 2
+            elif horizontal == "right":
+                x0 = px + 6 if vertical == "middle" else px
+            else:
+                x0 = px - w - (6 if vertical == "middle" else 0)
+            y0 = py - 8 - h if vertical == "top" else py + 8 if vertical == "bottom" else py - h / 2
+            out.append((x0, y0, x0 + w, y0 + h))
+        return out
 
     def outside(b) -> float:
         return (max(0.0, -b[0]) + max(0.0, b[2] - width_px)) * 16 + (max(0.0, -b[1]) + max(0.0, b[3] - height_px)) * 40
@@ -216,16 +230,18 @@ def _place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, flo
     clash = [False] * len(points)
     for i in sorted(range(len(points)), key=lambda k: (k != first, -crowd[k], k)):
         px, py, label = screen[i]
-        best, best_cost, best_clash = _POSITIONS[0], float("inf"), False
-        for rank, pos in enumerate(_POSITIONS):
-            b = box(px, py, label, pos)
+        candidates = boxes(px, py, label)
+        best, best_box, best_cost, best_clash = 0, candidates[0], float("inf"), False
+        for rank, b in enumerate(candidates):
+            if best_cost <= rank * 0.5:  # every later position costs at least its rank: none can do better
+                break
             marked, hit = _overlaps(b, near(b), -1 - i)
             cost = outside(b) + rank * 0.5 + marked + 3 * hit
             cost += 40 * _on_segment(b, segment) if segment is not None else 0.0
             if cost < best_cost:
-                best, best_cost, best_clash = pos, cost, hit > 0
-        chosen[i], clash[i] = best, best_clash
-        put(box(px, py, label, best), i)
+                best, best_box, best_cost, best_clash = rank, b, cost, hit > 0
+        chosen[i], clash[i] = _POSITIONS[best], best_clash
+        put(best_box, i)
     return chosen, clash
 
 

@@ -42,6 +42,21 @@ def test_a_label_keeps_off_a_note_and_a_crowded_label_is_flagged():
     assert clashed[3] is False and sum(clashed) >= 5
 
 
+def test_placement_stops_at_a_clear_position_and_its_choice_is_the_cheapest(monkeypatch):
+    """A clear position costs only its rank (0.5 per step down _POSITIONS), and every later one costs at least
+    its own rank: the search stops there, with the position an exhaustive search picks (the test above)."""
+    compared = []
+    original = charts._overlaps
+    monkeypatch.setattr(charts, "_overlaps", lambda b, others, own: compared.append(b) or original(b, others, own))
+    assert charts.place_labels([(100.0, 100.0, "Alone")], (50.0, 150.0), (50.0, 150.0)) == ["top center"]
+    assert len(compared) == 1  # the first position was clear: no other was looked at
+    compared.clear()
+    line = ((50.0, 50.0), (150.0, 150.0))  # crosses top center, bottom center and the middle sides
+    assert charts.place_labels([(100.0, 100.0, "Somewhat Long Name")], (50.0, 150.0), (50.0, 150.0),
+                               line=line) == ["top left"]
+    assert len(compared) == 6  # top left (the sixth) is clear: the last two are not looked at
+
+
 def test_competitors_are_coloured_and_shaped_by_the_zone_the_table_prints(sample, cli):
     site = build(cli, sample.root)
     figure, table = _figure(site, "index.html", "value-map")
