@@ -151,7 +151,7 @@ def validate_snapshots(docs: Mapping[str, Document], site: m.Site | None, compan
     a company file is checked for — all problems reported at once. Returns the valid snapshots, oldest first
     (a snapshot with any error is left out; the build fails anyway)."""
     from .model_errors import shape_errors
-    from .validate import _check_company  # the company file's reference checks, unchanged
+    from .company_checks import check_company  # the company file's reference checks, unchanged
     if site is not None and site.history.rival is not None and site_doc is not None:
         rival = site.history.rival
         others = [s for s in company_files if s != site.us]
@@ -201,7 +201,7 @@ def validate_snapshots(docs: Mapping[str, Document], site: m.Site | None, compan
             company = m.Company.model_construct(name=name or slug, prices=entry.prices, scores=entry.scores)
             if checked_site is not None:
                 found = Diagnostics()
-                _check_company(slug, company, checked_site, _sub_document(doc, where), found, day)
+                check_company(slug, company, checked_site, _sub_document(doc, where), found, day)
                 for d in found.items:
                     kept = _positioned(d, slug, day)
                     if kept is not None:

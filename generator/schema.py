@@ -94,7 +94,7 @@ def _fix_generic(kind: str, schema: dict) -> dict:
         criteria = next(b for b in schema["properties"]["scores"]["additionalProperties"]["oneOf"]
                         if b.get("type") == "object")
         criteria["propertyNames"] = {"not": {"enum": list(SCORE_DETAIL_KEYS)}}
-    web = "^[Hh][Tt][Tt][Pp][Ss]?://"  # a link must be a web address (validate.py: _check_url)
+    web = "^[Hh][Tt][Tt][Pp][Ss]?://"  # a link must be a web address (company_checks.py: _check_url)
     for holder in (schema, *defs.values()):
         for name in ("website", "url"):
             prop = holder.get("properties", {}).get(name)
@@ -145,7 +145,7 @@ def _brief(item) -> dict:
 
 
 def _kind(dim, crit) -> str:
-    """What a score is measured on (validate.py: ``_kind_of``): the scale, a measured unit, or a relative index."""
+    """What a score is measured on (company_checks.py: ``_kind_of``): the scale, a measured unit, or a relative index."""
     if dim.input == "relative":
         return "Relative"
     if crit is not None and crit.unit is not None:
@@ -181,7 +181,8 @@ def read_vocabulary(content_dir: Path) -> tuple[Vocabulary | None, str | None]:
     from . import model as m
     from .diagnostics import Diagnostics
     from .load import _collect, load_yaml_file
-    from .validate import _check_site, _validate_doc
+    from .site_checks import check_site
+    from .validate import _validate_doc, today
 
     content_dir = Path(content_dir)
     site_path = content_dir / "site.yaml"
@@ -197,7 +198,7 @@ def read_vocabulary(content_dir: Path) -> tuple[Vocabulary | None, str | None]:
         doc = plain_document(doc, "site", diagnostics)
     site = _validate_doc(doc, m.Site, diagnostics) if doc is not None else None
     if site is not None:
-        _check_site(site, doc, diagnostics)
+        check_site(site, doc, diagnostics, today())
     errors = diagnostics.errors
     if site is None or errors:
         count = len(errors)
@@ -237,7 +238,7 @@ def _keyed(ids: dict[str, dict], value: dict, base: dict) -> dict:
     return out
 
 
-MAX_RELATIVE = 1000.0  # validate.py: a relative index is above 0 and at most this
+MAX_RELATIVE = 1000.0  # company_checks.py: a relative index is above 0 and at most this
 
 
 def _score_defs(schema: dict, vocab: Vocabulary) -> None:
