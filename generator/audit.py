@@ -31,8 +31,10 @@ from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
 from . import model as m
+from .audience import INTERNAL
+from .points import CompanyScores, Point, ScoreTrace, points
 from .quotes import Quote, quotes_at
-from .score import INTERNAL, CompanyScores, Point, ScoreTrace, ValueMap, overall_scenario, points, value_map
+from .score import ValueMap, overall_scenario, value_map
 
 MAX_COMPANIES = 25
 """Above this many companies the audit is skipped (N × points × 2 map recomputations, each linear in N)."""
@@ -173,7 +175,7 @@ def _price_bounds(site: m.Site, q: Quote) -> tuple[float, float, str, float | No
 
 
 def _dimension_value(site: m.Site, pts: Sequence[Point], traces: Mapping, dimension: str) -> float | None:
-    """A dimension's score from its points, as :func:`generator.score.company_scores` computes it."""
+    """A dimension's score from its points, as :func:`generator.points.company_scores` computes it."""
     flip = site.scale.min + site.scale.max
     known = [(p.weight, flip - traces[p.key].value if p.better == "lower" and p.on_scale else traces[p.key].value)
              for p in pts if p.dimension == dimension and p.unit is None and traces[p.key].value is not None]

@@ -28,7 +28,8 @@ import datetime as _dt
 
 from . import model as m
 from .diagnostics import Diagnostics, format_path
-from .score import EXTERNAL, MarketScores, points, score_market
+from .points import points
+from .score import EXTERNAL, MarketScores, score_market
 from .validate import Content
 from .verify import at_least
 

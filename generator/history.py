@@ -54,6 +54,7 @@ from pydantic import Field, ValidationError
 
 from . import model as m
 from . import score
+from .points import ScoreTrace
 from .diagnostics import Diagnostic, Diagnostics, suggestion
 from .yaml_reader import Document
 
@@ -327,8 +328,8 @@ class ScoreChange:
     slug: str
     name: str
     point: score.Point
-    before: score.ScoreTrace
-    after: score.ScoreTrace
+    before: ScoreTrace
+    after: ScoreTrace
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ each map — the overall one, each segment's, each end of a weight range on the 
 weighs them (:meth:`QualityTable.weighed`). Before the table, every map recomputed 17 ratios and their ranges
 per company: the weigh page's sensitivity asks nine maps, 1 s of a 1,000-company build.
 
-:mod:`generator.score` builds the units (its :class:`~generator.score.Point`) and places companies; this
+:mod:`generator.score` builds the units (:class:`~generator.points.Point`) and places companies; this
 module needs of a unit only ``key``, ``better``, ``relative`` and ``on_scale``, so it imports nothing of
 valuemap's.
 """

@@ -11,7 +11,8 @@ from typing import Mapping
 from . import model as m
 from .quotes import Quote
 from .quality import QualityTable, comparison_average
-from .score import CompanyScores, Scenario, fit_line, market_quality, rank_key, value_map
+from .points import CompanyScores
+from .score import Scenario, fit_line, market_quality, rank_key, value_map
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, absolute_base, relative_url
 from ..reads import recorded, recording, replay
 from ..formats import Formatter, decimals_of
-from ..score import MarketScores, Point, Position, ValueMap, points
+from ..points import Point, points
+from ..score import MarketScores, Position, ValueMap
 from ..verify import STATUSES
 from ..validate import Content
 

@@ -140,7 +140,7 @@ def test_names_in_sentences_are_isolated(tree, cli):
                        f"<bdi>Alpha</bdi> could ask <bdi>€62</bdi> and asks <bdi>€60</bdi>; <bdi>{RTL}</bdi> could "
                        "ask <bdi>€40</bdi> and asks <bdi>€40</bdi>.")
     assert f"<h1>{RTL}</h1>" in beta  # a block: its own bidi paragraph already
-    assert f"Head to head with <bdi>Alpha</bdi>" in beta
+    assert "Head to head with <bdi>Alpha</bdi>" in beta
     assert f"About <bdi>{RTL}</bdi>" in beta
     assert f"Where <bdi>Alpha</bdi> and <bdi>{RTL}</bdi> raise or lower" in beta
     assert f"Where <bdi>{RTL}</bdi>&#39;s scores come from" in beta

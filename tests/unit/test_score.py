@@ -37,6 +37,8 @@ import pytest
 
 from generator import model as m
 from generator import quotes
+from generator import points as pt
+from generator.audience import INTERNAL
 from generator import score as sc
 
 D = dt.date(2026, 10, 1)
@@ -124,37 +126,37 @@ KIND_WEIGHTS = {"mystery-shopper": 1.0, "internal-metric": 0.5}
 def test_evidence_mean_weights_sources_by_kind():
     # (1·8 + 0.5·4) / (1 + 0.5) = 10 / 1.5 = 6.6667
     evidence = [ev("mystery-shopper", 8), ev("internal-metric", 4)]
-    assert sc.evidence_mean(evidence, KIND_WEIGHTS) == approx(6.6667)
+    assert pt.evidence_mean(evidence, KIND_WEIGHTS) == approx(6.6667)
 
 
 def test_evidence_mean_unknown_kind_counts_fully():
     # an unlisted kind weighs 1: (1·8 + 1·4) / 2 = 6
     evidence = [ev("mystery-shopper", 8), ev("review-site", 4)]
-    assert sc.evidence_mean(evidence, KIND_WEIGHTS) == approx(6.0)
+    assert pt.evidence_mean(evidence, KIND_WEIGHTS) == approx(6.0)
 
 
 def test_evidence_mean_with_all_weights_zero_falls_back_to_plain_mean():
     # weights 0 and 0 → no division by zero; plain mean (8 + 4) / 2 = 6
     evidence = [ev("mystery-shopper", 8), ev("internal-metric", 4)]
-    assert sc.evidence_mean(evidence, {"mystery-shopper": 0.0, "internal-metric": 0.0}) == approx(6.0)
+    assert pt.evidence_mean(evidence, {"mystery-shopper": 0.0, "internal-metric": 0.0}) == approx(6.0)
 
 
 def test_evidence_mean_with_one_zero_weight_ignores_that_source():
     # (1·8 + 0·2) / (1 + 0) = 8
     evidence = [ev("mystery-shopper", 8), ev("internal-metric", 2)]
-    assert sc.evidence_mean(evidence, {"mystery-shopper": 1.0, "internal-metric": 0.0}) == approx(8.0)
+    assert pt.evidence_mean(evidence, {"mystery-shopper": 1.0, "internal-metric": 0.0}) == approx(8.0)
 
 
 # --- trace (and the audience) ---------------------------------------------------------------------------
 
 def test_trace_of_a_plain_number_is_given():
-    t = sc.trace(7, KIND_WEIGHTS)
+    t = pt.trace(7, KIND_WEIGHTS)
     assert (t.value, t.given, t.evidence, t.hidden, t.as_of) == (7.0, True, (), 0, None)
     assert isinstance(t.value, float)
 
 
 def test_trace_of_no_score_is_unknown():
-    t = sc.trace(None, KIND_WEIGHTS)
+    t = pt.trace(None, KIND_WEIGHTS)
     assert (t.value, t.given, t.evidence, t.hidden) == (None, False, (), 0)
 
 
@@ -162,7 +164,7 @@ def test_trace_given_value_wins_over_evidence():
     # the evidence alone would give (8 + 0.5·4) / 1.5 = 6.6667, but the author wrote 7
     detail = m.ScoreDetail.model_validate({"value": 7.0, "as_of": D, "note": "reviewed",
                                            "evidence": [ev("mystery-shopper", 8), ev("internal-metric", 4)]})
-    t = sc.trace(detail, KIND_WEIGHTS)
+    t = pt.trace(detail, KIND_WEIGHTS)
     assert t.value == approx(7.0)
     assert t.given is True
     assert len(t.evidence) == 2
@@ -172,7 +174,7 @@ def test_trace_given_value_wins_over_evidence():
 def test_trace_evidence_only_computes_the_weighted_mean():
     # (1·9 + 0.5·6) / 1.5 = 12 / 1.5 = 8
     detail = m.ScoreDetail.model_validate({"evidence": [ev("mystery-shopper", 9), ev("internal-metric", 6)]})
-    t = sc.trace(detail, KIND_WEIGHTS)
+    t = pt.trace(detail, KIND_WEIGHTS)
     assert t.value == approx(8.0)
     assert t.given is False
     assert [e.value for e in t.evidence] == [9.0, 6.0]
@@ -182,26 +184,26 @@ def test_trace_external_audience_computes_from_public_evidence_only():
     detail = m.ScoreDetail.model_validate({"evidence": [ev("mystery-shopper", 8),
                                                         ev("internal-metric", 3.1416, internal=True)]})
     # external: only the public 8 → 8; one item hidden
-    t = sc.trace(detail, KIND_WEIGHTS, sc.EXTERNAL)
+    t = pt.trace(detail, KIND_WEIGHTS, sc.EXTERNAL)
     assert (t.value, t.given, t.hidden) == (approx(8.0), False, 1)
     assert [e.value for e in t.evidence] == [8.0]
     # internal: (1·8 + 0.5·3.1416) / 1.5 = (8 + 1.5708) / 1.5 = 6.3805
-    t = sc.trace(detail, KIND_WEIGHTS, sc.INTERNAL)
+    t = pt.trace(detail, KIND_WEIGHTS, INTERNAL)
     assert (t.value, t.hidden) == (approx(6.3805), 0)
     assert len(t.evidence) == 2
 
 
 def test_trace_external_audience_with_only_internal_evidence_is_unknown():
     detail = m.ScoreDetail.model_validate({"evidence": [ev("internal-metric", 3.1416, internal=True)]})
-    t = sc.trace(detail, KIND_WEIGHTS, sc.EXTERNAL)
+    t = pt.trace(detail, KIND_WEIGHTS, sc.EXTERNAL)
     assert (t.value, t.given, t.evidence, t.hidden) == (None, False, (), 1)
     # the internal audience sees it: a single item's weighted mean is itself
-    assert sc.trace(detail, KIND_WEIGHTS, sc.INTERNAL).value == approx(3.1416)
+    assert pt.trace(detail, KIND_WEIGHTS, INTERNAL).value == approx(3.1416)
 
 
 def test_trace_external_audience_keeps_an_explicit_value_but_hides_internal_evidence():
     detail = m.ScoreDetail.model_validate({"value": 9.0, "evidence": [ev("internal-metric", 2, internal=True)]})
-    t = sc.trace(detail, KIND_WEIGHTS, sc.EXTERNAL)
+    t = pt.trace(detail, KIND_WEIGHTS, sc.EXTERNAL)
     assert (t.value, t.given, t.evidence, t.hidden) == (approx(9.0), True, (), 1)
 
 
@@ -975,13 +977,13 @@ def test_external_audience_numbers_do_not_depend_on_internal_evidence():
 
 
 def test_internal_audience_sees_internal_evidence():
-    internal = score(make_site(), canary_market(3.1416), sc.INTERNAL)
+    internal = score(make_site(), canary_market(3.1416), INTERNAL)
     alpha = internal.companies["alpha"]
     assert alpha.point("usability", "setup").value == approx(3.1416)
     assert len(alpha.point("service", None).evidence) == 1
     # alpha: RQ = 100·(.125·3.1416/5 + .375·8/7 + .5·9/6) = 100·(.07854 + .428571 + .75) = 125.7111
     assert internal.overall.get("alpha").relative_quality == approx(125.7111)
-    assert internal != score(make_site(), canary_market(7.77), sc.INTERNAL)
+    assert internal != score(make_site(), canary_market(7.77), INTERNAL)
 
 
 # --- head to head and price comparison ------------------------------------------------------------------

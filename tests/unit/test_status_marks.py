@@ -7,7 +7,6 @@ compares those texts), and its glyph is drawn by the stylesheet, one shape per s
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 from pathlib import Path
 
