@@ -1,6 +1,6 @@
 """Chart conventions (issue #17, docs/design-charts.md), checked on the figures the generator writes.
 
-* Labels keep off the fair-value line and the zone notes (generator.charts.place_labels' obstacles); a label
+* Labels keep off the fair-value line and the zone notes (generator.labels.place_labels' obstacles); a label
   that has no clear spot is left undrawn rather than drawn over another (never ours).
 * Competitors on a value map are coloured *and shaped* by their zone, the zone the table beside the map
   prints; the legend names each zone with its marker.
@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from generator import charts
+from generator import charts, labels
 from tests.unit.test_build_pages import build
 from tests.unit.test_chart_tables import charts_of
 
@@ -27,18 +27,18 @@ def test_a_label_on_the_fair_value_line_moves_off_it():
     with the line as an obstacle the label goes to the first clear side (top left)."""
     points = [(100.0, 100.0, "Somewhat Long Name")]
     line = ((50.0, 50.0), (150.0, 150.0))
-    assert charts.place_labels(points, (50.0, 150.0), (50.0, 150.0)) == ["top center"]
-    assert charts.place_labels(points, (50.0, 150.0), (50.0, 150.0), line=line) == ["top left"]
+    assert labels.place_labels(points, (50.0, 150.0), (50.0, 150.0)) == ["top center"]
+    assert labels.place_labels(points, (50.0, 150.0), (50.0, 150.0), line=line) == ["top left"]
 
 
 def test_a_label_keeps_off_a_note_and_a_crowded_label_is_flagged():
     points = [(52.0, 146.0, "Corner")]  # top left of the plot, where the worse-value note sits
-    note = charts._note_box("↖ Worse value: less quality for the price", 6.6, 16, 760, 480, top_left=True)
-    placed, clashed = charts._place(points, (50.0, 150.0), (50.0, 150.0), obstacles=[note])
+    note = labels.note_box("↖ Worse value: less quality for the price", 6.6, 16, 760, 480, top_left=True)
+    placed, clashed = labels.place(points, (50.0, 150.0), (50.0, 150.0), obstacles=[note])
     assert placed == ["bottom right"] and clashed == [False]
     # ten labels on one spot: the first is clear, later ones cannot be
     crowd = [(100.0, 100.0, f"Company {i}") for i in range(10)]
-    _, clashed = charts._place(crowd, (50.0, 150.0), (50.0, 150.0), first=3)
+    _, clashed = labels.place(crowd, (50.0, 150.0), (50.0, 150.0), first=3)
     assert clashed[3] is False and sum(clashed) >= 5
 
 
@@ -46,13 +46,13 @@ def test_placement_stops_at_a_clear_position_and_its_choice_is_the_cheapest(monk
     """A clear position costs only its rank (0.5 per step down _POSITIONS), and every later one costs at least
     its own rank: the search stops there, with the position an exhaustive search picks (the test above)."""
     compared = []
-    original = charts._overlaps
-    monkeypatch.setattr(charts, "_overlaps", lambda b, others, own: compared.append(b) or original(b, others, own))
-    assert charts.place_labels([(100.0, 100.0, "Alone")], (50.0, 150.0), (50.0, 150.0)) == ["top center"]
+    original = labels._overlaps
+    monkeypatch.setattr(labels, "_overlaps", lambda b, others, own: compared.append(b) or original(b, others, own))
+    assert labels.place_labels([(100.0, 100.0, "Alone")], (50.0, 150.0), (50.0, 150.0)) == ["top center"]
     assert len(compared) == 1  # the first position was clear: no other was looked at
     compared.clear()
     line = ((50.0, 50.0), (150.0, 150.0))  # crosses top center, bottom center and the middle sides
-    assert charts.place_labels([(100.0, 100.0, "Somewhat Long Name")], (50.0, 150.0), (50.0, 150.0),
+    assert labels.place_labels([(100.0, 100.0, "Somewhat Long Name")], (50.0, 150.0), (50.0, 150.0),
                                line=line) == ["top left"]
     assert len(compared) == 6  # top left (the sixth) is clear: the last two are not looked at
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import charts, plan, quality, text
+from generator import charts, labels, plan, quality, text
 import generator.views  # noqa: F401 -- imported lazily by build(); imported here so that _count_function finds
 #                          the names it imports (a module first imported while a counter is in place would
 #                          keep that counter after the patch is undone)
@@ -108,7 +108,7 @@ def _count_method(monkeypatch, counts: Counter, key: str, cls, attr: str) -> Non
 
 
 COUNTED = {
-    "label overlap checks (boxes given to charts._overlaps)": "overlap",
+    "label overlap checks (boxes given to labels._overlaps)": "overlap",
     "relative links (plan.relative_url)": "relative_url",
     "page look-ups (SitePlan.find)": "find",
     "comparison averages (quality.comparison_average)": "comparison_average",
@@ -119,15 +119,15 @@ COUNTED = {
 
 
 def _count_overlap_checks(monkeypatch, counts: Counter) -> None:
-    """Count the boxes each candidate label position is compared with (charts._overlaps takes them all at once)."""
-    original = charts._overlaps
+    """Count the boxes each candidate label position is compared with (labels._overlaps takes them all at once)."""
+    original = labels._overlaps
 
     def counted(b, others, own):
         others = list(others)
         counts["overlap"] += sum(1 for o in others if o[4] != own)  # its own marker is skipped, not compared
         return original(b, others, own)
 
-    monkeypatch.setattr(charts, "_overlaps", counted)
+    monkeypatch.setattr(labels, "_overlaps", counted)
 
 
 def counted_build(tmp_path: Path, n: int, distinct: bool, audience: str = "internal") -> Counter:
@@ -210,21 +210,21 @@ def test_the_marginal_company_costs_the_same_at_every_size(builds):
 # The value map's area is fixed (760 × 480 px), so the density of labels grows with N: a grid cell of
 # place_labels holds a share of *all* points, and comparing each candidate box with every box of its cells was
 # quadratic (HEAD before this test: 2,000 points took 2.6 s per map, 1,000 took 0.83 s). Each cell now keeps at
-# most charts._CELL_CAP markers and as many labels, so a candidate meets a bounded number of boxes.
+# most labels._CELL_CAP markers and as many labels, so a candidate meets a bounded number of boxes.
 
 def overlap_bound(label: str) -> int:
     """The most overlap checks placing one label can make: every candidate position × the grid cells its box
     can span (the box is 7.2 px per character + 4 wide, 16 px high; cells 160 × 48 px) × 2 capped lists."""
     width = 7.2 * len(label) + 4
     cells = (int(width // 160) + 2) * 2
-    return len(charts._POSITIONS) * cells * 2 * charts._CELL_CAP
+    return len(labels.POSITIONS) * cells * 2 * labels._CELL_CAP
 
 
 def _count_overlaps(monkeypatch, points) -> int:
     counts: Counter = Counter()
     with monkeypatch.context() as mp:
         _count_overlap_checks(mp, counts)
-        charts.place_labels(points, (40.0, 160.0), (30.0, 170.0))
+        labels.place_labels(points, (40.0, 160.0), (30.0, 170.0))
     return counts["overlap"]
 
 
@@ -261,10 +261,10 @@ def test_place_labels_is_unchanged_below_the_cap(monkeypatch, n):
     """Below the cap the placement is exactly the uncapped greedy one (the cap lifted gives the same)."""
     for seed in range(5):
         points = _spread(n, seed)
-        capped = charts.place_labels(points, (40.0, 160.0), (30.0, 170.0))
+        capped = labels.place_labels(points, (40.0, 160.0), (30.0, 170.0))
         with monkeypatch.context() as mp:
-            mp.setattr(charts, "_CELL_CAP", 10 ** 9)
-            uncapped = charts.place_labels(points, (40.0, 160.0), (30.0, 170.0))
+            mp.setattr(labels, "_CELL_CAP", 10 ** 9)
+            uncapped = labels.place_labels(points, (40.0, 160.0), (30.0, 170.0))
         assert capped == uncapped, (n, seed)
 
 
@@ -283,7 +283,7 @@ def test_sample_value_maps_are_placed_as_uncapped(sample, monkeypatch):
     for vmap in scores.maps():
         capped = charts.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
         with monkeypatch.context() as mp:
-            mp.setattr(charts, "_CELL_CAP", 10 ** 9)
+            mp.setattr(labels, "_CELL_CAP", 10 ** 9)
             uncapped = charts.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
         assert capped == uncapped, vmap.scenario.id
 
