@@ -16,8 +16,8 @@ import pytest
 
 from generator.build import build
 from generator.diagnostics import Diagnostic, Diagnostics
-from generator.serve import (EVENTS_PATH, SCRIPT_PATH, LiveState, Outcome, ServeSession, inject, overlay_html,
-                             problem_report, serve_policy)
+from generator.live_reload import EVENTS_PATH, SCRIPT_PATH, inject, overlay_html, problem_report, serve_policy
+from generator.serve import LiveState, Outcome, ServeSession
 from generator.write import MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
