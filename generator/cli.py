@@ -227,7 +227,7 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_export(args, reporter: TerminalReporter) -> int:
-    from .write import check_file_output, write_file_atomic  # not at start-up: check never writes
+    from .write_file import check_file_output, write_file_atomic  # not at start-up: check never writes
     from .build import check
     from .export import export_json
 
@@ -257,7 +257,7 @@ def cmd_export(args, reporter: TerminalReporter) -> int:
 
 
 def cmd_schema(args, reporter: TerminalReporter) -> int:
-    from .write import check_file_output, write_file_atomic  # not at start-up: check never writes
+    from .write_file import check_file_output, write_file_atomic  # not at start-up: check never writes
     """Per-site schemas into ``CONTENT/.schema/`` — the one folder inside the content folder valuemap writes —
     or into ``--out`` elsewhere (guarded like every output file). Falls back to the generic schemas, and says
     so, when site.yaml is broken."""
@@ -292,7 +292,7 @@ def _own_schema_targets(content: Path, names: list[str]) -> dict[str, Path]:
     """The schema files in ``CONTENT/.schema/``: allowed although inside the content folder, but only there,
     only as real files in a real folder (a link could lead anywhere), and only below an existing content
     folder; the other protections of :func:`check_file_output` still apply."""
-    from .write import check_file_output
+    from .write_file import check_file_output
     from .schema import own_folder
 
     if not content.is_dir():
@@ -311,7 +311,7 @@ def _own_schema_targets(content: Path, names: list[str]) -> dict[str, Path]:
 
 
 def cmd_docs(args, reporter: TerminalReporter) -> int:
-    from .write import check_file_output, write_file_atomic  # not at start-up: check never writes
+    from .write_file import check_file_output, write_file_atomic  # not at start-up: check never writes
     from .docs import update
 
     try:

@@ -14,7 +14,7 @@ page that is reachable only by its secret address: files in a ``hidden`` folder 
 ``<folder>/sha256-<hex digest of the path>`` — enough to recognise them as valuemap's, useless for finding them.
 
 Every other command that writes a file (``export -o``, ``schema --out``, ``docs --file``) goes through
-:func:`check_file_output` and :func:`write_file_atomic`.
+:func:`generator.write_file.check_file_output` and :func:`generator.write_file.write_file_atomic`.
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ import os
 import shutil
 import signal
 import stat
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -71,7 +70,7 @@ def resolve_out(out: Path) -> Path:
     return Path(os.path.realpath(out))
 
 
-def _nearest_existing(path: Path) -> Path:
+def nearest_existing(path: Path) -> Path:
     while not os.path.lexists(path) and path != path.parent:
         path = path.parent
     return path
@@ -113,7 +112,7 @@ def check_output(out: Path, content_dir: Path, *, templates_dir: Path | None = N
         raise OutputError(f"the output folder '{label}' overlaps the templates folder '{templates_dir}'")
     if os.path.lexists(out_r) and not out_r.is_dir():
         raise OutputError(f"'{label}' exists and is not a folder")
-    above = _nearest_existing(out_r)
+    above = nearest_existing(out_r)
     if above != out_r and not above.is_dir():
         raise OutputError(f"cannot create the output folder '{label}': '{above}' is a file, not a folder")
     inventory = inspect_site(out_r, keep)
@@ -446,88 +445,3 @@ def remove_stale(parent: Path) -> None:
             pid = path.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _pid_alive(int(pid)) and path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
-
-
-# --- single files: export -o, schema --out, docs --file ----------------------------------------------------
-
-def _special(path: Path) -> bool:
-    """A device, FIFO or socket (``-o /dev/stdout``): written in place, it cannot be replaced."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
-
-
-def check_file_output(target: Path, *, content_dir: Path | None = None, templates_dir: Path | None = None,
-                      create_folders: bool = False, option: str = "the output file") -> Path:
-    """The one guard for every command that writes a file: return the path to write, or raise OutputError.
-
-    Refused: a folder, a path below a file, a missing folder (unless ``create_folders``), and anything inside
-    the content folder, the templates folder (``templates_dir``, else ``templates/`` beside the content) or
-    valuemap's bundled templates. A link to a file is followed: the file it points to is replaced.
-    """
-    target = Path(target)
-    label = str(target)
-    if target.is_dir():
-        raise OutputError(f"{option} '{label}' is a folder; give a file name, e.g. '{target / 'out.json'}'")
-    if _special(target):
-        return target
-    real = Path(os.path.realpath(target))
-    if real.is_dir():
-        raise OutputError(f"{option} '{label}' leads to a folder; give a file name")
-    protected: list[tuple[str, Path]] = []
-    if content_dir is not None:
-        content_r = Path(os.path.realpath(content_dir))
-        protected.append(("the content folder", content_r))
-        protected.append(("the templates folder", content_r.parent / "templates"))
-    if templates_dir is not None:
-        protected.append(("the templates folder", Path(os.path.realpath(templates_dir))))
-    protected.append(("valuemap's templates", Path(os.path.realpath(Path(__file__).parent.parent / "templates"))))
-    for what, folder in protected:
-        if real == folder or real.is_relative_to(folder):
-            raise OutputError(f"refusing to write {option} '{label}' inside {what} '{folder}'")
-    above = _nearest_existing(real.parent)
-    if not above.is_dir():
-        raise OutputError(f"cannot write {option} '{label}': '{above}' is a file, not a folder")
-    if above != real.parent and not create_folders:
-        raise OutputError(f"cannot write {option} '{label}': the folder '{target.parent}' does not exist")
-    return real
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_file_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``path`` whole or not at all: a temporary file in the same folder, then ``os.replace``.
-
-    A file that is replaced keeps its mode; a new file gets the umask default (0o666 & ~umask).
-    Devices and FIFOs (``/dev/stdout``) are written in place.
-    """
-    path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if _special(path):
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".valuemap-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

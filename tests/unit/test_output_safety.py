@@ -473,3 +473,17 @@ def test_ctrl_c_wrapped_by_python_is_still_an_interruption(monkeypatch, capsys, 
     code = cli.main(["check"])
     err = capsys.readouterr().err
     assert code == 130 and "interrupted" in err and "internal error" not in err, err
+
+
+@pytest.mark.parametrize("where", ["package", "checkout"])
+def test_a_single_file_is_never_written_into_valuemaps_own_templates(where):
+    """export -o, schema --out and docs --file refuse valuemap's bundled templates wherever they are: inside the
+    package (a wheel: generator/templates/) or beside it (a checkout: templates/)."""
+    import generator
+    from generator.write import OutputError
+    from generator.write_file import check_file_output
+
+    package = Path(generator.__file__).parent
+    folder = package / "templates" if where == "package" else package.parent / "templates"
+    with pytest.raises(OutputError, match="inside valuemap's templates"):
+        check_file_output(folder / "export.json", create_folders=True, option="the export file")
