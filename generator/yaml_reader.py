@@ -8,7 +8,7 @@ constructor, so that we can
   unknown tags (on keys too), alias bombs, absurd nesting, files too large to be content, text that is not
   UTF-8, numbers too large to be content (more than 30 digits, or beyond a float's range),
 * resolve plain scalars by the YAML 1.2 core schema: ``yes``/``no``/``on``/``off`` stay text, ``1e3`` is a
-  number, ``2026-10-01`` is a date.
+  number, ``2026-10-01`` is a date. (:mod:`generator.yaml_scalars`)
 
 **One pass.** :func:`parse_yaml` reads libyaml's event stream once and builds the data and both position
 tables from it directly (:class:`_Events`): no node tree, no PyYAML resolver (its regular expressions ran
@@ -23,9 +23,6 @@ PyYAML's pure-Python parser, with the same results.
 """
 from __future__ import annotations
 
-import datetime as _dt
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +30,8 @@ from typing import Any
 import yaml
 from yaml.events import (AliasEvent, DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
+
+from .yaml_scalars import FALSE, NULLS, NUMBER_START, TRUE, Mark, YamlProblem, plain_scalar
 
 try:  # libyaml is ~7x faster; the pure-Python loader is the fallback where it is not compiled in.
     from yaml import CSafeLoader as _Loader
@@ -42,15 +41,8 @@ except ImportError:  # pragma: no cover
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 200_000  # after alias expansion: stops "billion laughs"
-MAX_INT_DIGITS = 30  # no price, weight, score or count needs more; Python refuses int() of > 4,300 digits
 
 Path_ = tuple  # a field path: ('scores', 'usability', 0, 'value')
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    line: int  # 1-based
-    column: int  # 1-based
 
 
 @dataclass
@@ -99,29 +91,8 @@ class Document:
 
 
 
-class YamlProblem(Exception):
-    def __init__(self, code: str, message: str, line: int = 1, column: int = 1, hint: str | None = None):
-        super().__init__(message)
-        self.code, self.message, self.line, self.column, self.hint = code, message, line, column, hint
+# --- tags the reference path tells apart ----------------------------------------------------------------
 
-
-# --- scalars (YAML 1.2 core schema, with the YAML 1.1 traps called out) -------------------------------
-
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
-_OCTAL_11 = re.compile(r"^[-+]?0[0-9_]+$")
-_HEX = re.compile(r"^0x[0-9a-fA-F_]+$")
-_OCT = re.compile(r"^0o[0-7_]+$")
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_TRUE = {"true", "True", "TRUE"}
-_FALSE = {"false", "False", "FALSE"}
-_SPECIAL_FLOATS = {
-    ".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf,
-    ".Inf": math.inf, "+.Inf": math.inf, "-.Inf": -math.inf,
-    ".INF": math.inf, "+.INF": math.inf, "-.INF": -math.inf,
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-}
 _STR = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()  # what libyaml would have resolved implicitly: tells explicit tags apart
 _STD_TAGS = {
@@ -130,88 +101,6 @@ _STD_TAGS = {
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:value",  # what a plain '=' resolves to: read as the text '='
 }
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 24 else f"{text[:10]}...{text[-4:]}"
-
-
-def _too_large(text: str, mark: Mark, digits: int | None = None) -> YamlProblem:
-    size = f" ({digits:,} digits)" if digits else ""
-    return YamlProblem("number-too-large", f"number too large: '{_short(text)}'{size} is beyond what content "
-                       f"may hold (at most {MAX_INT_DIGITS} digits, or about 1.8e308 written with an exponent)",
-                       mark.line, mark.column,
-                       hint="check for a pasting mistake; the limits of every field are listed under "
-                       "'Number bounds' in docs/security.md")
-
-
-def _integer(text: str, base: int, mark: Mark) -> int:
-    """``text`` (digits only, maybe signed) as an int, refused past MAX_INT_DIGITS before Python converts it."""
-    digits = text.lstrip("+-").lstrip("0") or "0"
-    if base == 10 and len(digits) > MAX_INT_DIGITS:
-        raise _too_large(text, mark, len(digits))
-    if base != 10 and len(digits) > 4 * MAX_INT_DIGITS:  # hex/octal: bounded by value below
-        raise _too_large(text, mark)
-    value = int(("-" if text.startswith("-") else "") + digits, base)
-    if abs(value) >= 10**MAX_INT_DIGITS:
-        raise _too_large(text, mark)
-    return value
-
-
-# Every number and special float below starts with one of these, every date with a digit (``\d``: any
-# script's); other plain scalars are text at once.
-_NUMBER_START = frozenset("0123456789+-.")
-
-
-def _plain_scalar(text: str, mark: Mark) -> Any:
-    if text in _NULLS:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if text[0] not in _NUMBER_START and not text[0].isdigit():
-        return text
-    if len(text) == 10 and _DATE.match(text):  # early: the usual date matches none of the number patterns
-        return _date(text, mark)
-    if _INT.match(text):
-        return _integer(text.replace("_", ""), 10, mark)
-    if _OCTAL_11.match(text):
-        digits = text.replace("_", "")
-        decimal = _integer(digits, 10, mark)
-        octal = f"the octal number {int(digits.lstrip('+-'), 8)}" if set(digits.lstrip("+-")) <= set("01234567") \
-            else "an invalid octal number"
-        raise YamlProblem("yaml-ambiguous-number",
-                          f"'{_short(text)}' is ambiguous: YAML 1.1 tools read it as {octal}, YAML 1.2 as {decimal}",
-                          mark.line, mark.column,
-                          hint=f"write {decimal} without the leading zero, or quote it (\"{_short(text)}\") if it is text")
-    if _HEX.match(text):
-        return _integer(text[2:].replace("_", ""), 16, mark)
-    if _OCT.match(text):
-        return _integer(text[2:].replace("_", ""), 8, mark)
-    if _FLOAT.match(text):
-        value = float(text.replace("_", ""))
-        if math.isinf(value):
-            raise _too_large(text, mark)
-        if value == 0 and any(c in "123456789" for c in text.lower().split("e")[0]):
-            raise YamlProblem("number-too-small", f"number too small: '{_short(text)}' is too close to 0 to be "
-                              "stored (it would be read as 0)", mark.line, mark.column,
-                              hint="write 0 if you mean zero; the limits of every field are listed under "
-                              "'Number bounds' in docs/security.md")
-        return value
-    if text in _SPECIAL_FLOATS:
-        return _SPECIAL_FLOATS[text]
-    if _DATE.match(text):
-        return _date(text, mark)
-    return text
-
-
-def _date(text: str, mark: Mark) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise YamlProblem("yaml-bad-date", f"'{text}' looks like a date but is not a real one",
-                          mark.line, mark.column, hint="dates are written YYYY-MM-DD")
 
 
 # --- node tree → data -----------------------------------------------------------------------------------
@@ -252,7 +141,7 @@ class _Builder:
             return node.value
         if node.tag == _STR and _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)) != _STR:
             return node.value  # an explicit !!str on a plain scalar: the author said "text"
-        return _plain_scalar(node.value, mark)
+        return plain_scalar(node.value, mark)
 
     def mapping(self, node, path: tuple, depth: int) -> dict:
         out: dict = {}
@@ -422,8 +311,8 @@ class _Events:
         if self.positions:
             start = event.start_mark
             self.values[path] = mark = Mark(start.line + 1 + self.offset, start.column + 1)
-        elif event.style or (text and text != _MERGE and text[0] not in _NUMBER_START and not text[0].isdigit()
-                             and text not in _NULLS and text not in _TRUE and text not in _FALSE):
+        elif event.style or (text and text != _MERGE and text[0] not in NUMBER_START and not text[0].isdigit()
+                             and text not in NULLS and text not in TRUE and text not in FALSE):
             return text  # text: no position needed to read it
         else:
             start = event.start_mark
@@ -433,7 +322,7 @@ class _Events:
         if text == _MERGE:
             raise _Unusual
         try:
-            return _plain_scalar(text, mark)
+            return plain_scalar(text, mark)
         except YamlProblem:
             raise _Unusual from None
 
