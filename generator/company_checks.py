@@ -12,7 +12,7 @@ from typing import Any
 
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
-from .load import Document
+from .yaml_reader import Document
 from .quotes import price_at
 
 

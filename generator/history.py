@@ -39,7 +39,7 @@ is a change of scores or prices, never of method. The current content is the new
 external build scores every snapshot from its public evidence and public price observations only, exactly
 as it scores the current content; a snapshot's ``note`` is internal.
 
-Everything below :func:`load_snapshots` is pure. Work is linear: companies × snapshots × criteria.
+Everything here is pure (the snapshot files are read by :func:`generator.load.load_snapshots`). Work is linear: companies × snapshots × criteria.
 """
 from __future__ import annotations
 
@@ -58,7 +58,6 @@ from .points import ScoreTrace
 from .diagnostics import Diagnostic, Diagnostics, suggestion
 from .yaml_reader import Document
 
-FOLDER = "history"
 DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EPS = 1e-9
 
@@ -91,19 +90,6 @@ class Snapshot:
     label: str
     note: str  # internal
     companies: Mapping[str, m.Company]
-
-
-# --- loading (the only I/O: reading the files, as generator.load does) ------------------------------------
-
-def load_snapshots(root: Path, base: Path, diagnostics: Diagnostics) -> dict[str, Document]:
-    """``content/history/*.yaml`` parsed with positions (file stem → document); problems reported."""
-    from .load import _collect, load_yaml_file  # the loader's own checks: names, links, YAML pitfalls
-    out: dict[str, Document] = {}
-    for stem, path, display in _collect(Path(root) / FOLDER, (".yaml", ".yml"), Path(root), base, diagnostics):
-        doc = load_yaml_file(path, display, diagnostics)
-        if doc is not None:
-            out[stem] = doc
-    return out
 
 
 # --- validation ------------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ Every page carries ``<link rel="alternate" hreflang>`` for each language (and ``
 language switch in its header; ``<html lang>`` is the page's language. Without ``languages`` (the default) a
 site is built once, in ``lang``, at the root — byte for byte what it was before.
 
-The whole output is still written by one :class:`~generator.write.SiteWriter` and swapped in once.
+The whole output is still written by one :class:`~generator.write.SiteWriter` and swapped in once. The plan's
+sub-sites are made by :func:`generator.plan.localize_plan`; a page's language switch and the root's
+redirect by :mod:`generator.views.languages`; this module holds what content and validation need.
 
 **Interface tables.** :func:`check_languages` reports, for every language the site builds, what its
 interface table lacks against the English one, and a placeholder English does not fill in (warnings: English
@@ -38,7 +40,7 @@ import dataclasses
 import os
 from pathlib import Path
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -249,99 +251,6 @@ def check_languages(site: m.Site, doc, diagnostics: Diagnostics) -> None:
         for problem, key, message in table_problems(code):
             diagnostics.warning(problem, message, file=file, line=1, column=1, path=key,
                    hint=f"copy '{key}' from generator/locales/{FALLBACK}.yaml and translate it")
-
-
-# --- the plan: one sub-site per language -------------------------------------------------------------------
-
-ROOT_ONLY = ("sitemap", "robots")  # crawler files: one, at the site's root
-
-
-def localize_plan(plan, content, diagnostics: Diagnostics):
-    """A multi-language build's plan: every page once per language under ``<lang>/``, the root redirect,
-    the root 404 and the crawler files. A single-language site's plan is returned as it is."""
-    from .plan import PlannedPage, SitePlan, _report_clashes
-
-    langs = list(content.site.languages)
-    if not langs:
-        return plan
-    first = langs[0]
-    site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
-    pages: list = [PlannedPage("languages", "", "index.html", "languages.html", plan.audience, site_file,
-                               listed=False)]  # rendered through the root context: it knows every language
-    variants = {}
-    for lang in langs:
-        own = tuple(dataclasses.replace(p, path=f"{lang}/{p.path}", lang=lang)
-                    for p in plan.pages if p.kind not in ROOT_ONLY)
-        links = tuple(dataclasses.replace(link, path=f"{lang}/{link.path}") for link in plan.prospect_links)
-        variants[lang] = SitePlan(plan.audience, own, plan.notes, links, languages=tuple(langs))
-        pages.extend(own)
-    not_found = plan.find("not-found")
-    if not_found is not None:  # hosts serve the root's 404.html for any missing address
-        pages.append(dataclasses.replace(not_found, lang=first))
-    pages.extend(p for p in plan.pages if p.kind in ROOT_ONLY)
-    _report_clashes(pages, diagnostics)
-    return SitePlan(plan.audience, tuple(pages), plan.notes, variants[first].prospect_links,
-                    languages=tuple(langs), variants=variants)
-
-
-def with_languages(ctx, make: Callable[[Any, Any], Any]):
-    """The site context with one context per language (``ctx.variants``) when the plan has languages;
-    ``make(content, plan)`` makes a context."""
-    variants = getattr(ctx.plan, "variants", None)
-    if not variants:
-        return ctx
-    return dataclasses.replace(ctx, variants={lang: make(localize(ctx.content, lang), sub)
-                                              for lang, sub in variants.items()})
-
-
-# --- on the pages -----------------------------------------------------------------------------------------
-
-def autonym(lang: str) -> str:
-    """A language's name in itself: English, 日本語, Русский, Eesti."""
-    from babel import Locale
-
-    name = Locale.parse(lang.replace("-", "_")).get_display_name(lang) or lang
-    return name[:1].upper() + name[1:]
-
-
-def language_links(ctx, page, links, absolute: Callable[[Any, str], str | None]) -> dict:
-    """The language switch and the ``hreflang`` alternates of one page (empty in a single-language build).
-
-    ``switch``: relative links (they work from file://); ``alternates``: absolute URLs when base_url is
-    absolute (what crawlers want), else the same relative links; ``x_default``: the root's redirect."""
-    langs = getattr(ctx.plan, "languages", ())
-    if not langs or not page.lang:
-        return {"switch": [], "alternates": [], "x_default": None}
-    prefix = page.lang + "/"
-    rest = page.path[len(prefix):] if page.path.startswith(prefix) else page.path
-    switch, alternates = [], []
-    for lang in langs:
-        target = f"{lang}/{rest}"
-        href = links.to(target)
-        switch.append({"lang": lang, "label": autonym(lang), "href": href, "current": lang == page.lang})
-        alternates.append({"lang": lang, "href": absolute(ctx, target) or href})
-    return {"switch": switch, "alternates": alternates,
-            "x_default": absolute(ctx, "index.html") or links.to("index.html")}
-
-
-def languages_view(ctx, page) -> dict:
-    """The root of a multi-language site: a redirect to the first language, and a link to each."""
-    from .views.common import Links, absolute_url
-
-    variants: Mapping = ctx.variants
-    first = ctx.plan.languages[0]
-    here = variants[first]
-    links = Links(here, page)
-    entries = []
-    for lang, vctx in variants.items():
-        home = vctx.plan.find("home")
-        entries.append({"lang": lang, "label": autonym(lang), "href": links.to(home.path),
-                        "url": absolute_url(vctx, home.path) or links.to(home.path),
-                        "title": vctx.site.title})
-    return {"lang": first, "t": here.t, "title": here.site.title, "entries": entries,
-            "redirect": entries[0]["href"],
-            "text": here.t("languages.redirect", language=entries[0]["label"]),
-            "css": links.to(here.asset_paths["css"]), "robots": "noindex"}
 
 
 # --- editors: the JSON Schema accepts the mapping form ----------------------------------------------------

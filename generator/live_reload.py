@@ -9,12 +9,23 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, Sequence
 
-from .diagnostics import ERROR, caret_excerpt
+from .diagnostics import ERROR, Diagnostic, caret_excerpt
 
-if TYPE_CHECKING:
-    from .serve import LiveState, Outcome, Snapshot
+
+class Outcome(Protocol):  # a finished build (generator.serve.Outcome): what a failed one reports
+    diagnostics: Sequence[Diagnostic]
+    problem: str | None
+
+
+class LiveState(Protocol):  # the server run (generator.serve.LiveState): pages of an earlier run reload
+    token: str
+
+
+class Snapshot(Protocol):  # the builds so far (generator.serve.Snapshot): what a page was served at
+    epoch: int
+    version: int
 
 PREFIX = "/__valuemap/"
 EVENTS_PATH = PREFIX + "events"

@@ -330,9 +330,23 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
             if item is not None:
                 misnamed.append((kind, slug, item))
     tree = SourceTree(root, site, found["company"], found["prospect"], found["page"], misnamed)
-    from .history import load_snapshots  # dated snapshots: the value map's history
     tree.history = load_snapshots(root, base, diagnostics)
     return tree
+
+
+HISTORY_FOLDER = "history"  # content/history/<YYYY-MM-DD>.yaml: dated snapshots (generator/history.py)
+
+
+def load_snapshots(root: Path, base: Path, diagnostics: Diagnostics) -> dict[str, Document]:
+    """``content/history/*.yaml`` parsed with positions (file stem → document); problems reported. The
+    snapshots are validated and scored by :mod:`generator.history`."""
+    out: dict[str, Document] = {}
+    for stem, path, display in _collect(Path(root) / HISTORY_FOLDER, (".yaml", ".yml"), Path(root), base,
+                                        diagnostics):
+        doc = load_yaml_file(path, display, diagnostics)
+        if doc is not None:
+            out[stem] = doc
+    return out
 
 
 def _load_item(kind: str, path: Path, display: str, slug: str, diagnostics: Diagnostics):

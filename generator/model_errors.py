@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostics, format_path, suggestion
-from .load import Document
+from .yaml_reader import Document
 from .model import UNION_TAGS, format_number, visible
 
 _EXPECTED = {

@@ -8,6 +8,7 @@ external build, and the views leave internal fields out of every page whose audi
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import posixpath
@@ -197,8 +198,6 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     if "robots.txt" not in keep:
         add("robots")
     _report_clashes(pages, diagnostics)
-    from .languages import localize_plan  # one sub-site per language when site.yaml lists languages
-
     return localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links), content, diagnostics)
 
 
@@ -250,3 +249,34 @@ def _report_clashes(pages: list[PlannedPage], diagnostics: Diagnostics) -> None:
             sources = ", ".join(sorted({p.source for p in clashing}))
             diagnostics.error("path-clash", f"{len(clashing)} pages would be written to '{clashing[0].path}'",
                               file=clashing[0].source, hint=f"from {sources}: rename one of them")
+
+
+# --- languages: one sub-site per language (generator/languages.py) ---------------------------------------
+
+ROOT_ONLY = ("sitemap", "robots")  # crawler files: one, at the site's root
+
+
+def localize_plan(plan, content, diagnostics: Diagnostics):
+    """A multi-language build's plan: every page once per language under ``<lang>/``, the root redirect,
+    the root 404 and the crawler files. A single-language site's plan is returned as it is."""
+    langs = list(content.site.languages)
+    if not langs:
+        return plan
+    first = langs[0]
+    site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
+    pages: list = [PlannedPage("languages", "", "index.html", "languages.html", plan.audience, site_file,
+                               listed=False)]  # rendered through the root context: it knows every language
+    variants = {}
+    for lang in langs:
+        own = tuple(dataclasses.replace(p, path=f"{lang}/{p.path}", lang=lang)
+                    for p in plan.pages if p.kind not in ROOT_ONLY)
+        links = tuple(dataclasses.replace(link, path=f"{lang}/{link.path}") for link in plan.prospect_links)
+        variants[lang] = SitePlan(plan.audience, own, plan.notes, links, languages=tuple(langs))
+        pages.extend(own)
+    not_found = plan.find("not-found")
+    if not_found is not None:  # hosts serve the root's 404.html for any missing address
+        pages.append(dataclasses.replace(not_found, lang=first))
+    pages.extend(p for p in plan.pages if p.kind in ROOT_ONLY)
+    _report_clashes(pages, diagnostics)
+    return SitePlan(plan.audience, tuple(pages), plan.notes, variants[first].prospect_links,
+                    languages=tuple(langs), variants=variants)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
-from .load import Document, is_device_name, unreserved
+from .load import is_device_name, unreserved
+from .yaml_reader import Document
 from .locales import available_languages
 
 

@@ -18,7 +18,7 @@ from .market import canvas_view, competitors_view, home_view, segment_view, segm
 from .prospect import prospect_view, prospects_view
 from .weigh import weigh_view
 from .history import changes_view
-from ..languages import languages_view
+from .root import languages_view
 from .reference import dimension_view, dimensions_view, methodology_view, narrative_view, not_found_view
 
 

@@ -1,14 +1,16 @@
 """Pieces every page view shares: the site context, relative links, tables, charts, the page base."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlsplit
 
 import orjson
 from markupsafe import Markup
 
 from .. import model as m
+from ..languages import localize
 from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, absolute_base, relative_url
 from ..reads import recorded, recording, replay
@@ -17,6 +19,7 @@ from ..points import Point, points
 from ..score import MarketScores, Position, ValueMap
 from ..verify import STATUSES
 from ..validate import Content
+from .languages import language_links
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,16 @@ class SiteContext:
         return self.content.companies[slug].name
 
 
+def with_languages(ctx, make: Callable[[Any, Any], Any]):
+    """The site context with one context per language (``ctx.variants``) when the plan has languages;
+    ``make(content, plan)`` makes a context."""
+    variants = getattr(ctx.plan, "variants", None)
+    if not variants:
+        return ctx
+    return dataclasses.replace(ctx, variants={lang: make(localize(ctx.content, lang), sub)
+                                              for lang, sub in variants.items()})
+
+
 def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_paths: Mapping[str, str],
                  formatter=Formatter) -> SiteContext:
     """``formatter(lang, currency, decimals)`` makes the number formats (serve keeps one between rebuilds, its
@@ -53,8 +66,6 @@ def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_p
                                for v in ([p.price] if p.price is not None else
                                          [x for o in p.observations for x in (o.low, o.high, o.estimate)
                                           if x is not None]))
-    from ..languages import with_languages
-
     ctx = SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
                       formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
     return with_languages(ctx, lambda localized, sub: make_context(localized, scores, sub, asset_paths, formatter))
@@ -301,8 +312,6 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "",
          root_relative: bool = False) -> dict:
     """What base.html needs. ``root_relative``: links from the site root's path instead of relative ones (the
     404 page, see :class:`RootLinks`)."""
-    from ..languages import language_links
-
     t, site = ctx.t, ctx.site
     links = RootLinks(ctx, page) if root_relative else Links(ctx, page)
     section = _SECTION.get(page.kind, page.kind)
