@@ -60,6 +60,31 @@ def _on_segment(b, seg) -> float:
     return (t1 - t0) * (dx * dx + dy * dy) ** 0.5
 
 
+_EDGE = 8  # px a label may run past the plot area into the chart's margins (a phone's right margin is 8 px)
+
+
+def _excess(b, width: float, height: float) -> float:
+    """How far box ``b`` runs out of the plot area ``width`` × ``height``, in px (0 inside)."""
+    return max(0.0, -b[0], b[2] - width, -b[1], b[3] - height)
+
+
+def label_boxes(px: float, py: float, label: str, char_px: float = 7.2, text_px: float = 16
+                ) -> list[tuple[float, float, float, float]]:
+    """The screen box of ``label`` beside the point (``px``, ``py``) at each of :data:`POSITIONS`, in order."""
+    w, h = char_px * len(label) + 4, text_px
+    out = []
+    for vertical, horizontal in _SPLIT:
+        if horizontal == "center":
+            x0 = px - w / 2
+        elif horizontal == "right":
+            x0 = px + 6 if vertical == "middle" else px
+        else:
+            x0 = px - w - (6 if vertical == "middle" else 0)
+        y0 = py - 8 - h if vertical == "top" else py + 8 if vertical == "bottom" else py - h / 2
+        out.append((x0, y0, x0 + w, y0 + h))
+    return out
+
+
 def place_labels(points: Sequence[tuple[float, float, str]], x_range: tuple[float, float],
                  y_range: tuple[float, float], width_px: int = 760, height_px: int = 480, **options) -> list[str]:
     """Pick a text position per point so labels overlap each other, the markers, the fair-value line and
@@ -88,8 +113,11 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
     sy = height_px / (y_range[1] - y_range[0])
     screen = [((x - x_range[0]) * sx, (y_range[1] - y) * sy, label) for x, y, label in points]
     segment = None if line is None else tuple(((x - x_range[0]) * sx, (y_range[1] - y) * sy) for x, y in line)
-    # Per cell: (markers, labels), each in the order placed and capped at _CELL_CAP (see there).
+    # Per cell: (markers, labels), each in the order placed and capped at _CELL_CAP (see there). A cell whose
+    # labels reached the cap is *full*: what else is written there is not kept, so no later label can be told
+    # clear of it — a candidate box that touches a full cell counts as covered (a clash: not drawn).
     grid: dict[tuple[int, int], tuple[list, list]] = {}
+    full: set[tuple[int, int]] = set()
     empty: tuple = ((), ())
 
     def cells(b) -> list[tuple[int, int]]:
@@ -101,6 +129,8 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
             kept = grid.setdefault(c, ([], []))[owner >= 0]
             if len(kept) < _CELL_CAP:
                 kept.append((*b, owner))
+            elif owner >= 0:
+                full.add(c)
 
     def near(b) -> set:
         # The boxes in b's cells, once each (a box spanning two cells is in both), gathered cell by cell,
@@ -123,21 +153,6 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
         px, py = (x - x_range[0]) * sx, (y_range[1] - y) * sy
         put((px - 5, py - 5, px + 5, py + 5), -1 - len(points) - k)
 
-    def boxes(px: float, py: float, label: str) -> list[tuple[float, float, float, float]]:
-        """The label's box at each of POSITIONS, in that order."""
-        w, h = char_px * len(label) + 4, text_px
-        out = []
-        for vertical, horizontal in _SPLIT:
-            if horizontal == "center":
-                x0 = px - w / 2
-            elif horizontal == "right":
-                x0 = px + 6 if vertical == "middle" else px
-            else:
-                x0 = px - w - (6 if vertical == "middle" else 0)
-            y0 = py - 8 - h if vertical == "top" else py + 8 if vertical == "bottom" else py - h / 2
-            out.append((x0, y0, x0 + w, y0 + h))
-        return out
-
     def outside(b) -> float:
         return (max(0.0, -b[0]) + max(0.0, b[2] - width_px)) * 16 + (max(0.0, -b[1]) + max(0.0, b[3] - height_px)) * 40
 
@@ -146,16 +161,20 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
     clash = [False] * len(points)
     for i in sorted(range(len(points)), key=lambda k: (k != first, -crowd[k], k)):
         px, py, label = screen[i]
-        candidates = boxes(px, py, label)
+        candidates = label_boxes(px, py, label, char_px, text_px)
         best, best_box, best_cost, best_clash = 0, candidates[0], float("inf"), False
         for rank, b in enumerate(candidates):
             if best_cost <= rank * 0.5:  # every later position costs at least its rank: none can do better
                 break
             marked, hit = _overlaps(b, near(b), -1 - i)
+            if full and any(c in full for c in cells(b)):
+                hit += (b[2] - b[0]) * (b[3] - b[1])  # among labels no longer kept: as if covered
             cost = outside(b) + rank * 0.5 + marked + 3 * hit
             cost += 40 * _on_segment(b, segment) if segment is not None else 0.0
             if cost < best_cost:
                 best, best_box, best_cost, best_clash = rank, b, cost, hit > 0
+        if not best_clash and i != first:  # a label that fits only by leaving the plot is not drawn either
+            best_clash = _excess(best_box, width_px, height_px) > _EDGE
         chosen[i], clash[i] = POSITIONS[best], best_clash
         put(best_box, i)
     return chosen, clash
