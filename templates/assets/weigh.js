@@ -138,6 +138,128 @@
     return [lo - span * 0.12, hi + span * 0.12];
   }
 
+  /* --- labels: generator/labels.py's placement, for the points placed here ------------------------------ */
+  /* The same greedy pass in screen space as the maps the server draws (labels.place): most crowded points
+     first (ours before all), each label at the cheapest of eight positions around its point — overlapping the
+     other labels, the markers, the zone notes and the fair-value line costs, each step down the list a
+     little — boxes kept in a coarse grid capped per cell, so the work stays linear. A label that still meets
+     another is not drawn (its name stays in the hover and the table); ours always is. */
+  var POSITIONS = ["top center", "bottom center", "middle right", "middle left",
+                   "top right", "top left", "bottom right", "bottom left"];
+  var CELL_W = 160, CELL_H = 48, CELL_CAP = 8, EDGE = 8;
+  /* the plot area each placement is made for (charts.py: _MAP_AREAS): width, height, label character width,
+     text height, note character width — a desktop or paper, and a phone (short names, smaller type) */
+  var AREAS = { wide: [640, 390, 7.2, 16, 6.6], narrow: [255, 250, 6.0, 13, 6.0] };
+
+  function onSegment(b, seg) {  /* how long the segment runs inside box b (Liang–Barsky) */
+    var ax = seg[0][0], ay = seg[0][1], dx = seg[1][0] - ax, dy = seg[1][1] - ay, t0 = 0, t1 = 1;
+    var pq = [[-dx, ax - b[0]], [dx, b[2] - ax], [-dy, ay - b[1]], [dy, b[3] - ay]];
+    for (var k = 0; k < 4; k++) {
+      var p = pq[k][0], q = pq[k][1];
+      if (p === 0) { if (q < 0) { return 0; } continue; }
+      var r = q / p;
+      if (p < 0) { t0 = Math.max(t0, r); } else { t1 = Math.min(t1, r); }
+      if (t0 >= t1) { return 0; }
+    }
+    return (t1 - t0) * Math.sqrt(dx * dx + dy * dy);
+  }
+
+  function placeLabels(points, xr, yr, area, line, notes, first) {
+    var width = area[0], height = area[1], charPx = area[2], textPx = area[3];
+    var sx = width / (xr[1] - xr[0]), sy = height / (yr[1] - yr[0]);
+    var screen = points.map(function (p) { return [(p[0] - xr[0]) * sx, (yr[1] - p[1]) * sy, p[2]]; });
+    var seg = line.map(function (p) { return [(p[0] - xr[0]) * sx, (yr[1] - p[1]) * sy]; });
+    var grid = {}, full = {};  /* full: a cell whose labels reached the cap (labels.py: a label there is not drawn) */
+    function eachCell(b, fn) {
+      for (var i = Math.floor(b[0] / CELL_W); i <= Math.floor(b[2] / CELL_W); i++) {
+        for (var j = Math.floor(b[1] / CELL_H); j <= Math.floor(b[3] / CELL_H); j++) { fn(i + "," + j); }
+      }
+    }
+    function put(b, owner) {
+      eachCell(b, function (key) {
+        var cell = grid[key] || (grid[key] = [[], []]), kept = cell[owner >= 0 ? 1 : 0];
+        if (kept.length < CELL_CAP) { kept.push([b[0], b[1], b[2], b[3], owner]); }
+        else if (owner >= 0) { full[key] = true; }
+      });
+    }
+    function near(b) {  /* the boxes of b's cells, once each (a box in two cells is one box) */
+      var seen = new Set(), out = [];
+      eachCell(b, function (key) {
+        var cell = grid[key];
+        if (!cell) { return; }
+        cell[0].concat(cell[1]).forEach(function (item) { if (!seen.has(item)) { seen.add(item); out.push(item); } });
+      });
+      return out;
+    }
+    function overlaps(b, others, own) {
+      var marked = 0, hit = 0;
+      others.forEach(function (o) {
+        if (o[0] >= b[2] || o[2] <= b[0] || o[1] >= b[3] || o[3] <= b[1] || o[4] === own) { return; }
+        var area = (Math.min(b[2], o[2]) - Math.max(b[0], o[0])) * (Math.min(b[3], o[3]) - Math.max(b[1], o[1]));
+        if (o[4] >= 0) { hit += area; } else { marked += area; }
+      });
+      return [marked, hit];
+    }
+    function boxes(px, py, label) {
+      var w = charPx * label.length + 4, h = textPx;
+      return POSITIONS.map(function (pos) {
+        var v = pos.split(" ")[0], hz = pos.split(" ")[1], x0;
+        if (hz === "center") { x0 = px - w / 2; }
+        else if (hz === "right") { x0 = v === "middle" ? px + 6 : px; }
+        else { x0 = px - w - (v === "middle" ? 6 : 0); }
+        var y0 = v === "top" ? py - 8 - h : v === "bottom" ? py + 8 : py - h / 2;
+        return [x0, y0, x0 + w, y0 + h];
+      });
+    }
+    function outside(b) {
+      return (Math.max(0, -b[0]) + Math.max(0, b[2] - width)) * 16 + (Math.max(0, -b[1]) + Math.max(0, b[3] - height)) * 40;
+    }
+    notes.forEach(function (b, k) { put(b, points.length + k); });
+    screen.forEach(function (s, i) { put([s[0] - 6, s[1] - 6, s[0] + 6, s[1] + 6], -1 - i); });
+    var crowd = screen.map(function (s) { return near([s[0] - 60, s[1] - 20, s[0] + 60, s[1] + 20]).length; });
+    var order = screen.map(function (_, i) { return i; }).sort(function (a, b) {
+      return ((a !== first) - (b !== first)) || (crowd[b] - crowd[a]) || (a - b);
+    });
+    var chosen = screen.map(function () { return POSITIONS[0]; }), clash = screen.map(function () { return false; });
+    order.forEach(function (i) {
+      var s = screen[i], candidates = boxes(s[0], s[1], s[2]);
+      var best = 0, bestCost = Infinity, bestClash = false;
+      for (var rank = 0; rank < candidates.length; rank++) {
+        if (bestCost <= rank * 0.5) { break; }  /* a later position costs at least its rank */
+        var b = candidates[rank], o = overlaps(b, near(b), -1 - i), crowded = false;
+        eachCell(b, function (key) { if (full[key]) { crowded = true; } });
+        if (crowded) { o[1] += (b[2] - b[0]) * (b[3] - b[1]); }  /* among labels no longer kept: as if covered */
+        var cost = outside(b) + rank * 0.5 + o[0] + 3 * o[1] + 40 * onSegment(b, seg);
+        if (cost < bestCost) { best = rank; bestCost = cost; bestClash = o[1] > 0; }
+      }
+      var kept = candidates[best];
+      if (!bestClash && i !== first) {  /* a label that fits only by leaving the plot is not drawn either */
+        bestClash = Math.max(0, -kept[0], kept[2] - width, -kept[1], kept[3] - height) > EDGE;
+      }
+      chosen[i] = POSITIONS[best]; clash[i] = bestClash;
+      put(kept, i);
+    });
+    return { positions: chosen, clashes: clash };
+  }
+
+  function noteBox(text, charPx, textPx, width, height, topLeft) {  /* charts.py: a corner note's box */
+    var w = charPx * text.length + 6, h = textPx + 4;
+    return topLeft ? [0, 0, w, h] : [width - w, height - h, width, height];
+  }
+
+  function shortLabel(name) {  /* charts.py: short_label — the first word when it is distinctive enough */
+    var words = name.split(/\s+/).filter(Boolean), first = words.length ? words[0] : name;
+    return first.length >= 4 && first !== name ? first : name;
+  }
+
+  function plainText(text) {  /* charts.py: plain — plotly.js shows it literally */
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
+  }
+
+  function unescaped(text) {  /* an annotation's text as drawn (entities count as one character) */
+    return String(text).replace(/&[a-zA-Z]+;|&#[0-9]+;/g, "x");
+  }
+
   function figureFor(data, result, fmt) {
     var fig = data.figure, line = result.line, band = data.method.band;
     var xs = result.rows.map(function (r) { return r.rq; }), ys = result.rows.map(function (r) { return r.rp; });
@@ -150,12 +272,31 @@
     traces[1].x = [x0, x1, x1, x0, x0]; traces[1].y = [hi0, hi1, y1, y1, hi0];
     traces[2].x = [x0, x1, x1, x0, x0]; traces[2].y = [lo0, lo1, hi1, hi0, lo0];
     traces[3].x = [x0, x1]; traces[3].y = [lineAt(line, x0), lineAt(line, x1)];
+    /* labels placed for the plot area a reader meets: a phone's (short names, smaller type) or a desktop's */
+    var narrow = window.matchMedia("(max-width: 640px)").matches, area = AREAS[narrow ? "narrow" : "wide"];
+    var firstWords = result.rows.map(function (r) { return shortLabel(r.c.name); }), seen = {};
+    firstWords.forEach(function (w) { seen[w] = (seen[w] || 0) + 1; });
+    var texts = result.rows.map(function (r, i) { return narrow && seen[firstWords[i]] === 1 ? firstWords[i] : r.c.name; });
+    var notes = (fig.layout.annotations || []).map(function (note, k) {
+      var shown = narrow && fig.layout.meta && fig.layout.meta.short_notes ? fig.layout.meta.short_notes[k] : note.text;
+      return noteBox(unescaped(shown), area[4], area[3], area[0], area[1], note.x === 0);
+    });
+    var ours = result.rows.findIndex(function (r) { return r.c.us; });
+    var placed = placeLabels(result.rows.map(function (r, i) { return [r.rq, r.rp, texts[i]]; }), [x0, x1], [y0, y1],
+                             area, [[x0, lineAt(line, x0)], [x1, lineAt(line, x1)]], notes, ours < 0 ? null : ours);
+    result.rows.forEach(function (r, i) {
+      r.textposition = placed.positions[i]; r.hidden = placed.clashes[i] && !r.c.us; r.text = plainText(texts[i]);
+    });
     [[4, false], [5, true]].forEach(function (pair) {
       var sel = result.rows.filter(function (r) { return r.c.us === pair[1]; }), t = traces[pair[0]];
       t.x = sel.map(function (r) { return r.rq; });
       t.y = sel.map(function (r) { return r.rp; });
-      t.text = sel.map(function (r) { return r.c.label; });
-      t.textposition = sel.map(function () { return "top center"; });
+      t.text = sel.map(function (r) { return r.text; });
+      t.textposition = sel.map(function (r) { return r.textposition; });
+      var ink = typeof t.textfont.color === "string" ? t.textfont.color : "#1e293b";
+      t.textfont = Object.assign({}, t.textfont, {
+        color: sel.map(function (r) { return r.hidden ? "rgba(0, 0, 0, 0)" : ink; }),
+        size: narrow ? 10 : t.textfont.size });
       t.customdata = sel.map(function (r) { return [fmt.number(r.rq), fmt.number(r.rp), fmt.signed(r.distance)]; });
       t.meta = { short: t.text };
       delete t.error_x; delete t.error_y; delete t.hovertext;
@@ -170,9 +311,15 @@
     var layout = Object.assign({}, fig.layout);
     layout.xaxis = Object.assign({}, layout.xaxis, { range: [x0, x1] });
     layout.yaxis = Object.assign({}, layout.yaxis, { range: [y0, y1] });
-    if (window.matchMedia("(max-width: 640px)").matches) {
+    if (narrow) {
       layout.margin = { l: 44, r: 8, t: 8, b: 48 };
       layout.font = Object.assign({}, layout.font, { size: 11 });
+      if (layout.height && layout.height > 420) { layout.height = 440; }  /* as valuemap.js draws a map on a phone */
+      if (layout.meta && layout.meta.short_notes && layout.annotations) {  /* the notes' short forms, as valuemap.js */
+        layout.annotations = layout.annotations.map(function (note, k) {
+          return layout.meta.short_notes[k] ? Object.assign({}, note, { text: layout.meta.short_notes[k] }) : note;
+        });
+      }
     }
     return { data: traces, layout: layout };
   }

@@ -26,9 +26,11 @@ from tests.browser.conftest import CHART_TIMEOUT_MS, CHARTS_DRAWN
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
-# (page, chart): the home value map, a competitor's where-they-sit map and its value curves.
+# (page, chart): the home value map, a competitor's where-they-sit map and its value curves, the strategy
+# canvas, and the "weigh it yourself" map (weigh.js places its points and their labels in the browser).
 CHARTS = [("index.html", "value-map"), ("competitors/ticketeer.html", "where-map"),
-          ("competitors/ticketeer.html", "value-curves"), ("canvas.html", "canvas-criteria")]
+          ("competitors/ticketeer.html", "value-curves"), ("canvas.html", "canvas-criteria"),
+          ("weigh.html", "weigh-map")]
 
 MEASURE = """
 (id) => {
@@ -155,17 +157,21 @@ def overlaps(page, chart_id: str, tolerance: float = 1.0) -> list[str]:
     return problems
 
 
-def _open(new_context, url: str, viewport: dict):
+def _open(new_context, url: str, viewport: dict, chart: str | None = None):
     page = new_context(viewport=viewport).new_page()
     page.goto(url, wait_until="load")
-    page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+    if chart is None:
+        page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+    else:  # the weigh map is drawn by weigh.js, not from a data-chart block: wait for the chart measured
+        page.wait_for_function("(id) => !!document.querySelector('#' + id + ' .main-svg')", arg=chart,
+                               timeout=CHART_TIMEOUT_MS)
     return page
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("path,chart", CHARTS, ids=[f"{p}#{c}" for p, c in CHARTS])
 def test_no_text_overlaps_on_the_maps_and_curves(new_context, built_site, path, chart, width):
-    page = _open(new_context, (built_site / path).as_uri(), WIDTHS[width])
+    page = _open(new_context, (built_site / path).as_uri(), WIDTHS[width], chart)
     assert page.evaluate("(id) => !!document.getElementById(id)", chart), f"{path}: no chart #{chart}"
     problems = overlaps(page, chart)
     assert not problems, f"{path} #{chart} at {WIDTHS[width]['width']} px:\n  " + "\n  ".join(problems)

@@ -116,3 +116,28 @@ def test_without_javascript_the_default_table_shows(new_context, origins, checke
     rows, _, marks = expected(checked, [d["weight"] for d in data["dimensions"]], data["price_decimals"])
     shown = page.evaluate(READ)
     assert shown["rows"] == rows and shown["marks"] == marks
+
+
+LABELS = """(id) => {
+  const el = document.getElementById(id), out = {};
+  el.data.filter(t => t.mode === 'markers+text').forEach(t => t.text.forEach((name, i) => {
+    const ink = Array.isArray(t.textfont.color) ? t.textfont.color[i] : t.textfont.color;
+    out[name] = [Array.isArray(t.textposition) ? t.textposition[i] : t.textposition, ink === 'rgba(0, 0, 0, 0)'];
+  }));
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_weigh_map_places_its_labels_as_the_home_map_does(new_context, origins, width):
+    """weigh.js places the labels of the points it draws with generator/labels.py's placement: at the published
+    weights its map is the overall one, so every company's label sits where the home page's map puts it, and
+    the same labels are left undrawn — on a desktop and on a phone (short names, the phone's plot area)."""
+    context = new_context(viewport={"width": width, "height": 900})
+    home, weigh = context.new_page(), context.new_page()
+    home.goto(origins["http"] + "index.html")
+    home.wait_for_function("() => !!document.querySelector('#value-map .main-svg')", timeout=20_000)
+    weigh.goto(origins["http"] + "weigh.html")
+    weigh.wait_for_function(MAP_DRAWN, timeout=20_000)
+    on_home, on_weigh = home.evaluate(LABELS, "value-map"), weigh.evaluate(LABELS, "weigh-map")
+    assert len(on_home) >= 10 and on_weigh == on_home
