@@ -157,6 +157,9 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
         return (max(0.0, -b[0]) + max(0.0, b[2] - width_px)) * 16 + (max(0.0, -b[1]) + max(0.0, b[3] - height_px)) * 40
 
     crowd = [len(near((px - 60, py - 20, px + 60, py + 20))) for px, py, _ in screen]
+    # More labels than one cell keeps: a map where a label may have to give way. A map of a few labels (a
+    # "where they sit" card: us and them) draws each one, into the chart's margin if need be.
+    crowded = len(points) > _CELL_CAP
     chosen = [""] * len(points)
     clash = [False] * len(points)
     for i in sorted(range(len(points)), key=lambda k: (k != first, -crowd[k], k)):
@@ -173,8 +176,8 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
             cost += 40 * _on_segment(b, segment) if segment is not None else 0.0
             if cost < best_cost:
                 best, best_box, best_cost, best_clash = rank, b, cost, hit > 0
-        if not best_clash and i != first:  # a label that fits only by leaving the plot is not drawn either
-            best_clash = _excess(best_box, width_px, height_px) > _EDGE
+        if crowded and not best_clash and i != first:  # a crowded map: a label that fits only by leaving the
+            best_clash = _excess(best_box, width_px, height_px) > _EDGE  # plot is not drawn either
         chosen[i], clash[i] = POSITIONS[best], best_clash
         put(best_box, i)
     return chosen, clash

@@ -233,7 +233,7 @@
         if (cost < bestCost) { best = rank; bestCost = cost; bestClash = o[1] > 0; }
       }
       var kept = candidates[best];
-      if (!bestClash && i !== first) {  /* a label that fits only by leaving the plot is not drawn either */
+      if (points.length > CELL_CAP && !bestClash && i !== first) {  /* crowded: one that fits only by leaving the plot */
         bestClash = Math.max(0, -kept[0], kept[2] - width, -kept[1], kept[3] - height) > EDGE;
       }
       chosen[i] = POSITIONS[best]; clash[i] = bestClash;

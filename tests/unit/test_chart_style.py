@@ -79,6 +79,19 @@ def test_no_two_drawn_labels_overlap_however_crowded_the_map(monkeypatch):
         assert not overlapping, (n, len(drawn), overlapping[:5])
 
 
+def test_a_label_wider_than_the_plot_is_drawn_on_a_card_and_left_out_of_a_crowded_map():
+    """A label that can only run out of the plot: on a "where they sit" card (us and them, two labels) it is
+    drawn into the chart's margin — the competitor's name is the card's subject; on a map of more labels than a
+    grid cell keeps, it is left undrawn rather than clipped (its name stays in the hover and the table)."""
+    long_name = "A competitor with a name longer than the card is wide"  # 54 characters: 360 px at 6.6 px
+    card = [(120.0, 100.0, long_name), (80.0, 100.0, "Us")]
+    _, clashed = labels.place(card, (50.0, 150.0), (50.0, 150.0), 300, 140, char_px=6.6, text_px=14, first=1)
+    assert clashed == [False, False]
+    crowded = card + [(52.0 + 9 * k, 145.0, f"C{k}") for k in range(10)]
+    _, clashed = labels.place(crowded, (50.0, 150.0), (50.0, 150.0), 300, 140, char_px=6.6, text_px=14, first=1)
+    assert clashed[0] and not clashed[1]
+
+
 def test_competitors_are_coloured_and_shaped_by_the_zone_the_table_prints(sample, cli):
     site = build(cli, sample.root)
     figure, table = _figure(site, "index.html", "value-map")
