@@ -256,10 +256,6 @@
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/%/g, "&#37;");
   }
 
-  function unescaped(text) {  /* an annotation's text as drawn (entities count as one character) */
-    return String(text).replace(/&[a-zA-Z]+;|&#[0-9]+;/g, "x");
-  }
-
   function figureFor(data, result, fmt) {
     var fig = data.figure, line = result.line, band = data.method.band;
     var xs = result.rows.map(function (r) { return r.rq; }), ys = result.rows.map(function (r) { return r.rp; });
@@ -279,7 +275,7 @@
     var texts = result.rows.map(function (r, i) { return narrow && seen[firstWords[i]] === 1 ? firstWords[i] : r.c.name; });
     var notes = (fig.layout.annotations || []).map(function (note, k) {
       var shown = narrow && fig.layout.meta && fig.layout.meta.short_notes ? fig.layout.meta.short_notes[k] : note.text;
-      return noteBox(unescaped(shown), area[4], area[3], area[0], area[1], note.x === 0);
+      return noteBox(shown, area[4], area[3], area[0], area[1], note.x === 0);  /* measured as charts.py does */
     });
     var ours = result.rows.findIndex(function (r) { return r.c.us; });
     var placed = placeLabels(result.rows.map(function (r, i) { return [r.rq, r.rp, texts[i]]; }), [x0, x1], [y0, y1],
