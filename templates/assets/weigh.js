@@ -176,9 +176,10 @@
       }
     }
     function put(b, owner) {
+      var item = [b[0], b[1], b[2], b[3], owner];  /* one object in every cell it touches: near() keeps it once */
       eachCell(b, function (key) {
         var cell = grid[key] || (grid[key] = [[], []]), kept = cell[owner >= 0 ? 1 : 0];
-        if (kept.length < CELL_CAP) { kept.push([b[0], b[1], b[2], b[3], owner]); }
+        if (kept.length < CELL_CAP) { kept.push(item); }
         else if (owner >= 0) { full[key] = true; }
       });
     }

@@ -141,3 +141,37 @@ def test_the_weigh_map_places_its_labels_as_the_home_map_does(new_context, origi
     weigh.wait_for_function(MAP_DRAWN, timeout=20_000)
     on_home, on_weigh = home.evaluate(LABELS, "value-map"), weigh.evaluate(LABELS, "weigh-map")
     assert len(on_home) >= 10 and on_weigh == on_home
+
+
+WEIGH_JS = Path(__file__).resolve().parents[2] / "templates" / "assets" / "weigh.js"
+
+
+def test_the_javascript_placement_equals_labels_py_on_random_maps(new_context):
+    """weigh.js' placeLabels against generator/labels.py's place, on 40 random maps of 9–60 labels with the
+    fair-value line and the corner notes: the same position and the same drawn/undrawn decision for every
+    label. (A box in two grid cells once counted twice in JavaScript: 17 of 40 maps differed.)"""
+    import random
+
+    from generator import labels
+
+    source = WEIGH_JS.read_text(encoding="utf-8")
+    block = source[source.index("/* --- labels:"):source.index("  function noteBox(")]
+    page = new_context().new_page()
+    page.set_content("<!doctype html><title>placement</title>")
+    page.evaluate("(code) => { window.placeLabels = new Function(code + '; return placeLabels;')(); }", block)
+    rnd = random.Random(11)
+    for trial in range(40):
+        n = rnd.randint(9, 60)
+        points = [(rnd.uniform(60, 140), rnd.uniform(60, 140), "Co " + "x" * rnd.randint(2, 18)) for _ in range(n)]
+        xr, yr = (55.0, 145.0), (55.0, 145.0)
+        width, height, char_px, text_px, note_px = rnd.choice([(640, 390, 7.2, 16, 6.6), (255, 250, 6.0, 13, 6.0)])
+        notes = [labels.note_box("↖ Worse value: less quality", note_px, text_px, width, height, top_left=True),
+                 labels.note_box("Better value ↘", note_px, text_px, width, height, top_left=False)]
+        line = ((xr[0], 50.0 + trial), (xr[1], 150.0 - trial / 2))
+        first = rnd.randrange(n)
+        expected = labels.place(points, xr, yr, width, height, line=line, obstacles=notes, char_px=char_px,
+                                text_px=text_px, first=first)
+        got = page.evaluate("([p, xr, yr, area, line, notes, first]) => placeLabels(p, xr, yr, area, line, notes, first)",
+                            [[list(p) for p in points], list(xr), list(yr), [width, height, char_px, text_px, note_px],
+                             [list(e) for e in line], [list(b) for b in notes], first])
+        assert (got["positions"], got["clashes"]) == (list(expected[0]), list(expected[1])), trial
