@@ -76,16 +76,22 @@ def terms_of(units: Sequence, unit_weight: Mapping, own_values: Mapping, totals:
 
 
 def _ends(unit, own: float | None, average: float | None, ratio: float | None, spread: float,
-          scale: tuple[float, float]) -> tuple[float, float] | None:
+          scale: tuple[float, float], total: float, count: int, comparison: str) -> tuple[float, float] | None:
     """The lowest and highest ratio a unit could have: a known score moved within its uncertainty
-    (``spread``), an unknown score on the scale anywhere from the scale's lowest to its highest value
-    (averages held as they are). None: the unit stays out of the range, with its weight."""
+    (``spread``), the averages held as they are; an unknown score on the scale anywhere from the scale's
+    lowest to its highest value, compared as a known one would be — with the average of the others' known
+    values, or (``comparison`` "market") of the market's with itself at that value. None: the unit stays
+    out of the range, with its weight."""
     if ratio is not None:
         ends = [r for r in (unit_ratio(unit, max(own - spread, 0.0), average), unit_ratio(unit, own + spread, average))
                 if r is not None]
         return (min(ends), max(ends)) if ends else (ratio, ratio)
     if own is None and unit.on_scale and not unit.relative:
-        ends = [r for r in (unit_ratio(unit, scale[0], average), unit_ratio(unit, scale[1], average)) if r is not None]
+        def average_at(value: float) -> float | None:
+            if comparison == "market":
+                return (total + value) / (count + 1)
+            return total / count if count else None
+        ends = [r for r in (unit_ratio(unit, v, average_at(v)) for v in scale) if r is not None]
         return (min(ends), max(ends)) if ends else None
     return None
 
@@ -162,10 +168,8 @@ def quality_table(units: Sequence, values: Mapping[str, Mapping], comparison: st
             ratio = None if own is None else unit_ratio(u, own, average)
             trace = mine.get(u.key) if mine is not None else None
             spread = (trace.verdict.uncertainty or 0.0) if trace is not None else 0.0
-            if own is None and not u.relative:  # an unknown score's range: against the known values' average
-                average = comparison_average(*totals[u.key], None, comparison)
             ratios.append(ratio)
-            ends.append(_ends(u, own, average, ratio, spread, scale))
+            ends.append(_ends(u, own, average, ratio, spread, scale, *totals[u.key], comparison))
             backed.append(trace.status not in _NO_RANGE if mine is not None else ratio is not None)
         companies[slug] = CompanyRatios(tuple(ratios), tuple(ends), tuple(backed))
     return QualityTable(values if made_of is None else made_of, units, companies)

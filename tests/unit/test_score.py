@@ -813,6 +813,21 @@ def test_an_unknown_score_widens_the_range_from_the_lowest_to_the_highest_value_
     assert b.rq_low == approx(b.relative_quality) == approx(b.rq_high)
 
 
+def test_an_unknown_score_compared_with_the_whole_market_counts_itself_in_the_average_at_each_end():
+    """comparison: market — a known score is compared with the market's average, itself included; so is an
+    unknown one at each end of the scale (the audit moves it the same way), not with the others' alone."""
+    site = plain_site([{"id": "x", "label": "X", "weight": 1}, {"id": "y", "label": "Y", "weight": 1}],
+                      method={"comparison": "market"},
+                      verification={"allow_missing": True, "default_uncertainty": 0})
+    companies = {"a": company("A", {"x": 4}), "b": company("B", {"x": 4, "y": 6}), "c": company("C", {"x": 4, "y": 6})}
+    a = score(site, companies).overall.get("a")
+    # x: 4 / ((4 + 4 + 4)/3) = 1; RQ on the known only = 100
+    assert a.relative_quality == approx(100.0)
+    # y = 0:  average (6 + 6 + 0)/3 = 4 → ratio 0          → 100·(.5·1 + .5·0)        = 50
+    # y = 10: average (6 + 6 + 10)/3 = 7.3333 → 10/7.3333 → 100·(.5·1 + .5·1.363636) = 118.1818
+    assert (a.rq_low, a.rq_high) == (approx(50.0), approx(118.1818))
+
+
 # --- optional price reference ---------------------------------------------------------------------------
 
 def test_without_price_reference_each_single_plan_is_compared_and_several_plans_are_not():
