@@ -7,6 +7,7 @@ is kept to what it runs: the commands import the pipeline (:mod:`generator.build
 never imports Jinja2, the views, the Markdown engine, Babel, plotly or rich
 (``tests/unit/test_startup_imports.py``).
 """
+import _thread
 import os
 import signal
 import sys
@@ -26,6 +27,22 @@ def _set_sigint(handler):
     except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGINT: leave it alone
         return None
 
+
+def _unraisable(args) -> None:
+    """Ctrl-C that lands inside a callback Python runs for itself — a module lock's weakref callback while
+    modules import, a finaliser — cannot propagate from there: Python would print "Exception ignored in …"
+    with a traceback and carry on as if no key had been pressed. Deliver it again to the main thread, where it
+    ends the run like any other Ctrl-C (exit 130, "interrupted"); anything else goes to Python's own hook.
+    Delivered from another thread a moment later: raised at once, here, it would be ignored again."""
+    if args.exc_type is not None and issubclass(args.exc_type, KeyboardInterrupt):
+        import threading
+
+        threading.Timer(0.005, _thread.interrupt_main).start()
+        return
+    sys.__unraisablehook__(args)
+
+
+sys.unraisablehook = _unraisable
 
 # The console-script wrapper still runs a line or two (a regular expression on argv[0]) after importing this
 # module and before calling main(): a Ctrl-C there exits cleanly as well.

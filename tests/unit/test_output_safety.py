@@ -487,3 +487,35 @@ def test_a_single_file_is_never_written_into_valuemaps_own_templates(where):
     folder = package / "templates" if where == "package" else package.parent / "templates"
     with pytest.raises(OutputError, match="inside valuemap's templates"):
         check_file_output(folder / "export.json", create_folders=True, option="the export file")
+
+
+def test_ctrl_c_inside_a_callback_python_ignores_is_delivered_again(capsys):
+    """Seen in CI: SIGINT landed in importlib's module-lock weakref callback, where Python prints "Exception
+    ignored in …" and a traceback and goes on. valuemap's hook prints nothing and raises the KeyboardInterrupt
+    again in the main thread (exit 130, "interrupted", as for any Ctrl-C); other exceptions still reach
+    Python's own hook. (A finaliser that raises is such a callback too.)"""
+    import gc
+
+    from generator import entry
+
+    class Raises:
+        def __init__(self, exc):
+            self.exc = exc
+
+        def __del__(self):
+            raise self.exc
+
+    assert sys.unraisablehook is entry._unraisable
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as while the CLI runs a command
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Raises(KeyboardInterrupt())  # finalised at once: Python hands the exception to the hook
+            gc.collect()
+            for _ in range(2_000):  # delivered again a moment later, from another thread
+                time.sleep(0.001)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert "Traceback" not in capsys.readouterr().err
+    Raises(ValueError("boom"))
+    gc.collect()
+    assert "ValueError: boom" in capsys.readouterr().err
