@@ -37,8 +37,7 @@ from typing import Iterable, Mapping, Sequence
 from . import model as m
 from .audience import EXTERNAL
 from .points import CompanyScores, Point, company_scores, normalise, points, rules_of
-from .quality import (QualityTable, QualityTerm, comparison_average, quality_table, terms_of,  # noqa: F401
-                      unit_totals)  # -- comparison_average, QualityTerm: score's names for them too
+from .quality import QualityTable, QualityTerm, comparison_average, quality_table, terms_of, unit_totals
 from .quotes import Quote, quotes_at
 
 
