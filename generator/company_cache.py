@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .rescore import ScoreMemo
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class CompanyCache:
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
         self._scores: tuple | None = None  # (site, audience, day, inputs per slug, MarketScores)
+        self.score_memo = ScoreMemo()  # each company's scores and quotes, the quality table (rescore.py)
         self._environment: tuple | None = None  # (templates folder, jinja2 environment)
         self._formatters: dict[tuple, object] = {}  # (lang, currency, decimals) → Formatter
         self.files = FileDigests()  # every file's digest, by its status (also the site digest's: incremental.py)
@@ -126,14 +128,16 @@ class CompanyCache:
             del self._entries[slug]
 
     def market_scores(self, site, companies, audience: str, day: _dt.date, score):
-        """``score(site, companies, audience, day)``, or the previous result when what it reads is unchanged:
-        the site, the audience, the day and each company's name, prices and scores."""
+        """``score(site, companies, audience, day, memo=…)``, or the previous result when what it reads is
+        unchanged: the site, the audience, the day and each company's name, prices and scores. When some of it
+        changed, the session's :class:`generator.rescore.ScoreMemo` keeps what did not (one company's price
+        edited: its quotes are made again, not every company's scores and the quality table)."""
         inputs = {slug: (c.name, c.prices, c.scores) for slug, c in companies.items()}
         last = self._scores
         if (last is not None and last[1] == audience and last[2] == day and last[0] == site
                 and last[3] == inputs):  # unchanged models compare by identity first: cheap
             return last[4]
-        scores = score(site, companies, audience, day)
+        scores = score(site, companies, audience, day, memo=self.score_memo)
         self._scores = (site, audience, day, inputs, scores)
         return scores
 

@@ -120,12 +120,32 @@ class QualityTable:
     ``scores`` is the mapping the table was made of: a map made of other scores must not use it
     (:meth:`fits`)."""
 
-    __slots__ = ("scores", "units", "companies")
+    __slots__ = ("scores", "units", "companies", "_weighed")
 
-    def __init__(self, scores: Mapping, units: tuple, companies: Mapping[str, CompanyRatios]):
+    def __init__(self, scores: Mapping, units: tuple, companies: Mapping[str, CompanyRatios],
+                 weighed: dict | None = None):
         self.scores = scores
         self.units = units
         self.companies = companies
+        self._weighed = weighed if weighed is not None else {}  # weights → slug → Weighed (weighed_all)
+
+    def relabelled(self, scores: Mapping) -> "QualityTable":
+        """This table for another mapping of the very same company scores (serve's :mod:`generator.rescore`):
+        the same ratios, and the sums already weighed with them."""
+        return QualityTable(scores, self.units, self.companies, self._weighed)
+
+    def weighed_all(self, weights: Sequence[float]) -> Mapping[str, Weighed]:
+        """Every company's :meth:`weighed` with ``weights``, made once per set of weights: the maps of the same
+        weights (serve's next rebuild after a price edit; a prospect with a segment's priorities) share them."""
+        key = tuple(weights)
+        return self.kept(key, lambda: {slug: self.weighed(slug, key) for slug in self.companies})
+
+    def kept(self, key, make):
+        """``make()``, once per ``key`` for this table: what depends only on these scores and ``key``."""
+        found = self._weighed.get(key)
+        if found is None:
+            found = self._weighed[key] = make()
+        return found
 
     def fits(self, scores: Mapping) -> bool:
         """Made of these very scores (a map of other scores — a snapshot's, an audit's — makes its own)."""

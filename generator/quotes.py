@@ -106,7 +106,12 @@ def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, aud
     return min(quotes, key=lambda q: (q.value is None, q.value or 0.0, q.plan.plan))
 
 
-def quotes_at(companies, site: m.Site, ref: m.PriceReference | None, audience: str, today) -> dict:
-    """Every company's quote at ``ref`` (slug → :class:`Quote` or None), the site's rules made once."""
+def quotes_at(companies, site: m.Site, ref: m.PriceReference | None, audience: str, today, kept=None) -> dict:
+    """Every company's quote at ``ref`` (slug → :class:`Quote` or None), the site's rules made once.
+    ``kept(slug, company, make)`` (serve, :meth:`generator.rescore.ScoreMemo.quote`): a quote kept from the
+    last scoring while the company's prices are unchanged."""
     pricing = Pricing(site, today)
-    return {slug: quote_at(c, site, ref, audience, today, pricing) for slug, c in companies.items()}
+    if kept is None:
+        return {slug: quote_at(c, site, ref, audience, today, pricing) for slug, c in companies.items()}
+    return {slug: kept(slug, c, lambda c=c: quote_at(c, site, ref, audience, today, pricing))
+            for slug, c in companies.items()}

@@ -32,13 +32,16 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from . import model as m
 from .audience import EXTERNAL
 from .points import CompanyScores, Point, company_scores, normalise, points, rules_of
 from .quality import QualityTable, QualityTerm, comparison_average, quality_table, terms_of, unit_totals
 from .quotes import Quote, quotes_at
+if TYPE_CHECKING:
+    from .rescore import ScoreMemo
 
 
 # --- scenarios -------------------------------------------------------------------------------------------
@@ -146,6 +149,15 @@ class Position:
     zone: str  # "better" | "fair" | "worse"
     rank: int
 
+    @classmethod
+    def of_row(cls, row: dict) -> "Position":
+        """The position of ``row`` (every field by name): equal to ``Position(**row)``, made without the frozen
+        dataclass's 26 guarded ``__setattr__`` calls (a 1,000-company market places 4,000 positions a build,
+        and serve places them again after every price edit)."""
+        position = object.__new__(cls)
+        position.__dict__.update(row)
+        return position
+
     @property
     def partial(self) -> bool:
         return self.known < 1.0 - 1e-9
@@ -246,8 +258,9 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
     price_total, price_count = math.fsum(priced.values()), len(priced)
 
     interim, unplaced = {}, []
+    weighed = quality.weighed_all(weights)
     for s in slugs:
-        rq, den, backed, rq_low, rq_high = quality.weighed(s, weights)
+        rq, den, backed, rq_low, rq_high = weighed[s]
         if s not in priced:
             reason = "no-price" if prices.get(s) is None else (prices[s].chosen.reason or "no-price")
             unplaced.append(Unplaced(s, names[s], s == us, reason))
@@ -263,7 +276,9 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
                       backed / all_weight if by_point else den / all_weight, (rq_low, rq_high))
 
     line = fit_line(method, [(v[0], v[1]) for v in interim.values()])
-    relative_dims = {d.id for d in site.dimensions if d.input == "relative"}
+    dimension_weights = tuple(sorted(scenario.weights.items()))
+    value_scores = quality.kept(("value score", dimension_weights),
+                                lambda: _value_scores(site, scores, scenario.weights))
     norm = math.sqrt(1.0 + line.slope ** 2)
     rows = []
     for s, (rq, rp, p_avg, known_share, coverage, (rq_low, rq_high)) in interim.items():
@@ -273,12 +288,8 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
         justified = line_rp * p_avg / 100.0
         price = priced[s]
         band = method.fair_value_band
-        dims = scores[s].dimensions
-        known_dims = [(scenario.weights[d], v) for d, v in dims.items() if v is not None and d not in relative_dims]
-        wsum = math.fsum(w for w, _ in known_dims)
         rows.append(dict(
-            slug=s, name=names[s], is_us=(s == us),
-            value_score=math.fsum(w * v for w, v in known_dims) / wsum if wsum > 0 else None,
+            slug=s, name=names[s], is_us=(s == us), value_score=value_scores[s],
             price=price, plan=q.plan.plan, price_average=p_avg, known=min(known_share, 1.0),
             coverage=min(coverage, 1.0), relative_quality=rq, relative_price=rp,
             rq_low=min(rq_low, rq), rq_high=max(rq_high, rq),
@@ -291,9 +302,24 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
             zone="better" if distance > band else "worse" if distance < -band else "fair",
         ))
     rows.sort(key=lambda r: (rank_key(r, method.rank_by), r["name"].casefold(), r["slug"]))
-    positions = tuple(Position(rank=i + 1, **r) for i, r in enumerate(rows))
+    for i, r in enumerate(rows):
+        r["rank"] = i + 1
+    positions = tuple(map(Position.of_row, rows))
     return ValueMap(scenario, method.comparison, method.quality_ratio, method.rank_by, line,
                     method.fair_value_band, positions, tuple(unplaced))
+
+
+def _value_scores(site: m.Site, scores: Mapping[str, CompanyScores], weights: Mapping[str, float]
+                  ) -> dict[str, float | None]:
+    """Each company's value score: the ``weights``-weighted mean of its known dimension scores on the scale
+    (relative inputs left out: they are not on it)."""
+    relative_dims = {d.id for d in site.dimensions if d.input == "relative"}
+    out = {}
+    for slug, company in scores.items():
+        known = [(weights[d], v) for d, v in company.dimensions.items() if v is not None and d not in relative_dims]
+        total = math.fsum(w for w, _ in known)
+        out[slug] = math.fsum(w * v for w, v in known) / total if total > 0 else None
+    return out
 
 
 def rank_key(row: dict, rank_by: str) -> float:
@@ -301,52 +327,6 @@ def rank_key(row: dict, rank_by: str) -> float:
     if rank_by == "ratio":
         return -math.inf if row["ratio"] is None else -round(row["ratio"], 9)
     return -round(row["customer_value"], 9)
-
-
-# --- comparisons views ask for ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PointComparison:
-    """One point, head to head: both values and who is ahead (``lead`` > 0: ``a`` ahead)."""
-
-    point: Point
-    a: float | None
-    b: float | None
-    difference: float | None  # a − b in the point's own units (None if either is unknown)
-    lead: int  # +1 a ahead, −1 b ahead, 0 level or unknown (lower is better respected)
-
-
-def head_to_head(site: m.Site, scores: Mapping[str, CompanyScores], a: str, b: str,
-                 level: str = "criterion") -> list[PointComparison]:
-    """Every point (``criterion``) or every dimension (``dimension``) of ``a`` against ``b``."""
-    if level == "dimension":
-        pts = [Point(d.id, None, 1.0) for d in site.dimensions]
-        pairs = [(scores[a].dimensions[p.dimension], scores[b].dimensions[p.dimension]) for p in pts]
-    else:
-        pts = list(points(site))
-        pairs = [(scores[a].points[p.key].value, scores[b].points[p.key].value) for p in pts]
-    out = []
-    for p, (va, vb) in zip(pts, pairs):
-        diff = None if va is None or vb is None else va - vb
-        lead = 0 if diff is None or abs(diff) < 1e-9 else (1 if diff > 0 else -1) * (-1 if p.better == "lower" else 1)
-        out.append(PointComparison(p, va, vb, diff, lead))
-    return out
-
-
-@dataclass(frozen=True)
-class PriceComparison:
-    """Us and a competitor on one map: prices, our price against theirs, their justified price and rank."""
-
-    scenario: Scenario
-    ours: Position | None
-    theirs: Position | None
-    ours_vs_theirs_pct: float | None  # (ours − theirs) / theirs; None if either is unplaced or theirs is free
-
-
-def price_comparison(vmap: ValueMap, us: str, them: str) -> PriceComparison:
-    a, b = vmap.get(us), vmap.get(them)
-    pct = 100.0 * (a.price - b.price) / b.price if a and b and b.price > 0 else None
-    return PriceComparison(vmap.scenario, a, b, pct)
 
 
 # --- the whole market ------------------------------------------------------------------------------------
@@ -378,25 +358,37 @@ def quality_of(site: m.Site, market: MarketScores) -> QualityTable:
 
 
 def scenario_map(site: m.Site, companies: Mapping[str, m.Company], scores: Mapping[str, CompanyScores],
-                 scenario: Scenario, audience: str = EXTERNAL, today=None, quality: QualityTable | None = None
-                 ) -> ValueMap:
+                 scenario: Scenario, audience: str = EXTERNAL, today=None, quality: QualityTable | None = None,
+                 memo: "ScoreMemo | None" = None) -> ValueMap:
     today = today or _dt.date.today()
-    quotes = quotes_at(companies, site, scenario.reference, audience, today)
+    kept = partial(memo.quote, repr(scenario.reference)) if memo is not None else None
+    quotes = quotes_at(companies, site, scenario.reference, audience, today, kept)
     return value_map(site, scores, quotes, scenario, {s: c.name for s, c in companies.items()}, quality)
 
 
 def score_market(site: m.Site, companies: Mapping[str, m.Company], audience: str = EXTERNAL,
-                 today: _dt.date | None = None) -> MarketScores:
+                 today: _dt.date | None = None, memo: "ScoreMemo | None" = None) -> MarketScores:
     """Score every company for ``audience`` and place it on the overall map and on each segment's map.
 
     ``today`` dates the verification (stale evidence, recency weights); the build passes its "today"
-    (``SOURCE_DATE_EPOCH`` when set), so the same content on the same day gives the same numbers."""
+    (``SOURCE_DATE_EPOCH`` when set), so the same content on the same day gives the same numbers.
+    ``memo`` (serve): each company's scores and quotes, and the quality table, kept from the last scoring
+    while their inputs are unchanged (:mod:`generator.rescore`); the numbers are the same."""
     today = today or _dt.date.today()
     pts = points(site)
     rules = rules_of(site, today)
-    scores = {slug: company_scores(site, slug, c, audience, pts, rules) for slug, c in sorted(companies.items())}
-    quality = market_quality(site, scores, pts)
-    overall = scenario_map(site, companies, scores, overall_scenario(site), audience, today, quality)
-    segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s), audience, today, quality)
+    if memo is None:
+        scores = {slug: company_scores(site, slug, c, audience, pts, rules) for slug, c in sorted(companies.items())}
+        quality = market_quality(site, scores, pts)
+    else:
+        memo.start(site, audience, today)
+        scores = {slug: memo.company(slug, c, lambda slug=slug, c=c: company_scores(site, slug, c, audience, pts,
+                                                                                     rules))
+                  for slug, c in sorted(companies.items())}
+        quality = memo.quality(scores, lambda: market_quality(site, scores, pts))
+        memo.keep_only(scores)
+    overall = scenario_map(site, companies, scores, overall_scenario(site), audience, today, quality, memo)
+    segments = {s.id: scenario_map(site, companies, scores, segment_scenario(site, s), audience, today, quality,
+                                   memo)
                 for s in site.segments}
     return MarketScores(audience, scores, overall, segments, today, quality=quality)

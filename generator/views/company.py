@@ -10,7 +10,8 @@ from .. import model as m
 from ..formats import decimals_of
 from ..plan import INTERNAL, PlannedPage
 from ..quotes import Pricing, quote_at
-from ..score import ValueMap, head_to_head, price_comparison
+from ..comparisons import head_to_head, price_comparison
+from ..score import ValueMap
 from ..text import inline_markdown, markdown, safe_href
 from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, map_backed,
                      map_numbers, map_range, newest_date, plotted_score, reference_label, shared_block, shown_score,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from .. import model as m
 from ..plan import PlannedPage
-from ..score import Scenario, head_to_head, price_comparison, quality_of, scenario_map, scenario_weights
+from ..comparisons import head_to_head, price_comparison
+from ..score import Scenario, quality_of, scenario_map, scenario_weights
 from ..text import markdown
 from .common import (Links, SiteContext, absolute_url, base, cell, dimension_status, headline, newest_date,
                      method_note, reference_label, table, tone, weights_table)

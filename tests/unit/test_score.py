@@ -39,6 +39,7 @@ from generator import model as m
 from generator import quotes
 from generator import points as pt
 from generator.audience import INTERNAL
+from generator import comparisons as cmp
 from generator import score as sc
 
 D = dt.date(2026, 10, 1)
@@ -1006,15 +1007,15 @@ def test_internal_audience_sees_internal_evidence():
 def test_head_to_head_lead_respects_lower_is_better():
     site = plain_site(SPEED_DIMENSIONS)
     ms = score(site, speed_market())
-    rows = sc.head_to_head(site, ms.companies, "a", "b")
+    rows = cmp.head_to_head(site, ms.companies, "a", "b")
     # first-reply: 30 − 60 = −30, lower is better → a ahead; tone: 8 − 6 = 2 → a ahead
     assert [(r.point.criterion, r.a, r.b, r.difference, r.lead) for r in rows] == [
         ("first-reply", 30.0, 60.0, approx(-30.0), 1), ("tone", 8.0, 6.0, approx(2.0), 1)]
-    rows = sc.head_to_head(site, ms.companies, "b", "c")
+    rows = cmp.head_to_head(site, ms.companies, "b", "c")
     # first-reply: 60 − 90 = −30 → b ahead; tone: 6 − 7 = −1 → c ahead
     assert [r.lead for r in rows] == [1, -1]
     # dimension level: speed 8 (tone alone) against 6 → a ahead
-    rows = sc.head_to_head(site, ms.companies, "a", "b", "dimension")
+    rows = cmp.head_to_head(site, ms.companies, "a", "b", "dimension")
     assert [(r.point.dimension, r.a, r.b, r.difference, r.lead) for r in rows] == [
         ("speed", 8.0, 6.0, approx(2.0), 1)]
 
@@ -1026,26 +1027,26 @@ def test_head_to_head_level_or_unknown_has_no_lead():
         "name": "Gamma", "prices": [{"plan": "Basic", "tier": "standard", "price": 50}],
         "scores": {"usability": {"setup": 8, "daily-use": 8}}})
     ms = score(site, companies)
-    rows = sc.head_to_head(site, ms.companies, "alpha", "gamma")
+    rows = cmp.head_to_head(site, ms.companies, "alpha", "gamma")
     # setup 8 = 8, daily 8 = 8 → level; service 9 against unknown → no difference, no lead
     assert [(r.difference, r.lead) for r in rows] == [(approx(0.0), 0), (approx(0.0), 0), (None, 0)]
 
 
 def test_price_comparison_is_ours_against_theirs_in_percent():
     vmap = score().overall
-    c = sc.price_comparison(vmap, "alpha", "beta")
+    c = cmp.price_comparison(vmap, "alpha", "beta")
     assert c.ours is vmap.get("alpha") and c.theirs is vmap.get("beta")
     assert c.ours_vs_theirs_pct == approx(50.0)  # (60 − 40)/40
-    assert sc.price_comparison(vmap, "alpha", "gamma").ours_vs_theirs_pct == approx(20.0)  # (60 − 50)/50
-    assert sc.price_comparison(vmap, "beta", "alpha").ours_vs_theirs_pct == approx(-33.3333)  # (40 − 60)/60
+    assert cmp.price_comparison(vmap, "alpha", "gamma").ours_vs_theirs_pct == approx(20.0)  # (60 − 50)/50
+    assert cmp.price_comparison(vmap, "beta", "alpha").ours_vs_theirs_pct == approx(-33.3333)  # (40 − 60)/60
 
 
 def test_price_comparison_with_an_unplaced_or_free_competitor_has_no_percentage():
     companies = market()
     companies["beta"] = make_company("Beta", 0, 6, 6, 5)
     vmap = score(make_site(), companies).overall
-    assert sc.price_comparison(vmap, "alpha", "beta").ours_vs_theirs_pct is None  # theirs free
-    c = sc.price_comparison(vmap, "alpha", "nobody")
+    assert cmp.price_comparison(vmap, "alpha", "beta").ours_vs_theirs_pct is None  # theirs free
+    c = cmp.price_comparison(vmap, "alpha", "nobody")
     assert (c.theirs, c.ours_vs_theirs_pct) == (None, None)
 
 
