@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from .diagnostics import ContentError, Diagnostics, UsageError
 from .gate import gate
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # rendering is imported by build() only: `check` starts witho
     from .incremental import SiteState
     from .company_cache import CompanyCache
 
+
 # What a --templates folder must hold (read before any page renders).
 TEMPLATE_FILES = ("base.html", "assets/valuemap.css", "assets/valuemap.js")
 # Optional in a --templates folder: valuemap's own are used when a folder made before them lacks them.
@@ -38,6 +39,18 @@ CRAWLER_TEMPLATES = ("sitemap.xml", "robots.txt", "audit.html",  # newer than co
 OG_IMAGE_FILE = "assets/og-image.png"  # the link-preview image (og:image); none if a templates folder lacks it
 
 Progress = Callable[[int, int], None]  # (pages rendered, pages in all): called before the first page and after each
+
+
+class First(Protocol):
+    """What ``serve`` tells a build about the browsers watching it (:class:`generator.live_state.LiveState`):
+    which pages are open, and — after an edit — which of them were moved in first and which pages are still to
+    come (see :func:`_render_first`)."""
+
+    def watched(self) -> frozenset[str]: ...  # site-relative paths of the pages open in a browser
+
+    def published(self, paths: frozenset[str], pending: frozenset[str]) -> None: ...  # moved in; still to come
+
+    def pending(self, paths: frozenset[str]) -> None: ...  # the pages still to render, once decided
 
 
 @dataclass
@@ -77,6 +90,7 @@ class BuildResult:
     moved: "Moved | None" = None  # what moved on the maps since the previous build into the same folder
     notes: tuple[str, ...] = ()  # worth telling the author, not problems (e.g. why there is no sitemap.xml)
     state: "SiteState | None" = None  # incremental builds (serve): what the next one compares with
+    changed: frozenset[str] | None = None  # serve after an edit: the files the commit changed (None: any)
 
 
 def prospect_secret_from_env() -> str | None:
@@ -158,7 +172,8 @@ def _with_history(content: Content, scores: MarketScores) -> MarketScores:
 def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templates_dir: Path | None = None,
           audience: str = EXTERNAL, progress: Progress | None = None, strict: bool = False,
           prospect_secret: str | None = None, workers: int | None = None,
-          incremental: "SiteState | bool | None" = None, cache: "CompanyCache | None" = None) -> BuildResult:
+          incremental: "SiteState | bool | None" = None, cache: "CompanyCache | None" = None,
+          first: "First | None" = None) -> BuildResult:
     """Build the site into ``out_dir``. On any error the previous ``out_dir`` is left as it was.
 
     ``progress(done, total)`` is told how many pages have rendered (the CLI draws a bar from it; the build
@@ -166,7 +181,9 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     processes (default: :func:`generator.parallel.choose_workers`; the same bytes whatever the number).
     ``incremental`` (``serve``): ``True`` records what each page read, a :class:`SiteState` from the previous
     build into the same ``out_dir`` also reuses the pages whose inputs did not change (see
-    :mod:`generator.incremental`); the new state is in the result."""
+    :mod:`generator.incremental`); the new state is in the result. ``first`` (serve, after an edit): the pages
+    open in a browser are rendered and moved in before the others, and ``first.published`` is told which
+    changed (:func:`_render_first`)."""
     content_dir, out_dir = Path(content_dir), Path(out_dir)
     timings = Timings()
     checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict,
@@ -194,22 +211,26 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         last = incremental if isinstance(incremental, inc.SiteState) else None
         # serve, scores kept (company_cache): the positions the last build wrote into this folder, unchanged
         kept = inc.kept_positions(last, out_real, ctx) if track else None
-        previous = kept[1] if kept else read_positions(out_real)
-        if track:
-            decision = _decide(ctx, to_render, content_dir, templates, audience, out_real, last, cache)
-            to_render = decision.render
         options = dict(keep=checked.content.site.keep, label=str(out_dir), site_yaml=str(content_dir / "site.yaml"),
                        hidden=SECRET_FOLDERS)
-        if decision is not None and last is not None and last.out == out_real and last.files:
-            from .patch import PatchWriter  # serve after an edit: only the changed files move into its folder
-            writer = PatchWriter(out_real, last.files, **options)
-        else:
-            writer = SiteWriter(out_real, **options)
+        from .patch import PatchWriter  # serve after an edit: only the changed files move into its folder
+        patching = track and last is not None and last.out == out_real and bool(last.files)
+        writer = PatchWriter(out_real, last.files, **options) if patching else SiteWriter(out_real, **options)
         try:
+            records = []
+            early = first is not None and patching and all(asset.path in last.files for asset in assets)
+            if early:
+                records, to_render = _render_first(first, env, templates, ctx, to_render, writer, track)
+            previous = kept[1] if kept else read_positions(out_real)  # what moved is told after the build
+            if track:
+                decision = _decide(ctx, to_render, content_dir, templates, audience, out_real, last, cache)
+                to_render = decision.render
+            if early and records:  # the pages a browser may ask for that are still to come: fewer now
+                first.pending(frozenset(page.path for page in to_render))
             for page in decision.reuse if decision else ():
                 writer.link(page.path, out_real / page.path)
-            records = render_pages(env, templates, ctx, to_render, writer, track=track, progress=progress,
-                                   workers=choose_workers(len(to_render), workers))
+            records += render_pages(env, templates, ctx, to_render, writer, track=track, progress=progress,
+                                    workers=choose_workers(len(to_render), workers))
             for diagnostic in diagnostics_of(records):
                 diagnostics.add(diagnostic)
             if diagnostics.has_errors():
@@ -238,7 +259,29 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
                                 else None, records, writer.sizes,
                                 (tuple(ctx.scores.maps()), state, state_file)) if decision else None
     return BuildResult(out_dir, pages, writer.files, writer.bytes, timings, replaced_cwd,
-                       compare_positions(previous, state), checked.plan.notes, site_state)
+                       compare_positions(previous, state), checked.plan.notes, site_state,
+                       frozenset(writer.changed) if isinstance(writer, PatchWriter) else None)
+
+
+def _render_first(first: "First", env, templates: Path, ctx: "SiteContext", pages: list, writer, track: bool):
+    """serve: the pages open in a browser, rendered in this process and moved into the served folder at once
+    (:meth:`generator.patch.PatchWriter.publish`), before anything else is decided: after a price edit every
+    page of a 1,000-company market is made again (seconds), the one being read first (milliseconds). They are
+    rendered whether or not their inputs changed (a few milliseconds; a page whose bytes are the same is left
+    as it was and does not reload). Only when every asset file is already in the folder under its name (a
+    page published early never links a stylesheet that is not there yet). Returns their records and the pages
+    left to render."""
+    from .parallel import render_pages
+
+    wanted = first.watched()
+    early = [page for page in pages if page.path in wanted]
+    if not early:
+        return [], pages
+    records = render_pages(env, templates, ctx, early, writer, track=track, workers=1)
+    rest = [page for page in pages if page.path not in wanted]
+    if all(r.diagnostic is None for r in records):  # a template error is reported with the others' below
+        first.published(frozenset(writer.publish(page.path for page in early)), frozenset(p.path for p in rest))
+    return records, rest
 
 
 def _decide(ctx: "SiteContext", pages: list, content_dir: Path, templates: Path, audience: str, out: Path,

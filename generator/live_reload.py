@@ -150,7 +150,8 @@ RELOAD_JS = r"""/* valuemap serve: reloads the page after a successful rebuild a
   if (!me || typeof EventSource === "undefined") { return; }
   function data(name) { return encodeURIComponent(me.getAttribute("data-" + name) || ""); }
   var source = new EventSource("/__valuemap/events?token=" + data("token") + "&epoch=" + data("epoch") +
-                               "&version=" + data("version"));
+                               "&version=" + data("version") +
+                               "&page=" + encodeURIComponent(window.location.pathname));
 
   function el(tag, className, text) {
     var node = document.createElement(tag);

@@ -247,8 +247,9 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
             continue
         if not entry.is_file():
             continue
-        clashing = [Path(p) for p in by_folded.get(slug.lower(), ())]
-        if len(clashing) > 1:
+        same = by_folded.get(slug.lower(), ())
+        if len(same) > 1:
+            clashing = [Path(p) for p in same]
             # Keep the one valid name (if any); the others would give the same page on a case-insensitive disk.
             keep = next((p for p in clashing if SLUG.match(p.stem) and p.suffix == clashing[0].suffix), clashing[0])
             if path != keep:

@@ -33,6 +33,8 @@ class PatchWriter(SiteWriter):
         super().__init__(out, **kwargs)
         self.previous = dict(previous)
         self.kept: set[str] = set()  # files left where they are (reused pages, unchanged assets)
+        self.published: set[str] = set()  # files moved in before the commit (:meth:`publish`)
+        self.changed: set[str] = set()  # after the commit: the files it replaced, added or removed
         self._pid = os.getpid()  # a render worker (forked) writes every page it makes: it cannot keep one here
 
     def link(self, rel_path: str, source) -> None:
@@ -68,25 +70,44 @@ class PatchWriter(SiteWriter):
         self.files += 1
         self.bytes += size
 
+    def publish(self, paths) -> set[str]:
+        """Move these written pages in now, before the rest of the build (serve shows the pages open in a
+        browser first, :mod:`generator.serve`); returns those whose bytes changed. Once anything is published
+        the folder is no longer the last build's: if this build then fails, the next must write every file."""
+        out, tmp = str(self.out), str(self.tmp)
+        moved = set()
+        with _signals_deferred():
+            for rel in sorted(set(paths) & set(self.written) - self.kept - self.published):
+                self._move_in(out, tmp, rel, set())
+                self.published.add(rel)
+                moved.add(rel)
+        return moved
+
+    def _move_in(self, out: str, tmp: str, rel: str, made: set[str]) -> None:
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(f"{out}/{folder}", exist_ok=True)
+            made.add(folder)
+        os.replace(f"{tmp}/{rel}", f"{out}/{rel}")
+
     def commit(self) -> None:
-        """The new files renamed over the old ones, the files no longer written removed, the manifest last."""
+        """The new files renamed over the old ones, the files no longer written removed, the manifest last.
+        :attr:`changed` then names the files whose bytes changed (those published early not among them)."""
         out, tmp = str(self.out), str(self.tmp)
         written = set(self.written)
         with _signals_deferred():
             made: set[str] = set()
             for rel in self.written:
-                if rel in self.kept:
+                if rel in self.kept or rel in self.published:
                     continue
-                folder = rel.rpartition("/")[0]
-                if folder and folder not in made:
-                    os.makedirs(f"{out}/{folder}", exist_ok=True)
-                    made.add(folder)
-                os.replace(f"{tmp}/{rel}", f"{out}/{rel}")
+                self._move_in(out, tmp, rel, made)
+                self.changed.add(rel)
             for rel in sorted(set(self.previous) - written):
                 try:
                     os.unlink(f"{out}/{rel}")
                 except FileNotFoundError:
                     pass
+                self.changed.add(rel)
                 self._remove_empty(rel.rpartition("/")[0])
             marker = f"{tmp}/{MARKER}"
             with open(marker, "w", encoding="utf-8") as fh:

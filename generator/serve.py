@@ -9,7 +9,9 @@ script, and the site heals itself once the file is fixed):
 * ``watchfiles`` watches the content and templates folders; a burst of changes is grouped until it has been
   quiet for ~100 ms, then one rebuild runs (:data:`Rebuild`: :func:`incremental_rebuild` — company files
   whose bytes did not change are not validated again (:mod:`generator.company_cache`), the market is scored
-  again, and only the pages whose inputs changed are re-rendered, see :mod:`generator.incremental`);
+  again, and only the pages whose inputs changed are re-rendered, see :mod:`generator.incremental` and
+  :mod:`generator.rebuild`); the pages open in a browser (each page's event stream says which it is) are
+  rendered and moved in first, and only the pages whose file changed reload (:mod:`generator.live_state`);
 * the server adds, to the HTML it *sends* (the files on disk stay byte-identical to ``valuemap build``), a
   stylesheet and a script from ``/__valuemap/`` and, after a failed build, a banner listing the problems
   (:mod:`generator.live_reload`). The
@@ -22,160 +24,33 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import secrets
 import shutil
 import socket
 import tempfile
 import threading
-import time
-import traceback
-from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from .build import build
-from .diagnostics import ContentError, Diagnostic, Diagnostics
-from .company_cache import CompanyCache
+from .diagnostics import ContentError, Diagnostics
+from .live_reload import ERROR_PAGE, EVENTS_PATH, RELOAD_JS, SCRIPT_PATH, SERVE_CSS, STYLE_PATH, inject, problem_report
+from .live_state import LiveState, Snapshot, site_file
 from .load import load_content
 from .plan import INTERNAL
+from .rebuild import Outcome, Rebuild, incremental_rebuild
 from .render import find_templates
-from .live_reload import ERROR_PAGE, EVENTS_PATH, RELOAD_JS, SCRIPT_PATH, SERVE_CSS, STYLE_PATH, inject, problem_report
-from .write import UsageError
+
+__all__ = ["LiveState", "Outcome", "Rebuild", "ServeError", "ServeSession", "incremental_rebuild", "serve"]
 
 QUIET_MS = 50  # a rebuild starts once the files have been quiet for one to two steps of this (~100 ms) ...
 LONGEST_WAIT_MS = 1600  # ... or when changes have kept coming for this long
 KEEPALIVE_S = 15.0
+PENDING_WAIT_S = 120.0  # a page the rebuild has still to make is sent once it is made (or after this long)
 
 
 class ServeError(Exception):
     """``serve`` cannot start (the port is taken, a bad address); the message says why."""
-
-
-# --------------------------------------------------------------------------- building
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of one (re)build, as the server and the terminal need it."""
-
-    ok: bool
-    diagnostics: tuple[Diagnostic, ...] = ()  # errors (failed build) or warnings (successful build)
-    problem: str | None = None  # a failure that is not about the content: output folder, a bug in valuemap
-    pages: int = 0
-    seconds: float = 0.0
-    rendered: int | None = None  # pages rendered (the others reused unchanged); None: not counted
-    phases: dict | None = None  # seconds per build phase (load, validate, score, plan, render, write)
-
-
-Rebuild = Callable[[frozenset[Path]], Outcome]
-"""Builds the site after the given files changed (empty on the first build). Must never raise for content."""
-
-
-def full_rebuild(content: Path, out: Path, *, templates: Path | None, audience: str) -> Rebuild:
-    """The whole site, every time (kept for tools and tests; ``serve`` uses :func:`incremental_rebuild`)."""
-    return _rebuild(content, out, templates=templates, audience=audience, incremental=False)
-
-
-def incremental_rebuild(content: Path, out: Path, *, templates: Path | None, audience: str) -> Rebuild:
-    """Load, validate, score and plan everything (scores are relative to the market), then re-render only the
-    pages whose inputs changed and reuse the others' files (:mod:`generator.incremental`): the site on disk is
-    byte-identical to a full build. The first build, and any build after a failed one, renders every page."""
-    return _rebuild(content, out, templates=templates, audience=audience, incremental=True)
-
-
-def _rebuild(content: Path, out: Path, *, templates: Path | None, audience: str, incremental: bool) -> Rebuild:
-    state = None  # what the last successful build wrote into ``out``
-    cache = CompanyCache() if incremental else None  # validated company files, reused while unchanged
-
-    def rebuild(changed: frozenset[Path]) -> Outcome:
-        nonlocal state
-        diagnostics = Diagnostics()
-        start = time.perf_counter()
-        try:
-            result = build(content, out, diagnostics, templates_dir=templates, audience=audience,
-                           incremental=(state or True) if incremental else None, cache=cache)
-        except ContentError:
-            return Outcome(False, tuple(diagnostics.sorted()))
-        except UsageError as exc:  # the output or templates folder cannot be used
-            state = None  # the folder may not be as the last build left it: the next build writes it whole
-            return Outcome(False, tuple(diagnostics.sorted()), str(exc))
-        except Exception as exc:  # a bug in valuemap: keep serving the last good site, say so
-            state = None
-            if os.environ.get("VALUEMAP_DEBUG"):
-                traceback.print_exc()
-            return Outcome(False, tuple(diagnostics.sorted()),
-                           f"internal error: {type(exc).__name__}: {exc} — this is a bug in valuemap; "
-                           "run with VALUEMAP_DEBUG=1 for the traceback")
-        state = result.state
-        rendered = (sum(1 for path in state.rendered if path.endswith('.html')) if state is not None
-                    else result.pages)  # HTML pages, as result.pages counts them
-        return Outcome(True, tuple(diagnostics.sorted()), pages=result.pages, seconds=time.perf_counter() - start,
-                       rendered=rendered, phases=dict(result.timings.phases))
-
-    return rebuild
-
-
-# --------------------------------------------------------------------------- state shared by the threads
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    epoch: int  # successful builds so far: a page served at epoch E reloads when the epoch grows past E
-    version: int  # builds finished so far, successful or not
-    outcome: Outcome | None  # the latest build
-    closed: bool
-
-
-class LiveState:
-    """What the server shows; written by the rebuild thread, read by every request thread."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._snap = Snapshot(0, 0, None, False)
-        self.token = secrets.token_hex(8)  # this server run: pages from an earlier run reload
-        self.listeners = 0  # open event streams (pages being watched)
-
-    def listening(self, delta: int) -> None:
-        with self._cond:
-            self.listeners += delta
-            self._cond.notify_all()
-
-    def wait_for_listeners(self, count: int, timeout: float) -> bool:
-        """For tests and tools: block until at least ``count`` event streams are open."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self.listeners >= count, timeout)
-
-    def snapshot(self) -> Snapshot:
-        with self._cond:
-            return self._snap
-
-    def publish(self, outcome: Outcome) -> Snapshot:
-        with self._cond:
-            s = self._snap
-            self._snap = Snapshot(s.epoch + outcome.ok, s.version + 1, outcome, s.closed)
-            self._cond.notify_all()
-            return self._snap
-
-    def close(self) -> None:
-        with self._cond:
-            s = self._snap
-            self._snap = Snapshot(s.epoch, s.version, s.outcome, True)
-            self._cond.notify_all()
-
-    def wait(self, after_version: int, timeout: float) -> Snapshot:
-        """The state once a build newer than ``after_version`` has finished (or on close, or timeout)."""
-        with self._cond:
-            self._cond.wait_for(lambda: self._snap.version != after_version or self._snap.closed, timeout)
-            return self._snap
-
-    def wait_for(self, predicate: Callable[[Snapshot], bool], timeout: float) -> Snapshot:
-        """For tests and tools: block until ``predicate(snapshot)`` holds; returns the snapshot either way."""
-        with self._cond:
-            self._cond.wait_for(lambda: predicate(self._snap), timeout)
-            return self._snap
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -225,6 +100,10 @@ class _Handler(SimpleHTTPRequestHandler):
             report = self._report(snap) or {"title": "valuemap serve: building…", "lead": "", "items": []}
             page = inject(ERROR_PAGE, self.state, snap, report)
             return self._send(503, "text/html; charset=utf-8", page.encode(), head)
+        page = site_file(path)
+        if page is not None:  # a page the running rebuild has still to make is sent once it is made
+            self.state.wait_fresh(page, PENDING_WAIT_S)
+            snap = self.state.snapshot()
         file = Path(self.translate_path(self.path))
         if file.is_dir():
             if not path.endswith("/"):
@@ -254,21 +133,28 @@ class _Handler(SimpleHTTPRequestHandler):
                 return -1
 
         token, seen_epoch, seen_version = query.get("token", [""])[0], number("epoch"), number("version")
+        page = site_file(query.get("page", [""])[0])  # the file of the page this stream is for
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Accel-Buffering", "no")
         self.end_headers()
         snap = self.state.snapshot()
-        self.state.listening(+1)
+        problems = snap.outcome is not None and not snap.outcome.ok  # the page shows a banner of problems
+        self.state.listening(+1, page)
         try:
             self._write("retry: 1000\n\n")
             while not snap.closed:
-                if token != self.state.token or snap.epoch > seen_epoch:
+                if token != self.state.token or snap.epoch > seen_epoch and (
+                        problems or self.state.changed_since(page, seen_epoch)):
                     self._write(f"event: reload\ndata: {snap.epoch}\n\n")  # only ever after a successful build
                     token, seen_epoch = self.state.token, snap.epoch
+                elif snap.epoch > seen_epoch:  # a build that left this page's file as it was: no reload
+                    seen_epoch = snap.epoch
+                    self._write(": unchanged\n\n")
                 elif snap.version != seen_version and snap.outcome is not None and not snap.outcome.ok:
                     self._write(f"event: problems\ndata: {json.dumps(self._report(snap))}\n\n")
+                    problems = True
                 elif snap.version == seen_version:
                     self._write(": keep-alive\n\n")
                 seen_version = snap.version
@@ -276,7 +162,7 @@ class _Handler(SimpleHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
             pass  # the page went away (reload, closed tab)
         finally:
-            self.state.listening(-1)
+            self.state.listening(-1, page)
         self.close_connection = True
 
     def _write(self, text: str) -> None:
@@ -327,9 +213,9 @@ class ServeSession:
         self.root = root if root is not None else Path.cwd()
         self.folder = Path(tempfile.mkdtemp(prefix="valuemap-serve-"))  # private: mode 0700
         self.out = self.folder / "site"
-        self.rebuild = rebuild or incremental_rebuild(self.content, self.out, templates=self.templates,
-                                                      audience=audience)
         self.state = LiveState()
+        self.rebuild = rebuild or incremental_rebuild(self.content, self.out, templates=self.templates,
+                                                      audience=audience, first=self.state)
         self._stop = threading.Event()
         self._watching = threading.Event()
         self._lock = threading.Lock()  # one build at a time

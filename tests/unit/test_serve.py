@@ -64,11 +64,11 @@ def get(session: ServeSession, path: str) -> tuple[int, str, dict]:
 class EventStream:
     """The SSE stream read by a thread; events arrive on a queue as (event, data)."""
 
-    def __init__(self, session: ServeSession, page: str):
+    def __init__(self, session: ServeSession, page: str, address: str | None = None):
         attrs = dict(re.findall(r'data-(token|epoch|version)="([^"]*)"', page))
         self.conn = http.client.HTTPConnection("127.0.0.1", session.port, timeout=WAIT * 2)
         self.conn.request("GET", f"{EVENTS_PATH}?token={attrs['token']}&epoch={attrs['epoch']}"
-                                 f"&version={attrs['version']}")
+                                 f"&version={attrs['version']}" + (f"&page={address}" if address else ""))
         self.response = self.conn.getresponse()
         assert self.response.status == 200
         assert self.response.getheader("Content-Type").startswith("text/event-stream")
@@ -152,6 +152,28 @@ def test_edit_break_fix_round_trip(session, tree):
     reporter = session.reporter_record
     assert any(d.file and d.file.endswith("alpha.yaml") for batch in reporter.diagnostic_batches for d in batch)
     assert any("still serving the last good build" in line for line in reporter.lines)
+
+
+def test_only_the_pages_an_edit_changed_reload_and_a_page_showing_problems_reloads_once_fixed(session, tree):
+    home, beta = get(session, "/")[1], get(session, "/competitors/beta.html")[1]
+    home_stream, beta_stream = EventStream(session, home, "/"), EventStream(session, beta, "/competitors/beta.html")
+    try:
+        assert session.state.wait_for_listeners(2, WAIT)
+        assert session.state.watched() == {"index.html", "competitors/beta.html"}
+        # Beta's talk track is on its own pages only: Beta's page reloads, the home page does not
+        tree.replace("companies/beta.yaml", "SECRET-TALK-beta", "SECRET-TALK-beta, said again")
+        beta_stream.next("reload")
+        assert "SECRET-TALK-beta, said again" in get(session, "/competitors/beta.html")[1]
+        # a broken file: the home page shows the problems (no reload came before them: next() fails on one);
+        # once the file is as it was, it reloads to lose the banner, though its file did not change
+        gamma = tree.read("companies/gamma.yaml")
+        tree.write("companies/gamma.yaml", BROKEN)
+        home_stream.next("problems")
+        tree.write("companies/gamma.yaml", gamma)
+        home_stream.next("reload")
+    finally:
+        home_stream.close()
+        beta_stream.close()
 
 
 def test_serves_the_internal_preview_in_a_private_folder_identical_to_a_build(session, tree, templates, tmp_path):
@@ -344,3 +366,23 @@ def test_the_rebuild_message_names_the_saved_file_not_an_editor_s_temporary_one(
     session.rebuild_now(frozenset({gone, real}))
     line = session.reporter_record.lines[-1]
     assert "after content/companies/beta.yaml and 1 more" in line, line
+
+
+@pytest.mark.browser
+def test_browser_reloads_only_the_tab_whose_page_changed(session, tree, browser):
+    context = browser.new_context()
+    try:
+        home, beta = context.new_page(), context.new_page()
+        home.goto(session.url, wait_until="load")
+        beta.goto(session.url + "competitors/beta.html", wait_until="load")
+        assert session.state.wait_for_listeners(2, WAIT)
+        for tab in (home, beta):
+            tab.evaluate("window.__stillHere = true")  # gone if the tab reloads
+        with beta.expect_event("load", timeout=WAIT * 1000):
+            tree.replace("companies/beta.yaml", "SECRET-TALK-beta", "SECRET-TALK-beta, said again")
+        assert "said again" in beta.inner_text("body")
+        assert beta.evaluate("window.__stillHere === undefined")
+        assert session.state.wait_for_listeners(2, WAIT)  # the reloaded tab's stream is open again
+        assert home.evaluate("window.__stillHere === true")  # its page did not change: not reloaded
+    finally:
+        context.close()
