@@ -119,6 +119,11 @@ _MAP_AREAS = {
 }
 
 
+def _delta(high: float, low: float) -> float:
+    """``high − low`` as drawn: both ends rounded to 2 decimals as the point is (never negative)."""
+    return round(round(high, 2) - round(low, 2), 2)
+
+
 def _short_note(t: T, zone: str) -> str:
     """A zone's corner note on a phone: its name and arrow only (the full sentence takes the whole width)."""
     return f"↖ {t('zone.worse')}" if zone == "worse" else f"{t('zone.better')} ↘"
@@ -214,15 +219,15 @@ def value_map_figure(vmap: ValueMap, names: Mapping[str, str], t: T, shown: Call
                                    size=[z for _, _, z in styles])
         if extras is not None:
             trace["hovertext"] = [extras[i] for i in selected]
-            # Uncertainty, drawn subtly: the x and y of a point are exact here so that x + array is the
-            # range's end the hover prints (both formatted by generator/formats.py from the same values).
-            trace["x"] = [xs[i] for i in selected]
-            trace["y"] = [ys[i] for i in selected]
+            # Uncertainty, drawn subtly: from the point to the range's ends the hover prints, every end (and
+            # the point) to 1/100 of a unit — far below a pixel (a map spans ~300 units over ~700 px), and
+            # short in the page (a float's 17 digits, six per point, were a third of a 5,000-company map).
             bar = {"type": "data", "symmetric": False, "color": ERROR_BAR, "thickness": 1.2, "width": 3}
-            trace["error_x"] = dict(bar, array=[vmap.positions[i].rq_high - xs[i] for i in selected],
-                                    arrayminus=[xs[i] - vmap.positions[i].rq_low for i in selected])
-            trace["error_y"] = dict(bar, array=[vmap.positions[i].rp_high - ys[i] for i in selected],
-                                    arrayminus=[ys[i] - vmap.positions[i].rp_low for i in selected])
+            p = vmap.positions
+            trace["error_x"] = dict(bar, array=[_delta(p[i].rq_high, xs[i]) for i in selected],
+                                    arrayminus=[_delta(xs[i], p[i].rq_low) for i in selected])
+            trace["error_y"] = dict(bar, array=[_delta(p[i].rp_high, ys[i]) for i in selected],
+                                    arrayminus=[_delta(ys[i], p[i].rp_low) for i in selected])
         return trace
 
     us_idx = [i for i, p in enumerate(vmap.positions) if p.is_us]
