@@ -44,12 +44,16 @@ def ranking_cells(ctx: SiteContext, p: Position, links: Links) -> list[dict]:
     ]
 
 
-def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) -> dict:
-    """The ranking: distance and ratio side by side (the one ranked by is marked), prices, zone, coverage."""
+def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str, only: set[str] | None = None
+                  ) -> dict:
+    """The ranking: distance and ratio side by side (the one ranked by is marked), prices, zone, coverage.
+    ``only``: the companies to list (a very large market's map, see :func:`table_selection`); the rows that
+    follow companies left out are marked."""
     t, fmt = ctx.t, ctx.fmt
     partial = any(p.partial for p in vmap.positions)
     rows, ours = [], []
-    for p in vmap.positions:
+    listed = [p for p in vmap.positions if only is None or p.slug in only]
+    for p in listed:
         row = ranking_cells(ctx, p, links)
         row.append(cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else ""))
         if partial:
@@ -66,7 +70,8 @@ def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str) 
     columns.append((t("col.backed"), True))
     if partial:  # only when some company lacks a score: the share of the quality weight whose score is known
         columns.append((t("col.known"), True))
-    return table(caption, columns, rows, ours)
+    gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in listed]) if only is not None else None
+    return table(caption, columns, rows, ours, gaps)
 
 
 OVERVIEW_ROWS = 12
@@ -76,6 +81,19 @@ ranked nearest to us, and says so: past a dozen lines a canvas is grey noise, an
 every overview made those pages grow with the market (1,000 companies: a 4 MB home page, a 9 MB canvas).
 Every company stays on the map, in the table under it and on the competitor list."""
 TOP_ROWS = 3  # a large market's ranking and heat map also show who leads
+
+FULL_TABLE_ROWS = 1_000
+"""The most companies the table under a map lists (home, a segment, a prospect's page). A map of more lists the
+overview's selection (:func:`ranking_selection`) and links to the competitor list, which lists every company
+with every measure: 5,000 rows under each map made those pages 4 MB each (186 KB gzipped, a third of what a
+page may weigh with its charts). Every company stays on the map itself, its numbers in the hover."""
+
+
+def table_selection(ctx: SiteContext, vmap: ValueMap) -> set[str] | None:
+    """The companies the table under ``vmap`` lists: None (every one) up to :data:`FULL_TABLE_ROWS`."""
+    if len(vmap.positions) + len(vmap.unplaced) <= FULL_TABLE_ROWS:
+        return None
+    return ranking_selection(ctx, vmap)
 
 
 def overview_selection(ranked: list[str], us: str, keep: Sequence[str | None] = (), limit: int = OVERVIEW_ROWS
@@ -105,8 +123,9 @@ def ranking_more(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] 
     map's table), or — a large market's selection — a note saying what is shown, and the competitor list."""
     if only is None:
         return {"full": True, "note": "", "href": None}
-    return {"full": False, "note": ctx.t("ranking.selection", count=len(vmap.positions) + len(vmap.unplaced)),
-            "href": links.page_of("competitors")}
+    count = len(vmap.positions) + len(vmap.unplaced)
+    key = "ranking.selection" if count <= FULL_TABLE_ROWS else "ranking.selection_listed"  # no full table here
+    return {"full": False, "note": ctx.t(key, count=count), "href": links.page_of("competitors")}
 
 
 def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str, only: set[str] | None = None
@@ -194,8 +213,12 @@ def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: st
     figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)],
                                      trails=trails[0] if trails else ())
+    only = table_selection(ctx, vmap)
     block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
-                        ranking_table(ctx, vmap, links, t("table.value_map_caption")))
+                        ranking_table(ctx, vmap, links, t("table.value_map_caption"), only))
+    block["table_note"] = ({"text": t("table.selection", count=len(vmap.positions) + len(vmap.unplaced)),
+                            "href": links.page_of("competitors"), "link": t("ranking.all_link")}
+                           if only is not None else None)
     block["unplaced"] = unplaced_notes(ctx, vmap, links)
     block["as_of"] = map_as_of(ctx, vmap)
     block["extra_tables"] = [trails[1]] if trails else []
