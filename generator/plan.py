@@ -122,8 +122,29 @@ def prospect_token(secret: str, slug: str) -> str:
 
 
 def page_path(kind: str, key: str = "") -> str:
-    """The one place a page's URL and output file are made."""
+    """The one place a page's URL and output file are made. The competitor list's first page is
+    ``competitors/index.html``; a very large market's further pages (key "2", "3", …) are
+    ``competitors/page/2.html`` … (a company's page is ``competitors/<slug>.html``: no name can clash)."""
+    if kind == "competitors" and key:
+        return f"competitors/page/{key}.html"
     return _LAYOUT[kind][0].format(key=key)
+
+
+LIST_PAGE_SIZE = 1_000
+"""The most competitors one page of the competitor list shows (cards and table). A larger market's list is
+split in rank order over several pages: 5,000 companies on one page made it 9.7 MB (654 KB gzipped, more
+than a page may weigh with its charts)."""
+
+
+def list_page_slice(number: int) -> slice:
+    """The competitors page ``number`` (from 1) shows, of the list in rank order."""
+    return slice((number - 1) * LIST_PAGE_SIZE, number * LIST_PAGE_SIZE)
+
+
+def list_pages(content: Content) -> int:
+    """How many pages the competitor list has: one per :data:`LIST_PAGE_SIZE` competitors (at least one)."""
+    competitors = sum(1 for slug in content.companies if slug != content.site.us)
+    return max(1, -(-competitors // LIST_PAGE_SIZE))
 
 
 def relative_url(from_path: str, to_path: str) -> str:
@@ -157,6 +178,8 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
 
     add("home")
     add("competitors")
+    for number in range(2, list_pages(content) + 1):  # a very large market's list, continued
+        add("competitors", str(number))
     for slug in content.companies:
         if slug != content.site.us:
             add("competitor", slug, content.files.get(f"company:{slug}", slug))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import charts
-from ..plan import PlannedPage
+from ..plan import PlannedPage, list_page_slice
 from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
@@ -47,33 +47,47 @@ def home_view(ctx: SiteContext, page: PlannedPage) -> dict:
 
 
 def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
+    """Every competitor as a card, in rank order (those not on the map last), then the ranking. A very large
+    market's list is split over pages of :data:`generator.plan.LIST_PAGE_SIZE` competitors (``page.key``:
+    the page's number, "" for the first): each page's cards, and its tables list those companies and us."""
     t = ctx.t
     links = Links(ctx, page)
-    view = base(ctx, page, t("competitors.title"), t("competitors.intro"))
     vmap = ctx.scores.overall
+    listed = ([(p.slug, p) for p in vmap.positions if not p.is_us]
+              + [(u.slug, None) for u in vmap.unplaced if not u.is_us])
+    pages = ctx.plan.of_kind("competitors")
+    number = int(page.key or 1)
+    part = list_page_slice(number)
+    chunk, first = listed[part], part.start
+    title = (t("competitors.title") if len(pages) == 1
+             else t("competitors.title_page", page=number, pages=len(pages)))
+    view = base(ctx, page, title, t("competitors.intro"))
+    unplaced = {u.slug: u for u in vmap.unplaced}
     cards = []
-    for p in vmap.positions:
-        if p.is_us:
-            continue
-        company = ctx.content.companies[p.slug]
-        cards.append({"name": company.name, "href": links.company(p.slug), "summary": inline_markdown(
-            company.summary.split("\n\n")[0]) if company.summary else "",
-            "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),
-            "facts": t("competitors.facts", rank=p.rank, price=ctx.fmt.money(p.price),
-                       value=ctx.fmt.signed(p.customer_value), justified=ctx.fmt.money(p.justified_price))})
-    for u in vmap.unplaced:
-        if u.is_us:
-            continue
-        company = ctx.content.companies[u.slug]
-        cards.append({"name": company.name, "href": links.company(u.slug), "summary": inline_markdown(
-            company.summary.split("\n\n")[0]) if company.summary else "", "zone": t("unplaced.short"), "tone": "",
-            "facts": t(f"unplaced.{u.reason}")})
+    for slug, p in chunk:
+        company = ctx.content.companies[slug]
+        summary = inline_markdown(company.summary.split("\n\n")[0]) if company.summary else ""
+        if p is not None:
+            cards.append({"name": company.name, "href": links.company(slug), "summary": summary,
+                          "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),
+                          "facts": t("competitors.facts", rank=p.rank, price=ctx.fmt.money(p.price),
+                                     value=ctx.fmt.signed(p.customer_value),
+                                     justified=ctx.fmt.money(p.justified_price))})
+        else:
+            cards.append({"name": company.name, "href": links.company(slug), "summary": summary,
+                          "zone": t("unplaced.short"), "tone": "", "facts": t(f"unplaced.{unplaced[slug].reason}")})
     view["cards"] = cards
-    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"))
-    view["ranking_all"] = ranking_table(ctx, vmap, links, t("table.value_map_caption"))
+    only = None if len(pages) == 1 else {slug for slug, _ in chunk} | {ctx.site.us}
+    view["ranking"] = ranking_summary(ctx, vmap, links, t("table.ranking_caption"), only)
+    view["ranking_all"] = ranking_table(ctx, vmap, links, t("table.value_map_caption"), only)
+    view["pager"] = None if len(pages) == 1 else {
+        "label": t("competitors.pages"),
+        "showing": t("competitors.showing", first=first + 1, last=first + len(chunk), count=len(listed)),
+        "items": [{"number": k, "href": links.to(target.path), "current": k == number}
+                  for k, target in enumerate(pages, start=1)],
+        "previous": links.to(pages[number - 2].path) if number > 1 else None,
+        "next": links.to(pages[number].path) if number < len(pages) else None}
     return view
-
-
 
 
 def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:

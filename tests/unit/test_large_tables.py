@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+from generator import plan
+from generator.build import build
+from generator.diagnostics import Diagnostics
 from generator.views import rankings
 
 from tests.unit.test_build_pages import chart_json, load, the_table, visible_text
+from tests.unit.test_linear import write_market
 from tests.unit.test_overview_selection import _market
 
 CAPTION = "Value map data and ranking by value for money"
@@ -70,3 +74,70 @@ def test_up_to_the_threshold_the_table_lists_every_company(uncapped):
     text = visible_text(doc)
     assert "This table lists" not in text
     assert "Every company and every measure: in the table under the map." in text
+
+
+# --------------------------------------------------------------------------- the competitor list, in pages
+
+PER_PAGE = 15  # 39 competitors: pages of 15, 15 and 9
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plan, "LIST_PAGE_SIZE", PER_PAGE)
+        return _market(tmp_path_factory.mktemp("paged"), N)
+
+
+def _cards(doc) -> list[str]:
+    return [card.find("a").text().strip() for card in doc.find_all("li", "company-card")]
+
+
+def test_a_very_large_competitor_list_is_split_in_rank_order_over_pages(paged, uncapped):
+    _, site = paged
+    files = [site / "competitors" / "index.html", site / "competitors" / "page" / "2.html",
+             site / "competitors" / "page" / "3.html"]
+    assert not (site / "competitors" / "page" / "4.html").exists()
+    docs = [load(f) for f in files]
+    cards = [_cards(doc) for doc in docs]
+    assert [len(c) for c in cards] == [15, 15, 9]
+    # the pages together are the one-page list of the same market, in the same order
+    assert [name for page in cards for name in page] == _cards(load(uncapped[1] / "competitors" / "index.html"))
+    titles = [doc.find("title").text() for doc in docs]
+    assert titles[1].startswith("Competitors, page 2 of 3") and len(set(titles)) == 3
+    assert "Competitors 16–30 of 39, in rank order." in visible_text(docs[1])
+    for doc, names in zip(docs, cards):
+        # each page's table lists its own companies and us, in rank order
+        listed = _names(the_table(doc, CAPTION))
+        assert set(names) < set(listed) and len(listed) == len(names) + 1
+        # the pager links to every page, the current one marked, and nowhere else
+        pager = doc.find("nav", "pager")
+        here = files[docs.index(doc)].parent
+        targets = {(here / a.attrs["href"]).resolve() for a in pager.find_all("a")}
+        assert targets | {files[docs.index(doc)].resolve()} == {f.resolve() for f in files}
+    assert [doc.find("nav", "pager").find("span").text() for doc in docs] == ["1", "2", "3"]
+    assert "Previous" not in docs[0].find("nav", "pager").text() and "Next" in docs[0].find("nav", "pager").text()
+    assert "Next" not in docs[2].find("nav", "pager").text()
+
+
+def test_up_to_a_thousand_competitors_the_list_is_one_page_without_a_pager(uncapped):
+    _, site = uncapped
+    assert not (site / "competitors" / "page").exists()
+    doc = load(site / "competitors" / "index.html")
+    assert len(_cards(doc)) == N - 1 and doc.find_all("nav", "pager") == []
+
+
+def test_a_summary_edit_renders_again_only_the_list_page_that_shows_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan, "LIST_PAGE_SIZE", PER_PAGE)
+    content = write_market(tmp_path / "m", N, distinct=False)
+    out = tmp_path / "served"
+    first = build(content, out, Diagnostics(), incremental=True)
+    card = load(out / "competitors" / "page" / "2.html").find("li", "company-card").find("a")
+    slug = card.attrs["href"].rsplit("/", 1)[-1].removesuffix(".html")
+    path = content / "companies" / f"{slug}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Sells **widgets**", "Sells **gadgets**", 1),
+                    encoding="utf-8")
+    second = build(content, out, Diagnostics(), incremental=first.state)
+    rendered = set(second.state.rendered)
+    assert "competitors/page/2.html" in rendered and f"competitors/{slug}.html" in rendered
+    assert not {"competitors/index.html", "competitors/page/3.html"} & rendered
+    assert "gadgets" in (out / "competitors" / "page" / "2.html").read_text(encoding="utf-8")
