@@ -41,6 +41,8 @@ class WeightModel:
     dimensions: tuple[str, ...]
     weights: Mapping[str, float]  # the scenario's normalised weights
     companies: tuple[WeighedCompany, ...]  # every company that can be placed for some weights
+    price_total: float = 0.0  # Σ of the comparable prices (math.fsum) and their number: each company's
+    price_count: int = 0  # comparison-average price follows (quality.comparison_average)
 
 
 def weight_model(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, Quote | None],
@@ -77,7 +79,7 @@ def weight_model(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapp
             backed[d] = math.fsum(w for w, _, b in mine if b)
         out.append(WeighedCompany(s, names[s], s == site.us, order[s], priced[s], p_avg,
                                   100.0 * priced[s] / p_avg, sums, known, backed))
-    return WeightModel(dims, dict(scenario.weights), tuple(out))
+    return WeightModel(dims, dict(scenario.weights), tuple(out), price_total, price_count)
 
 
 def moved_weights(weights: Mapping[str, float], dimension: str, share: float) -> dict[str, float]:

@@ -20,7 +20,7 @@ from ..plan import PlannedPage
 from ..verify import STATUSES
 from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
                      unplaced_notes)
-from .rankings import ranking_cells
+from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, ranking_cells, table_selection
 
 
 def _json(data: object) -> str:
@@ -29,11 +29,14 @@ def _json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links) -> dict:
-    """The ranking the sliders recompute (the same columns weigh.js fills in)."""
+def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links, only: set[str] | None) -> dict:
+    """The ranking the sliders recompute (the same columns and rows weigh.js fills in). ``only``: a very large
+    market's selection (:func:`generator.views.rankings.table_selection`; weigh.js picks it again for the
+    weights set, by the same rule)."""
     t = ctx.t
     rows, ours = [], []
-    for p in vmap.positions:
+    listed = [p for p in vmap.positions if only is None or p.slug in only]
+    for p in listed:
         rows.append(ranking_cells(ctx, p, links))
         ours.append(p.is_us)
     ranked = {"distance": 4, "ratio": 5}[vmap.rank_by]
@@ -41,7 +44,22 @@ def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links) -> dict:
               "col.ratio", "col.price", "col.justified_price", "col.headroom", "col.zone"]
     numeric = [True, False, True, True, True, True, True, True, True, False]
     columns = [(t(k) + (" ▾" if i == ranked else ""), n) for i, (k, n) in enumerate(zip(labels, numeric))]
-    return table(t("weigh.caption"), columns, rows, ours)
+    gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in listed]) if only is not None else None
+    return table(t("weigh.caption"), columns, rows, ours, gaps)
+
+
+def _company(c: weighting.WeighedCompany, links: Links, price_status: dict, dimensions: tuple) -> dict:
+    """One company as weigh.js reads it — only what it cannot work out: a 5,000-company page carried every
+    comparison-average and relative price (17-digit numbers), a second copy of each name and every link."""
+    row = {"slug": c.slug, "name": c.name, "order": c.order, "price": c.price,
+           "price_status": price_status.get(c.slug), "sums": [c.sums[d] for d in dimensions],
+           "known": [c.known[d] for d in dimensions]}
+    href = links.company(c.slug)
+    if href != f"competitors/{c.slug}.html":  # weigh.js links there when "href" is absent
+        row["href"] = href
+    if c.is_us:
+        row["us"] = True
+    return row
 
 
 def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...]) -> dict | None:
@@ -80,7 +98,11 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["reference"] = reference_label(ctx, scenario.reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)[:3]  # rank, justified price, headroom: what the sliders move
-    view["ranking"] = _ranking(ctx, vmap, links)
+    only = table_selection(ctx, vmap)
+    view["ranking"] = _ranking(ctx, vmap, links, only)
+    view["ranking_note"] = ({"text": t("table.selection", count=len(vmap.positions) + len(vmap.unplaced)),
+                             "href": links.page_of("competitors"), "link": t("ranking.all_link")}
+                            if only is not None else None)
     view["unplaced"] = [u for u in unplaced_notes(ctx, vmap, links)]
     view["sensitivity"] = _sensitivity(ctx, found)
     view["sliders"] = [{"id": d.id, "label": d.label, "value": round(100.0 * scenario.weights[d.id], 6),
@@ -94,11 +116,12 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
         "dimensions": [{"id": d.id, "label": d.label, "weight": scenario.weights[d.id]} for d in site.dimensions],
         "method": {"line": site.method.fair_value_line, "slope": site.method.slope,
                    "band": site.method.fair_value_band, "rank_by": site.method.rank_by},
-        "companies": [{"slug": c.slug, "name": c.name, "label": charts.plain(c.name), "href": links.company(c.slug),
-                       "us": c.is_us, "order": c.order, "price": c.price, "price_average": c.price_average,
-                       "price_status": price_status.get(c.slug),
-                       "relative_price": c.relative_price, "sums": [c.sums[d] for d in model.dimensions],
-                       "known": [c.known[d] for d in model.dimensions]} for c in model.companies],
+        # Each company's comparison-average and relative price follow from its price and these, in weigh.js,
+        # by the same operations as quality.comparison_average and weighting.weight_model (the same doubles).
+        "prices": {"total": model.price_total, "count": model.price_count, "comparison": site.method.comparison},
+        # the table a very large market lists: its selection's size and how many of the top it keeps
+        "table": {"rows": OVERVIEW_ROWS, "top": TOP_ROWS} if only is not None else None,
+        "companies": [_company(c, links, price_status, model.dimensions) for c in model.companies],
         "strings": {"rank_value": t("fig.rank_value", rank="{rank}", count="{count}"),
                     "headroom_detail": t("fig.headroom_detail", pct="{pct}"),
                     "free": t("ratio.free"), "unplaced": t("weigh.we_unplaced"),

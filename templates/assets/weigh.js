@@ -340,12 +340,33 @@
     return span;
   }
 
+  /* A very large market's table: us, the top few and those ranked nearest to us, in rank order, each marked
+     when companies were left out just before it (views/rankings.py: overview_selection, gaps_in). */
+  function listed(rows, table) {
+    if (!table) { return rows.map(function (r) { return { r: r, gap: false }; }); }
+    var at = rows.findIndex(function (r) { return r.c.us; }), chosen = {}, count = 0;
+    function take(i) { if (i >= 0 && i < rows.length && !chosen[i]) { chosen[i] = true; count += 1; } }
+    if (at >= 0) { take(at); }
+    for (var i = 0; i < Math.min(table.top, rows.length); i++) { take(i); }
+    var from = at < 0 ? 0 : at;
+    for (var d = 0; count < table.rows && (from - d >= 0 || from + d < rows.length); d++) {
+      take(from - d);
+      if (count < table.rows && d > 0) { take(from + d); }
+    }
+    var out = [], last = -1;
+    rows.forEach(function (r, k) {
+      if (chosen[k]) { out.push({ r: r, gap: k !== last + 1 }); last = k; }
+    });
+    return out;
+  }
+
   function fillTable(tbody, result, data, fmt) {
     var s = data.strings;
     while (tbody.firstChild) { tbody.removeChild(tbody.firstChild); }
-    result.rows.forEach(function (r) {
-      var tr = document.createElement("tr");
-      if (r.c.us) { tr.className = "us"; }
+    listed(result.rows, data.table).forEach(function (item) {
+      var r = item.r, tr = document.createElement("tr");
+      var classes = (r.c.us ? ["us"] : []).concat(item.gap ? ["gap"] : []);
+      if (classes.length) { tr.className = classes.join(" "); }
       tr.appendChild(cellOf("td", String(r.rank), "num "));
       var name = document.createElement("td");
       var holder = name;
@@ -401,6 +422,14 @@
     var panel = document.getElementById("weigh-sliders");
     if (!source || !panel) { return; }
     var block = JSON.parse(source.textContent), data = block.weigh;
+    var prices = data.prices;
+    data.companies.forEach(function (c) {  /* what the page leaves out, as the server works it out */
+      if (c.href === undefined) { c.href = "competitors/" + c.slug + ".html"; }
+      c.us = c.us === true;
+      c.price_average = prices.comparison === "market" ? prices.total / prices.count
+        : prices.count <= 1 ? c.price : (prices.total - c.price) / (prices.count - 1);
+      c.relative_price = 100 * c.price / c.price_average;
+    });
     data.figure = { data: block.data, layout: block.layout };
     var fmt = new Formats(data.lang, data.currency, data.price_decimals);
     var inputs = data.dimensions.map(function (d) { return document.getElementById("weight-" + d.id); });

@@ -5,6 +5,7 @@ generator/formats.py. Nothing errors, nothing violates the CSP; without JavaScri
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,73 @@ def test_the_javascript_placement_equals_labels_py_on_random_maps(new_context):
                             [[list(p) for p in points], list(xr), list(yr), [width, height, char_px, text_px, note_px],
                              [list(e) for e in line], [list(b) for b in notes], first])
         assert (got["positions"], got["clashes"]) == (list(expected[0]), list(expected[1])), trial
+
+
+GAPS = "() => Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(tr => tr.classList.contains('gap'))"
+
+
+def test_a_very_large_market_s_table_lists_the_selection_for_the_weights_set(new_context, tmp_path, monkeypatch):
+    """Past FULL_TABLE_ROWS companies the weigh page's table lists us, the top three and our neighbours — on
+    the server for the published weights, in the browser for the weights set — by the same rule."""
+    from generator.build import build
+    from generator.views import rankings
+    from tests.unit.test_build_pages import load
+    from tests.unit.test_linear import write_market
+
+    monkeypatch.setattr(rankings, "FULL_TABLE_ROWS", 30)  # a 40-company market stands in for a 1,001-company one
+    content = write_market(tmp_path / "m", 40, distinct=False)
+    build(content, tmp_path / "site", Diagnostics(), workers=1)
+    market = check(content, Diagnostics())
+    html = load(tmp_path / "site" / "weigh.html")  # the server's table, as written (no script has run)
+    body = html.find("div", id="weigh-ranking").find("tbody")
+    server = {"rows": [[c.text() for c in tr.children if not isinstance(c, str)] for tr in body.find_all("tr")],
+              "gaps": ["gap" in tr.attrs.get("class", "").split() for tr in body.find_all("tr")]}
+    page = new_context().new_page()
+    page.goto((tmp_path / "site" / "weigh.html").as_uri())
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    data = json.loads(page.locator("#weigh-data").text_content())["weigh"]
+    us = market.content.site.us
+
+    def selected(raw):
+        rows = expected(market, raw, data["price_decimals"])[0]
+        site = market.content.site
+        ids = [d.id for d in site.dimensions]
+        vmap = sc.scenario_map(site, market.content.companies, market.scores.companies,
+                               sc.Scenario("visitor", "", sc.normalise(dict(zip(ids, raw))), site.price_reference),
+                               market.scores.audience, market.scores.today)
+        ranked = [p.slug for p in vmap.positions]
+        chosen = rankings.overview_selection(ranked, us, ranked[:rankings.TOP_ROWS])
+        return ([row for slug, row in zip(ranked, rows) if slug in chosen], rankings.gaps_in(ranked, chosen))
+
+    default = selected([d["weight"] for d in data["dimensions"]])
+    assert 4 < len(default[0]) <= rankings.OVERVIEW_ROWS < 40
+    assert (server["rows"], server["gaps"]) == default  # the server's table, before the script ran
+    assert (page.evaluate(READ)["rows"], page.evaluate(GAPS)) == default  # the script's, the same
+    assert "This table lists the top three" in page.locator("#weigh-ranking + p").inner_text()
+    for raw in ([100, 0], [0, 100], [30, 70]):
+        page.evaluate(SET, raw)
+        assert (page.evaluate(READ)["rows"], page.evaluate(GAPS)) == selected(raw), raw
+
+
+@pytest.mark.parametrize("method", ["comparison: market", "fair_value_line: regression"])
+def test_the_script_works_out_the_same_prices_and_ranking_under_other_methods(new_context, tmp_path, method):
+    """weigh.js works out each company's comparison-average and relative price from its price and the
+    market's total (the page does not carry them): under comparison 'market' too, and with a fitted line."""
+    import shutil
+    from generator.build import build
+    from tests.unit.test_build_pages import load
+
+    content = Path(shutil.copytree(SAMPLE_CONTENT, tmp_path / "content"))
+    site_yaml = content / "site.yaml"
+    key = method.split(":")[0]
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(re.sub(rf"(?m)^  {key}: .*$", f"  {method}", text, count=1), encoding="utf-8")
+    diagnostics = Diagnostics()
+    build(content, tmp_path / "site", diagnostics, templates_dir=SAMPLE_CONTENT.parent / "templates", workers=1)
+    assert not diagnostics.has_errors(), diagnostics.sorted()
+    body = load(tmp_path / "site" / "weigh.html").find("div", id="weigh-ranking").find("tbody")
+    server = [[c.text() for c in tr.children if not isinstance(c, str)] for tr in body.find_all("tr")]
+    page = new_context().new_page()
+    page.goto((tmp_path / "site" / "weigh.html").as_uri())
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    assert page.evaluate(READ)["rows"] == server and len(server) == 10

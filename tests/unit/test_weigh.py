@@ -49,6 +49,16 @@ def data_block(page: Path) -> dict:
     return block["weigh"]
 
 
+def prices_from_block(data: dict, company: dict) -> tuple[float, float]:
+    """What weigh.js works out of the block: the comparison-average price and the relative price."""
+    prices, own = data["prices"], company["price"]
+    if prices["comparison"] == "market":
+        average = prices["total"] / prices["count"]
+    else:
+        average = own if prices["count"] <= 1 else (prices["total"] - own) / (prices["count"] - 1)
+    return average, 100 * own / average
+
+
 def rq_from_block(company: dict, weights: list[float]) -> float | None:
     """What weigh.js computes: 100 · Σ w_d·S_d / Σ w_d·K_d (None: not placed)."""
     num = math.fsum(w * s for w, s in zip(weights, company["sums"]))
@@ -62,10 +72,15 @@ def test_page_is_planned_linked_and_holds_public_fields_only(sample_site):
     assert page.is_file()
     data = data_block(page)
     assert [d["id"] for d in data["dimensions"]] == [d.id for d in checked.content.site.dimensions]
-    allowed = {"slug", "name", "label", "href", "us", "order", "price", "price_average", "relative_price",
-               "sums", "known", "price_status"}
+    required = {"slug", "name", "order", "price", "sums", "known", "price_status"}
     for company in data["companies"]:
-        assert set(company) == allowed
+        # "href" only where weigh.js could not work it out; "us" only for us
+        assert required <= set(company) <= required | {"href", "us"}, set(company)
+        assert company.get("us", True) is True
+        if "href" not in company:
+            assert (out / "competitors" / f"{company['slug']}.html").is_file()
+    assert sum(1 for company in data["companies"] if company.get("us")) == 1
+    assert data["prices"]["comparison"] == checked.content.site.method.comparison
     text = page.read_text(encoding="utf-8")
     assert "SECRET" not in text and "talk_track" not in text
     assert 'href="weigh.html"' in (out / "index.html").read_text(encoding="utf-8")
@@ -93,8 +108,7 @@ def test_data_block_reproduces_value_map(sample_site, raw):
     for p in vmap.positions:
         assert placed[p.slug] == pytest.approx(p.relative_quality, rel=1e-12, abs=1e-9)
         block = next(c for c in data["companies"] if c["slug"] == p.slug)
-        assert block["relative_price"] == pytest.approx(p.relative_price, rel=1e-12)
-        assert block["price_average"] == pytest.approx(p.price_average, rel=1e-12)
+        assert prices_from_block(data, block) == (p.price_average, p.relative_price)  # the very same doubles
         assert block["price"] == p.price
     # the ranking as weigh.js makes it (diagonal line in the sample; distance; ties by the order given)
     line = vmap.line
@@ -102,7 +116,7 @@ def test_data_block_reproduces_value_map(sample_site, raw):
 
     def key(c):
         rq = placed[c["slug"]]
-        return (-round(max(rq, 0.0) - c["relative_price"], 9), c["order"])
+        return (-round(max(rq, 0.0) - prices_from_block(data, c)[1], 9), c["order"])
 
     order = [c["slug"] for c in sorted((c for c in data["companies"] if c["slug"] in placed), key=key)]
     assert order == [p.slug for p in vmap.positions]
