@@ -328,7 +328,9 @@ class ServeSession:
         if outcome.ok:
             redone = (f" ({outcome.rendered} re-rendered)" if changed and outcome.rendered is not None
                       and outcome.rendered < outcome.pages else "")
-            r.message(f"✓ {what}: {outcome.pages} pages{redone} in {outcome.seconds:.2f} s"
+            first = (f", the open page in {outcome.first_seconds:.2f} s" if outcome.first_seconds is not None
+                     and outcome.first_seconds < outcome.seconds - 0.05 else "")  # worth saying when it was sooner
+            r.message(f"✓ {what}: {outcome.pages} pages{redone} in {outcome.seconds:.2f} s{first}"
                       + (" — reloading the browser" if changed else ""))
         elif self.state.snapshot().epoch:
             r.message(f"✗ {what}: still serving the last good build; fix the files and save to rebuild")

@@ -40,7 +40,10 @@ def prospect_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["reference"] = reference_label(ctx, vmap.scenario.reference, short=False)
     view["method_note"] = method_note(ctx, vmap)
     view["headline"] = headline(ctx, vmap)
-    view["value_map"] = value_map_block(ctx, vmap, links, "value-map")
+    evaluating = [slug for slug in prospect.evaluating if slug in ctx.content.companies]
+    view["value_map"] = value_map_block(  # a very large market's table: these beside us and the top
+        ctx, vmap, links, "value-map", keep=evaluating,
+        keep_note=t("table.selection_prospect", count=len(vmap.positions) + len(vmap.unplaced), name=prospect.name))
     view["charts"] = [view["value_map"]]
     view["weights"] = weights_table(ctx, scenario.weights, t.html("prospect.weights_caption", name=prospect.name),
                                     links)

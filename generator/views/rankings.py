@@ -89,11 +89,13 @@ with every measure: 5,000 rows under each map made those pages 4 MB each (186 KB
 page may weigh with its charts). Every company stays on the map itself, its numbers in the hover."""
 
 
-def table_selection(ctx: SiteContext, vmap: ValueMap) -> set[str] | None:
-    """The companies the table under ``vmap`` lists: None (every one) up to :data:`FULL_TABLE_ROWS`."""
+def table_selection(ctx: SiteContext, vmap: ValueMap, keep: Sequence[str] = ()) -> set[str] | None:
+    """The companies the table under ``vmap`` lists: None (every one) up to :data:`FULL_TABLE_ROWS`, else
+    the ranking's selection and ``keep`` (a prospect's page: the companies the prospect evaluates)."""
     if len(vmap.positions) + len(vmap.unplaced) <= FULL_TABLE_ROWS:
         return None
-    return ranking_selection(ctx, vmap)
+    ranked = [p.slug for p in vmap.positions]
+    return set(overview_selection(ranked, ctx.site.us, [*ranked[:TOP_ROWS], *keep], OVERVIEW_ROWS))
 
 
 def overview_selection(ranked: list[str], us: str, keep: Sequence[str | None] = (), limit: int = OVERVIEW_ROWS
@@ -204,19 +206,20 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
             "key": key}
 
 
-def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: str, *, trails: tuple = ()
-                    ) -> dict:
+def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: str, *, trails: tuple = (),
+                    keep: Sequence[str] = (), keep_note: str = "") -> dict:
     """``trails``: ``(trails, table)`` from :func:`generator.views.history.map_trails` — past positions drawn
-    on the map, and the table of their numbers shown beside the ranking."""
+    on the map, and the table of their numbers shown beside the ranking. ``keep``: companies a very large
+    market's table lists beside the selection, ``keep_note`` the sentence saying so (a prospect's page)."""
     t = ctx.t
     names = {s: ctx.name(s) for s in ctx.content.companies}
     figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)],
                                      trails=trails[0] if trails else ())
-    only = table_selection(ctx, vmap)
+    only = table_selection(ctx, vmap, keep)
     block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
                         ranking_table(ctx, vmap, links, t("table.value_map_caption"), only))
-    block["table_note"] = ({"text": t("table.selection", count=len(vmap.positions) + len(vmap.unplaced)),
+    block["table_note"] = ({"text": keep_note or t("table.selection", count=len(vmap.positions) + len(vmap.unplaced)),
                             "href": links.page_of("competitors"), "link": t("ranking.all_link")}
                            if only is not None else None)
     block["unplaced"] = unplaced_notes(ctx, vmap, links)

@@ -172,3 +172,24 @@ def test_a_request_for_a_page_still_to_come_waits_for_it():
     assert not done.wait(0.2)  # still waiting while the rebuild makes it
     state.publish(Outcome(True, changed=frozenset({OTHER})))
     assert done.wait(15)
+
+
+def test_the_terminal_says_when_the_open_page_was_fresh(tree, templates):
+    from generator.serve import ServeSession
+
+    lines = []
+
+    class Reporter:
+        def message(self, text):
+            lines.append(text)
+
+    session = ServeSession(tree.content, templates=templates, port=0, reporter=Reporter(), root=tree.root)
+    try:
+        changed = frozenset({tree.content / "companies" / "beta.yaml"})
+        session._tell(Outcome(True, pages=2014, seconds=5.37, rendered=2014, first_seconds=0.08), changed)
+        session._tell(Outcome(True, pages=2014, seconds=0.09, rendered=2, first_seconds=0.06), changed)
+    finally:
+        session.close()
+    assert lines[0] == ("✓ rebuilt after content/companies/beta.yaml: 2014 pages in 5.37 s, the open page in "
+                        "0.08 s — reloading the browser")
+    assert "open page" not in lines[1]  # no sooner to speak of

@@ -141,3 +141,30 @@ def test_a_summary_edit_renders_again_only_the_list_page_that_shows_it(tmp_path,
     assert "competitors/page/2.html" in rendered and f"competitors/{slug}.html" in rendered
     assert not {"competitors/index.html", "competitors/page/3.html"} & rendered
     assert "gadgets" in (out / "competitors" / "page" / "2.html").read_text(encoding="utf-8")
+
+
+def test_a_prospect_s_large_table_keeps_the_companies_it_evaluates(sample, templates, tmp_path, monkeypatch):
+    """On a prospect's page the table under a very large market's map lists, beside us and the top three, the
+    companies the prospect is evaluating (the sample's 10 companies stand in: threshold 5, selection of 4)."""
+    import yaml
+
+    monkeypatch.setattr(rankings, "FULL_TABLE_ROWS", 5)
+    monkeypatch.setattr(rankings, "OVERVIEW_ROWS", 4)
+    monkeypatch.setenv("VALUEMAP_PROSPECT_SECRET", "a-test-secret")
+    out = tmp_path / "site"
+    diagnostics = Diagnostics()
+    build(sample.content, out, diagnostics, templates_dir=templates, workers=1)
+    assert not diagnostics.has_errors(), diagnostics.sorted()
+    names = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))["name"]
+             for p in (sample.content / "companies").glob("*.yaml")}
+    checked = 0
+    for prospect_file in sorted((sample.content / "prospects").glob("*.yaml")):
+        prospect = yaml.safe_load(prospect_file.read_text(encoding="utf-8"))
+        page = next(p for p in (out / "prospects").glob("*.html")
+                    if f"{prospect['name']}" in visible_text(load(p).find("h1")))
+        doc = load(page)
+        listed = set(_names(the_table(doc, CAPTION)))
+        assert {names[slug] for slug in prospect["evaluating"]} <= listed < set(names.values())
+        assert f"the companies {prospect['name']} is evaluating" in visible_text(doc)
+        checked += 1
+    assert checked == 2
