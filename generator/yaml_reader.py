@@ -173,17 +173,28 @@ class _Builder:
 
 
 def _check_depth(text: str, offset: int) -> None:
-    """Walk the event stream (no recursion) so deep nesting is refused before the recursive composer runs."""
+    """Walk the event stream (no recursion) so deep nesting is refused before the recursive composer runs.
+
+    libyaml 0.2.6 (PyYAML 6.0.4 on) has a nesting limit of its own, and its scanner reads ahead: on a line of
+    10,000 '[' it stops with "exceeded maximum nesting depth" before the parser has handed over 41 events.
+    That is the same problem, reported where libyaml stopped."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                m = event.start_mark
-                raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                                 m.line + 1 + offset, m.column + 1)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                                     m.line + 1 + offset, m.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if mark is None or "nesting depth" not in (exc.problem or ""):
+            raise
+        raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1 + offset,
+                          mark.column + 1) from None
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
