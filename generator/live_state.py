@@ -36,6 +36,7 @@ class LiveState:
         self._changed_at: dict[str, int] = {}  # file → the epoch whose build last changed it
         self._all_changed_at = 0  # the last epoch whose build may have changed any file (a full build)
         self._pending: frozenset[str] = frozenset()  # pages the running rebuild has still to move in
+        self._failed_at = -1  # the version of the last failed build (-1: none yet)
 
     def listening(self, delta: int, page: str | None = None) -> None:
         with self._cond:
@@ -73,6 +74,12 @@ class LiveState:
             self._pending = paths
             self._cond.notify_all()
 
+    def failed_since(self, version: int) -> bool:
+        """Whether a build failed at or after ``version`` (a page served then shows, or has been sent, the
+        problems banner: it reloads after the next good build even if its file did not change)."""
+        with self._cond:
+            return self._failed_at >= version
+
     def changed_since(self, page: str | None, epoch: int) -> bool:
         """Whether the file of ``page`` (None: not known) may have changed after the build of ``epoch``."""
         with self._cond:
@@ -104,6 +111,8 @@ class LiveState:
                 for path in outcome.changed:
                     self._changed_at[path] = epoch
             self._pending = frozenset()
+            if not outcome.ok:
+                self._failed_at = s.version + 1
             self._snap = Snapshot(epoch, s.version + 1, outcome, s.closed)
             self._cond.notify_all()
             return self._snap

@@ -34,7 +34,8 @@ class PatchWriter(SiteWriter):
         self.previous = dict(previous)
         self.kept: set[str] = set()  # files left where they are (reused pages, unchanged assets)
         self.published: set[str] = set()  # files moved in before the commit (:meth:`publish`)
-        self.changed: set[str] = set()  # after the commit: the files it replaced, added or removed
+        self.changed: set[str] = set()  # after the commit: the files it replaced, added or removed (a page a
+        # render worker wrote counts even when its bytes are the old ones: at worst a tab reloads to the same page)
         self._pid = os.getpid()  # a render worker (forked) writes every page it makes: it cannot keep one here
 
     def link(self, rel_path: str, source) -> None:
@@ -92,7 +93,7 @@ class PatchWriter(SiteWriter):
 
     def commit(self) -> None:
         """The new files renamed over the old ones, the files no longer written removed, the manifest last.
-        :attr:`changed` then names the files whose bytes changed (those published early not among them)."""
+        :attr:`changed` then names the files it moved in or removed (those published early not among them)."""
         out, tmp = str(self.out), str(self.tmp)
         written = set(self.written)
         with _signals_deferred():

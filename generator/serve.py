@@ -140,7 +140,9 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("X-Accel-Buffering", "no")
         self.end_headers()
         snap = self.state.snapshot()
-        problems = snap.outcome is not None and not snap.outcome.ok  # the page shows a banner of problems
+        # The page shows a banner of problems if a build failed at or after the one it was served after (the
+        # stream may connect, or reconnect with the page's first address, after later builds).
+        problems = self.state.failed_since(seen_version)
         self.state.listening(+1, page)
         try:
             self._write("retry: 1000\n\n")
@@ -149,14 +151,16 @@ class _Handler(SimpleHTTPRequestHandler):
                         problems or self.state.changed_since(page, seen_epoch)):
                     self._write(f"event: reload\ndata: {snap.epoch}\n\n")  # only ever after a successful build
                     token, seen_epoch = self.state.token, snap.epoch
-                elif snap.epoch > seen_epoch:  # a build that left this page's file as it was: no reload
-                    seen_epoch = snap.epoch
-                    self._write(": unchanged\n\n")
-                elif snap.version != seen_version and snap.outcome is not None and not snap.outcome.ok:
-                    self._write(f"event: problems\ndata: {json.dumps(self._report(snap))}\n\n")
-                    problems = True
-                elif snap.version == seen_version:
-                    self._write(": keep-alive\n\n")
+                else:
+                    if snap.epoch > seen_epoch:  # a build that left this page's file as it was: no reload
+                        seen_epoch = snap.epoch
+                        self._write(": unchanged\n\n")
+                    # (a rebuild that moved the open pages in first and then failed: both in one snapshot)
+                    if snap.version != seen_version and snap.outcome is not None and not snap.outcome.ok:
+                        self._write(f"event: problems\ndata: {json.dumps(self._report(snap))}\n\n")
+                        problems = True
+                    elif snap.version == seen_version:
+                        self._write(": keep-alive\n\n")
                 seen_version = snap.version
                 snap = self.state.wait(seen_version, KEEPALIVE_S)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
@@ -294,8 +298,10 @@ class ServeSession:
     def rebuild_now(self, changed: frozenset[Path]) -> Outcome:
         with self._lock:
             outcome = self.rebuild(changed)
-            self._tell(outcome, changed)
-            self.state.publish(outcome)
+            try:
+                self._tell(outcome, changed)
+            finally:  # the pages waiting for this build are told even if the terminal is gone
+                self.state.publish(outcome)
             return outcome
 
     def _watch(self) -> None:

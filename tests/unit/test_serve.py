@@ -240,6 +240,33 @@ def test_the_rebuild_function_can_be_swapped(tree, templates):
         assert "&lt;b&gt;bad&lt;/b&gt;" in page and "<b>bad</b>" not in page
 
 
+def test_problems_reach_a_page_when_the_open_pages_went_first_and_the_build_then_failed(session):
+    """A rebuild that moved the open pages in first (a new epoch) and then failed: the stream of a page
+    whose file did not change may see both in one snapshot — it must still get the problems. And a page
+    served with the banner whose stream connects only after a good build that left its file as it was
+    reloads (to lose the banner)."""
+    page = get(session, "/")[1]
+    stream = EventStream(session, page, "/")
+    failure = Outcome(False, (Diagnostic("test", "broken on purpose", file="content/companies/beta.yaml",
+                                         line=2, column=1),))
+    try:
+        assert session.state.wait_for_listeners(1, WAIT)
+        with session.state._cond:  # the stream thread sees the early publish and the failure as one snapshot
+            session.state.published(frozenset(), frozenset())
+            session.state.publish(failure)
+        assert "broken on purpose" in stream.next("problems")
+    finally:
+        stream.close()
+    with_banner = get(session, "/")[1]
+    assert 'id="valuemap-serve-problems"' in with_banner
+    session.state.publish(Outcome(True, changed=frozenset()))  # a good build that left index.html as it was
+    late = EventStream(session, with_banner, "/")  # the page's own (older) epoch and version
+    try:
+        late.next("reload")
+    finally:
+        late.close()
+
+
 # --------------------------------------------------------------------------- pieces
 
 
