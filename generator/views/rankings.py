@@ -126,7 +126,9 @@ def ranking_more(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] 
     if only is None:
         return {"full": True, "note": "", "href": None}
     count = len(vmap.positions) + len(vmap.unplaced)
-    key = "ranking.selection" if count <= FULL_TABLE_ROWS else "ranking.selection_listed"  # no full table here
+    # past FULL_TABLE_ROWS there is no full table under the map; the competitor list ranks on the overall map only
+    key = ("ranking.selection" if count <= FULL_TABLE_ROWS else
+           "ranking.selection_listed" if vmap is ctx.scores.overall else "ranking.selection_map_listed")
     return {"full": False, "note": ctx.t(key, count=count), "href": links.page_of("competitors")}
 
 
@@ -219,7 +221,9 @@ def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: st
     only = table_selection(ctx, vmap, keep)
     block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
                         ranking_table(ctx, vmap, links, t("table.value_map_caption"), only))
-    block["table_note"] = ({"text": keep_note or t("table.selection", count=len(vmap.positions) + len(vmap.unplaced)),
+    count = len(vmap.positions) + len(vmap.unplaced)
+    note = keep_note or t("table.selection" if vmap is ctx.scores.overall else "table.selection_map", count=count)
+    block["table_note"] = ({"text": note,
                             "href": links.page_of("competitors"), "link": t("ranking.all_link")}
                            if only is not None else None)
     block["unplaced"] = unplaced_notes(ctx, vmap, links)

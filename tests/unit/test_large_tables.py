@@ -64,7 +64,10 @@ def test_a_segment_map_is_capped_the_same_way(capped):
     segment = next(p for p in sorted((site / "segments").glob("*.html")) if p.name != "index.html")
     doc = load(segment)
     assert len(the_table(doc, CAPTION).rows) < N
-    assert "This table lists the top three" in visible_text(doc)
+    text = visible_text(doc)
+    assert "This table lists the top three and those ranked nearest to us on this map" in text
+    # the competitor list ranks on the overall map: it is not this segment's full table, and the page says so
+    assert "with every measure" not in text and text.count("the competitor list ranks them all on the overall map") == 2
 
 
 def test_up_to_the_threshold_the_table_lists_every_company(uncapped):
