@@ -78,7 +78,7 @@ class LiveState:
         """Whether a build failed at or after ``version`` (a page served then shows, or has been sent, the
         problems banner: it reloads after the next good build even if its file did not change)."""
         with self._cond:
-            return self._failed_at >= version
+            return self._failed_at >= 0 and self._failed_at >= version  # -1: no build has failed yet
 
     def changed_since(self, page: str | None, epoch: int) -> bool:
         """Whether the file of ``page`` (None: not known) may have changed after the build of ``epoch``."""

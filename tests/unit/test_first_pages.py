@@ -153,6 +153,9 @@ def test_only_the_pages_that_changed_since_they_were_served_reload():
     state.publish(Outcome(True, changed=frozenset({OTHER})))  # epoch 3: the rest
     assert state.changed_since(OTHER, 2) and not state.changed_since(PAGE, 2)
     assert state.changed_since(None, 2)  # a page that did not say which it is: reload to be safe
+    assert not state.failed_since(-1) and not state.failed_since(3)  # nothing has failed (a page without a version)
+    state.publish(Outcome(False))  # version 4 failed
+    assert state.failed_since(4) and state.failed_since(-1) and not state.failed_since(5)
 
 
 def test_a_request_for_a_page_still_to_come_waits_for_it():
