@@ -120,19 +120,19 @@ class QualityTable:
     ``scores`` is the mapping the table was made of: a map made of other scores must not use it
     (:meth:`fits`)."""
 
-    __slots__ = ("scores", "units", "companies", "_weighed")
+    __slots__ = ("scores", "units", "companies", "_kept")
 
     def __init__(self, scores: Mapping, units: tuple, companies: Mapping[str, CompanyRatios],
-                 weighed: dict | None = None):
+                 kept: dict | None = None):
         self.scores = scores
         self.units = units
         self.companies = companies
-        self._weighed = weighed if weighed is not None else {}  # weights → slug → Weighed (weighed_all)
+        self._kept = kept if kept is not None else {}  # what depends only on these scores and a key (kept())
 
     def relabelled(self, scores: Mapping) -> "QualityTable":
         """This table for another mapping of the very same company scores (serve's :mod:`generator.rescore`):
         the same ratios, and the sums already weighed with them."""
-        return QualityTable(scores, self.units, self.companies, self._weighed)
+        return QualityTable(scores, self.units, self.companies, self._kept)
 
     def weighed_all(self, weights: Sequence[float]) -> Mapping[str, Weighed]:
         """Every company's :meth:`weighed` with ``weights``, made once per set of weights: the maps of the same
@@ -142,9 +142,9 @@ class QualityTable:
 
     def kept(self, key, make):
         """``make()``, once per ``key`` for this table: what depends only on these scores and ``key``."""
-        found = self._weighed.get(key)
+        found = self._kept.get(key)
         if found is None:
-            found = self._weighed[key] = make()
+            found = self._kept[key] = make()
         return found
 
     def fits(self, scores: Mapping) -> bool:

@@ -94,8 +94,19 @@ def table_selection(ctx: SiteContext, vmap: ValueMap, keep: Sequence[str] = ()) 
     the ranking's selection and ``keep`` (a prospect's page: the companies the prospect evaluates)."""
     if len(vmap.positions) + len(vmap.unplaced) <= FULL_TABLE_ROWS:
         return None
-    ranked = [p.slug for p in vmap.positions]
-    return set(overview_selection(ranked, ctx.site.us, [*ranked[:TOP_ROWS], *keep], OVERVIEW_ROWS))
+    return ranking_selection(ctx, vmap, keep)
+
+
+def selection_note(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | None, text: str = ""
+                   ) -> dict | None:
+    """The sentence under a table that lists a very large market's selection, with the link to the competitor
+    list (None when the table lists every company). ``text``: a sentence of the caller's own (a prospect's)."""
+    if only is None:
+        return None
+    count = len(vmap.positions) + len(vmap.unplaced)
+    return {"text": text or ctx.t("table.selection" if vmap is ctx.scores.overall else "table.selection_map",
+                                  count=count),
+            "href": links.page_of("competitors"), "link": ctx.t("ranking.all_link")}
 
 
 def overview_selection(ranked: list[str], us: str, keep: Sequence[str | None] = (), limit: int = OVERVIEW_ROWS
@@ -111,13 +122,13 @@ def overview_selection(ranked: list[str], us: str, keep: Sequence[str | None] = 
     return [s for s in ranked if s in chosen]
 
 
-def ranking_selection(ctx: SiteContext, vmap: ValueMap) -> set[str] | None:
+def ranking_selection(ctx: SiteContext, vmap: ValueMap, keep: Sequence[str] = ()) -> set[str] | None:
     """The companies a map's ranking card and heat map show: None (every one) up to OVERVIEW_ROWS companies;
-    else the top TOP_ROWS and those ranked nearest to us."""
+    else the top TOP_ROWS, ``keep`` and those ranked nearest to us."""
     if len(vmap.positions) + len(vmap.unplaced) <= OVERVIEW_ROWS:
         return None
     ranked = [p.slug for p in vmap.positions]
-    return set(overview_selection(ranked, ctx.site.us, ranked[:TOP_ROWS]))
+    return set(overview_selection(ranked, ctx.site.us, [*ranked[:TOP_ROWS], *keep], OVERVIEW_ROWS))
 
 
 def ranking_more(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | None) -> dict:
@@ -221,11 +232,7 @@ def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: st
     only = table_selection(ctx, vmap, keep)
     block = chart_block(chart_id, figure, t("chart.value_map_label", count=len(vmap.positions)),
                         ranking_table(ctx, vmap, links, t("table.value_map_caption"), only))
-    count = len(vmap.positions) + len(vmap.unplaced)
-    note = keep_note or t("table.selection" if vmap is ctx.scores.overall else "table.selection_map", count=count)
-    block["table_note"] = ({"text": note,
-                            "href": links.page_of("competitors"), "link": t("ranking.all_link")}
-                           if only is not None else None)
+    block["table_note"] = selection_note(ctx, vmap, links, only, keep_note)
     block["unplaced"] = unplaced_notes(ctx, vmap, links)
     block["as_of"] = map_as_of(ctx, vmap)
     block["extra_tables"] = [trails[1]] if trails else []

@@ -20,7 +20,7 @@ from ..plan import PlannedPage
 from ..verify import STATUSES
 from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
                      unplaced_notes)
-from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, ranking_cells, table_selection
+from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, ranking_cells, selection_note, table_selection
 
 
 def _json(data: object) -> str:
@@ -100,9 +100,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["headline"] = headline(ctx, vmap)[:3]  # rank, justified price, headroom: what the sliders move
     only = table_selection(ctx, vmap)
     view["ranking"] = _ranking(ctx, vmap, links, only)
-    view["ranking_note"] = ({"text": t("table.selection", count=len(vmap.positions) + len(vmap.unplaced)),
-                             "href": links.page_of("competitors"), "link": t("ranking.all_link")}
-                            if only is not None else None)
+    view["ranking_note"] = selection_note(ctx, vmap, links, only)
     view["unplaced"] = [u for u in unplaced_notes(ctx, vmap, links)]
     view["sensitivity"] = _sensitivity(ctx, found)
     view["sliders"] = [{"id": d.id, "label": d.label, "value": round(100.0 * scenario.weights[d.id], 6),
