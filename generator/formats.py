@@ -116,6 +116,10 @@ class Formatter:
             text = self._keep(key, self._apply("decimal", rounded(value, decimals), decimals))
         return text
 
+    def whole(self, value: int) -> str:
+        """A rank or a count: ``4,002`` — grouped as the interface strings group theirs ("#4,002 of 5,000")."""
+        return self.number(value, 0)
+
     def _remembered(self, key: tuple, make) -> str:
         """The text for ``key`` (the kind, the float and its options) laid out once: the same float is shown
         on many pages (a company's price on its page, its battlecard and every list), and rounding it through

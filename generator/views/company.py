@@ -175,7 +175,7 @@ def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)], focus=slug, compact=True)
     # The table beside the chart: us and them only (the full ranking is on the home page). Constant work per
     # page — no link or date look-up per company of the market (tests/unit/test_linear.py).
-    rows = [[cell(p.rank), cell(names[p.slug], strong=p.is_us or p.slug == slug),
+    rows = [[cell(fmt.whole(p.rank)), cell(names[p.slug], strong=p.is_us or p.slug == slug),
              cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
              cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
              cell(zone_label(t, p.zone), tone=zone_tone(p.zone))] for p in vmap.positions]

@@ -34,7 +34,7 @@ def ranking_cells(ctx: SiteContext, p: Position, links: Links) -> list[dict]:
     in the same columns) both start from these."""
     t, fmt = ctx.t, ctx.fmt
     return [
-        cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
+        cell(ctx.fmt.whole(p.rank)), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
         cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
         cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
         cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
@@ -155,7 +155,8 @@ def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str
     for p in shown:
         measure = (cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)) if vmap.rank_by == "distance"
                    else cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")))
-        rows.append([cell(p.rank), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us), measure,
+        rows.append([cell(ctx.fmt.whole(p.rank)), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
+                     measure,
                      cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
                      cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
                      cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else "")])
@@ -188,7 +189,8 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
     rows = []
     for slug, p in order:
         scores = ctx.scores.companies[slug]
-        row = [cell(p.rank if p else "—"), cell(ctx.name(slug), links.company(slug), strong=slug == site.us)]
+        row = [cell(ctx.fmt.whole(p.rank) if p else "—"),
+               cell(ctx.name(slug), links.company(slug), strong=slug == site.us)]
         for d in site.dimensions:
             value = scores.value(d.id)
             row.append(cell(fmt.number(value), tone=shade(value, d.input != "relative"),

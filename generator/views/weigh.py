@@ -48,18 +48,41 @@ def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links, only: set[str] |
     return table(t("weigh.caption"), columns, rows, ours, gaps)
 
 
-def _company(c: weighting.WeighedCompany, links: Links, price_status: dict, dimensions: tuple) -> dict:
-    """One company as weigh.js reads it — only what it cannot work out: a 5,000-company page carried every
-    comparison-average and relative price (17-digit numbers), a second copy of each name and every link."""
-    row = {"slug": c.slug, "name": c.name, "order": c.order, "price": c.price,
-           "price_status": price_status.get(c.slug), "sums": [c.sums[d] for d in dimensions],
-           "known": [c.known[d] for d in dimensions]}
-    href = links.company(c.slug)
-    if href != f"competitors/{c.slug}.html":  # weigh.js links there when "href" is absent
-        row["href"] = href
-    if c.is_us:
-        row["us"] = True
-    return row
+SUMS_DIGITS = 13  # significant digits of a partial sum: weigh.js' figures agree with the server's to ~1e-13,
+# far below what a page shows (and its ranking compares keys rounded to 9 decimals, as score.rank_key does).
+# Each full double cost ~9 bytes gzipped: at 5,000 companies the sums alone were 177 KB.
+
+
+def derived_slug(name: str) -> str | None:
+    """The slug weigh.js derives from a name when the page leaves it out: lower case, spaces as hyphens —
+    ASCII names only, where Python's and JavaScript's lower case agree."""
+    return name.lower().replace(" ", "-") if name.isascii() else None
+
+
+def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -> dict:
+    """The companies as weigh.js reads them: one list per field, in ranking tie-break order (the list's
+    index is the order), only what the script cannot work out. A 5,000-company page carried every
+    comparison-average and relative price, each field's name per company and 17-digit sums (1,010 KB
+    gzipped; columns and 13 digits: ~180 KB)."""
+    listed = sorted(model.companies, key=lambda c: c.order)
+    dims = model.dimensions
+    hrefs = {}
+    for i, c in enumerate(listed):
+        href = links.company(c.slug)
+        if href != f"competitors/{c.slug}.html":  # weigh.js links there unless told otherwise
+            hrefs[str(i)] = href
+    return {
+        "name": [c.name for c in listed],
+        # null: the slug is the name in lower case, spaces as hyphens (derived_slug)
+        "slug": [None if derived_slug(c.name) == c.slug else c.slug for c in listed],
+        "price": [c.price for c in listed],
+        "price_status": [price_status.get(c.slug) for c in listed],
+        # per dimension, one value per company
+        "sums": [[float(f"{c.sums[d]:.{SUMS_DIGITS}g}") for c in listed] for d in dims],
+        "known": [[c.known[d] for c in listed] for d in dims],
+        "href": hrefs,
+        "us": next((i for i, c in enumerate(listed) if c.is_us), None),
+    }
 
 
 def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...]) -> dict | None:
@@ -119,7 +142,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
         "prices": {"total": model.price_total, "count": model.price_count, "comparison": site.method.comparison},
         # the table a very large market lists: its selection's size and how many of the top it keeps
         "table": {"rows": OVERVIEW_ROWS, "top": TOP_ROWS} if only is not None else None,
-        "companies": [_company(c, links, price_status, model.dimensions) for c in model.companies],
+        "companies": _companies(model, links, price_status),
         "strings": {"rank_value": t("fig.rank_value", rank="{rank}", count="{count}"),
                     "headroom_detail": t("fig.headroom_detail", pct="{pct}"),
                     "free": t("ratio.free"), "unplaced": t("weigh.we_unplaced"),

@@ -52,7 +52,9 @@
     function nf(kind, d) {
       var key = kind + d;
       if (!cache[key]) {
-        var opts = { minimumFractionDigits: d, maximumFractionDigits: d, roundingMode: "halfExpand" };
+        /* grouping always, as Babel groups on the server: CLDR lets et, pl and others leave 4,002 ungrouped */
+        var opts = { minimumFractionDigits: d, maximumFractionDigits: d, roundingMode: "halfExpand",
+                     useGrouping: "always" };
         if (kind === "currency") { opts.style = "currency"; opts.currency = currency; }
         if (kind === "percent") { opts.style = "percent"; }
         cache[key] = new Intl.NumberFormat(lang, opts);
@@ -82,6 +84,7 @@
     this.percent = function (x) { return signedNumber("percent", x, 0, true); };
     this.share = function (f) { return signedNumber("percent", 100 * f, 0, false); };
     this.ratio = function (x) { return plainNumber("decimal", x, 2); };
+    this.whole = function (n) { return nf("decimal", 0).format(n); };  /* a rank or a count: 4,002 */
   }
 
   /* --- the value map (generator/score.py: value_map, fit_line) ---------------------------------------- */
@@ -367,7 +370,7 @@
       var r = item.r, tr = document.createElement("tr");
       var classes = (r.c.us ? ["us"] : []).concat(item.gap ? ["gap"] : []);
       if (classes.length) { tr.className = classes.join(" "); }
-      tr.appendChild(cellOf("td", String(r.rank), "num "));
+      tr.appendChild(cellOf("td", fmt.whole(r.rank), "num "));
       var name = document.createElement("td");
       var holder = name;
       if (r.c.us) { holder = document.createElement("strong"); name.appendChild(holder); }
@@ -409,11 +412,25 @@
       set(0, "\u2014", null, ""); set(1, "\u2014", null, ""); set(2, "\u2014", s.unplaced, "");
       return;
     }
-    set(0, s.rank_value.replace("{rank}", us.rank).replace("{count}", result.rows.length), null,
+    set(0, s.rank_value.replace("{rank}", fmt.whole(us.rank)).replace("{count}", fmt.whole(result.rows.length)), null,
         us.rank === 1 ? "positive" : "");
     set(1, fmt.money(us.justified), null, "");
     set(2, fmt.signedMoney(us.headroom), s.headroom_detail.replace("{pct}", fmt.percent(us.headroomPct)),
         tone(us.headroom));
+  }
+
+  /* The block lists each field once, one value per company, in the ranking's tie-break order
+     (views/weigh.py, _companies): one object per company, as the rest of this script reads them. */
+  function companies(cols) {
+    return cols.name.map(function (name, i) {
+      var slug = cols.slug[i] === null ? name.toLowerCase().split(" ").join("-") : cols.slug[i];
+      var href = Object.prototype.hasOwnProperty.call(cols.href, String(i)) ? cols.href[String(i)]
+        : "competitors/" + slug + ".html";
+      return { name: name, slug: slug, order: i, href: href, us: cols.us === i, price: cols.price[i],
+               price_status: cols.price_status[i],
+               sums: cols.sums.map(function (d) { return d[i]; }),
+               known: cols.known.map(function (d) { return d[i]; }) };
+    });
   }
 
   /* --- the page --------------------------------------------------------------------------------------- */
@@ -423,9 +440,8 @@
     if (!source || !panel) { return; }
     var block = JSON.parse(source.textContent), data = block.weigh;
     var prices = data.prices;
+    data.companies = companies(data.companies);
     data.companies.forEach(function (c) {  /* what the page leaves out, as the server works it out */
-      if (c.href === undefined) { c.href = "competitors/" + c.slug + ".html"; }
-      c.us = c.us === true;
       c.price_average = prices.comparison === "market" ? prices.total / prices.count
         : prices.count <= 1 ? c.price : (prices.total - c.price) / (prices.count - 1);
       c.relative_price = 100 * c.price / c.price_average;

@@ -23,6 +23,7 @@ WEIGHTS = [  # slider values (usability, personal approach, practicality, reliab
     [30, 30, 25, 15], [100, 0, 0, 0], [0, 100, 0, 0], [0, 0, 100, 0], [10, 20, 30, 40], [55, 5, 0, 40],
     [33.3, 12.7, 50, 4],
 ]
+LINKS = "() => Array.from(document.querySelectorAll('#weigh-ranking tbody a')).map(a => a.getAttribute('href'))"
 MAP_DRAWN = "() => !!document.querySelector('#weigh-map .main-svg')"
 
 
@@ -242,7 +243,40 @@ def test_the_script_works_out_the_same_prices_and_ranking_under_other_methods(ne
     assert not diagnostics.has_errors(), diagnostics.sorted()
     body = load(tmp_path / "site" / "weigh.html").find("div", id="weigh-ranking").find("tbody")
     server = [[c.text() for c in tr.children if not isinstance(c, str)] for tr in body.find_all("tr")]
+    links = [a.attrs["href"] for a in body.find_all("a")]
     page = new_context().new_page()
     page.goto((tmp_path / "site" / "weigh.html").as_uri())
     page.wait_for_function(MAP_DRAWN, timeout=20_000)
     assert page.evaluate(READ)["rows"] == server and len(server) == 10
+    # each name links to its page: slugs the script derives from the name (Havenwall) and those it is given
+    # (Hearthside Support's is hearthside)
+    assert page.evaluate(LINKS) == links and len(links) == 9  # we have no competitor page
+    assert "competitors/havenwall.html" in links and "competitors/hearthside.html" in links
+
+
+def test_four_digit_prices_read_the_same_from_the_script_in_estonian(new_context, tmp_path):
+    """Babel groups every number of four digits and more ("4 002"); CLDR lets Intl.NumberFormat leave them
+    ungrouped in Estonian ("4002"): weigh.js asks for grouping always, so the table it fills in reads as the
+    server's, prices in the thousands included."""
+    import shutil
+    from generator.build import build
+
+    content = Path(shutil.copytree(SAMPLE_CONTENT, tmp_path / "content"))
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(re.sub(r"(?m)^lang: en$", "lang: et", site_yaml.read_text(encoding="utf-8")),
+                         encoding="utf-8")
+    for path in (content / "companies").glob("*.yaml"):  # every price a hundred times: €1,500 to €12,000
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bprice: ([1-9]\d*)\b", r"price: \g<1>00", text), encoding="utf-8")
+    diagnostics = Diagnostics()
+    build(content, tmp_path / "site", diagnostics, templates_dir=SAMPLE_CONTENT.parent / "templates", workers=1)
+    assert not diagnostics.has_errors(), diagnostics.sorted()
+    uri = (tmp_path / "site" / "weigh.html").as_uri()
+    still = new_context(java_script_enabled=False).new_page()  # the server's table, as written
+    still.goto(uri)
+    server = still.evaluate(READ)["rows"]
+    assert any(re.fullmatch(r"\d\u00a0\d{3}\u00a0€", row[6]) for row in server), server  # grouped on the server
+    page = new_context().new_page()
+    page.goto(uri)
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    assert page.evaluate(READ)["rows"] == server

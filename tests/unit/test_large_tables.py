@@ -171,3 +171,25 @@ def test_a_prospect_s_large_table_keeps_the_companies_it_evaluates(sample, templ
         assert f"the companies {prospect['name']} is evaluating" in visible_text(doc)
         checked += 1
     assert checked == 2
+
+
+@pytest.mark.parametrize("lang, shown", [("en", "4,002"), ("ru", "4\u00a0002"), ("ja", "4,002")])
+def test_a_rank_past_a_thousand_reads_as_the_headline_writes_it(lang, shown):
+    """One number, one format: the ranking's rank column groups a four-digit rank as the interface strings do
+    ("#4,002 of 5,000" above the table, 4,002 in it — not 4002)."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from generator.build import check
+    from generator.locales import Translator
+    from generator.views.common import Links, make_context
+
+    checked = check(Path(__file__).resolve().parents[2] / "content", Diagnostics())
+    site = checked.content.site.model_copy(update={"lang": lang})
+    content = replace(checked.content, site=site)
+    ctx = make_context(content, checked.scores, checked.plan, {})
+    position = replace(checked.scores.overall.positions[0], rank=4002)
+    home = checked.plan.find("home", "")
+    cells = rankings.ranking_cells(ctx, position, Links(ctx, home))
+    assert cells[0]["text"] == shown
+    assert shown in Translator(lang)("fig.rank_value", rank=4002, count=5000)

@@ -46,7 +46,22 @@ def data_block(page: Path) -> dict:
     assert found, "no weigh-data block"
     block = json.loads(found.group(1))
     assert block["data"] and block["layout"]  # the map's figure, as every chart block
-    return block["weigh"]
+    data = block["weigh"]
+    data["columns"] = data["companies"]
+    data["companies"] = companies_from_columns(data["companies"])
+    return data
+
+
+def companies_from_columns(cols: dict) -> list[dict]:
+    """The companies as weigh.js reads them out of the block's columns (its function ``companies``)."""
+    out = []
+    for i, name in enumerate(cols["name"]):
+        slug = cols["slug"][i] if cols["slug"][i] is not None else name.lower().replace(" ", "-")
+        out.append({"name": name, "slug": slug, "order": i,
+                    "href": cols["href"].get(str(i), f"competitors/{slug}.html"), "us": cols["us"] == i,
+                    "price": cols["price"][i], "price_status": cols["price_status"][i],
+                    "sums": [d[i] for d in cols["sums"]], "known": [d[i] for d in cols["known"]]})
+    return out
 
 
 def prices_from_block(data: dict, company: dict) -> tuple[float, float]:
@@ -72,14 +87,27 @@ def test_page_is_planned_linked_and_holds_public_fields_only(sample_site):
     assert page.is_file()
     data = data_block(page)
     assert [d["id"] for d in data["dimensions"]] == [d.id for d in checked.content.site.dimensions]
-    required = {"slug", "name", "order", "price", "sums", "known", "price_status"}
+    cols = data["columns"]
+    assert set(cols) == {"name", "slug", "price", "price_status", "sums", "known", "href", "us"}
+    n = len(cols["name"])
+    assert all(len(cols[k]) == n for k in ("slug", "price", "price_status"))
+    assert len(cols["sums"]) == len(cols["known"]) == len(data["dimensions"])
+    assert all(len(column) == n for column in cols["sums"] + cols["known"])
+    # a slug only where weigh.js could not derive it from the name: Havenwall's is derived, Hearthside
+    # Support's (hearthside) is not
+    names = {c.name: s for s, c in checked.content.companies.items()}
+    given = {cols["name"][i]: slug for i, slug in enumerate(cols["slug"])}
+    assert given["Havenwall"] is None and given["Hearthside Support"] == "hearthside"
+    assert all((slug is None) == (names[name] == name.lower().replace(" ", "-")) for name, slug in given.items())
     for company in data["companies"]:
-        # "href" only where weigh.js could not work it out; "us" only for us
-        assert required <= set(company) <= required | {"href", "us"}, set(company)
-        assert company.get("us", True) is True
-        if "href" not in company:
+        assert company["slug"] == names[company["name"]]
+        # a link only where weigh.js could not work it out
+        if str(company["order"]) not in cols["href"]:
             assert (out / "competitors" / f"{company['slug']}.html").is_file()
-    assert sum(1 for company in data["companies"] if company.get("us")) == 1
+    assert [c["slug"] for c in data["companies"] if c["us"]] == [checked.content.site.us]
+    # listed in the ranking's tie-break order: name casefolded, then slug
+    assert [(c["name"].casefold(), c["slug"]) for c in data["companies"]] == sorted(
+        (c["name"].casefold(), c["slug"]) for c in data["companies"])
     assert data["prices"]["comparison"] == checked.content.site.method.comparison
     text = page.read_text(encoding="utf-8")
     assert "SECRET" not in text and "talk_track" not in text
@@ -180,3 +208,11 @@ def test_moved_weights_rescale_the_others():
     moved = weighting.moved_weights({"a": 0.5, "b": 0.3, "c": 0.2}, "a", 0.8)
     assert moved == pytest.approx({"a": 0.8, "b": 0.12, "c": 0.08})
     assert weighting.moved_weights({"a": 1.0, "b": 0.0}, "a", 0.4) == pytest.approx({"a": 0.4, "b": 0.6})
+
+
+def test_a_slug_is_derived_from_ascii_names_only():
+    """weigh.js derives a left-out slug with JavaScript's toLowerCase, which agrees with Python's lower()
+    on ASCII only: any other name carries its slug."""
+    from generator.views.weigh import derived_slug
+    assert derived_slug("Lumen Desk") == "lumen-desk"
+    assert derived_slug("Ünïcorn Desk") is None and derived_slug("İstanbul Destek") is None
