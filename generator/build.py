@@ -191,7 +191,8 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     from . import incremental as inc
     from .parallel import choose_workers, diagnostics_of, render_pages
     from .render import collect_assets, find_templates
-    from .write import SiteWriter, check_output, cwd_inside
+    from .site_folder import check_output, cwd_inside
+    from .write import SiteWriter
     from .views import make_context
 
     templates = find_templates(_check_templates(templates_dir), content_dir)

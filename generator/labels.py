@@ -1,6 +1,6 @@
 """Where a value map's labels go: a greedy placement in screen space that keeps each company's name off the
 other labels, the markers, the fair-value line and the zone notes in the plot's corners (pure geometry,
-no I/O). :func:`generator.charts.value_map_figure` asks it once per plot area a reader meets (a desktop or
+no I/O). :func:`generator.value_map_chart.value_map_figure` asks it once per plot area a reader meets (a desktop or
 paper, a phone) and hides a label that still meets another.
 
 Linear in the number of companies: boxes are kept in a coarse grid, a candidate is compared with the

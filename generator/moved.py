@@ -75,7 +75,7 @@ def state_text(state: dict) -> str:
 
 def read_positions(out: Path) -> dict | None:
     """The positions the previous build wrote into ``out`` (only if its manifest lists them), else None."""
-    from .write import MARKER, read_manifest
+    from .site_folder import MARKER, read_manifest
 
     marker = out / MARKER
     try:

@@ -20,7 +20,8 @@ import os
 import shutil
 from typing import Mapping
 
-from .write import MARKER, SiteWriter, _signals_deferred, manifest_entry, manifest_text
+from .site_folder import MARKER, manifest_entry, manifest_text
+from .write import SiteWriter, _signals_deferred
 
 
 class PatchWriter(SiteWriter):

@@ -19,7 +19,7 @@ from typing import Callable
 from .build import First, build
 from .diagnostics import ContentError, Diagnostic, Diagnostics
 from .company_cache import CompanyCache
-from .write import UsageError
+from .diagnostics import UsageError
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .write import OutputError, nearest_existing
+from .site_folder import OutputError, nearest_existing
 
 
 def _special(path: Path) -> bool:

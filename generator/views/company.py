@@ -6,6 +6,7 @@ from dataclasses import replace
 from markupsafe import Markup
 
 from .. import charts
+from .. import value_map_chart
 from .. import model as m
 from ..formats import decimals_of
 from ..plan import INTERNAL, PlannedPage
@@ -171,7 +172,7 @@ def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
     vmap = nearby(market, slug, ctx.site.us)
     names = {p.slug: ctx.name(p.slug) for p in vmap.positions}
     names[slug], names[ctx.site.us] = ctx.name(slug), ctx.name(ctx.site.us)
-    figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(fmt, p),
+    figure = value_map_chart.value_map_figure(vmap, names, t, lambda p: map_numbers(fmt, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)], focus=slug, compact=True)
     # The table beside the chart: us and them only (the full ranking is on the home page). Constant work per
     # page — no link or date look-up per company of the market (tests/unit/test_linear.py).

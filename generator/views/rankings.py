@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..score import Position, ValueMap, median
-from .. import charts
+from .. import value_map_chart
 from .common import (Links, SiteContext, cell, chart_block, dimension_status, map_as_of, map_backed, map_numbers,
                      map_range, table, tone, unplaced_notes, zone_label, zone_tone)
 
@@ -228,7 +228,7 @@ def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: st
     market's table lists beside the selection, ``keep_note`` the sentence saying so (a prospect's page)."""
     t = ctx.t
     names = {s: ctx.name(s) for s in ctx.content.companies}
-    figure = charts.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
+    figure = value_map_chart.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)],
                                      trails=trails[0] if trails else ())
     only = table_selection(ctx, vmap, keep)

@@ -47,7 +47,7 @@
     layout.height = row * n + layout.margin.t + layout.margin.b;
   }
 
-  /* A value map on a phone: short names placed for the phone's plot (charts.py places them twice), a label
+  /* A value map on a phone: short names placed for the phone's plot (value_map_chart.py places them twice), a label
      with no clear spot there left undrawn (its name is in the hover and the table), the corner notes short. */
   function narrowMap(figure) {
     var meta = figure.layout.meta || {};

@@ -136,7 +136,7 @@
   function tone(x) { return x === null ? "" : x > 0.05 ? "positive" : x < -0.05 ? "negative" : ""; }
   var ZONE_TONE = { better: "positive", worse: "negative", fair: "" };
 
-  function range(values) {  /* generator/charts.py: _range */
+  function range(values) {  /* generator/value_map_chart.py: _range */
     var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values), span = Math.max(hi - lo, 10);
     return [lo - span * 0.12, hi + span * 0.12];
   }
@@ -150,7 +150,7 @@
   var POSITIONS = ["top center", "bottom center", "middle right", "middle left",
                    "top right", "top left", "bottom right", "bottom left"];
   var CELL_W = 160, CELL_H = 48, CELL_CAP = 8, EDGE = 8;
-  /* the plot area each placement is made for (charts.py: _MAP_AREAS): width, height, label character width,
+  /* the plot area each placement is made for (value_map_chart.py: _MAP_AREAS): width, height, label character width,
      text height, note character width — a desktop or paper, and a phone (short names, smaller type) */
   var AREAS = { wide: [640, 390, 7.2, 16, 6.6], narrow: [255, 250, 6.0, 13, 6.0] };
 
@@ -246,12 +246,12 @@
     return { positions: chosen, clashes: clash };
   }
 
-  function noteBox(text, charPx, textPx, width, height, topLeft) {  /* charts.py: a corner note's box */
+  function noteBox(text, charPx, textPx, width, height, topLeft) {  /* labels.py: note_box */
     var w = charPx * text.length + 6, h = textPx + 4;
     return topLeft ? [0, 0, w, h] : [width - w, height - h, width, height];
   }
 
-  function shortLabel(name) {  /* charts.py: short_label — the first word when it is distinctive enough */
+  function shortLabel(name) {  /* value_map_chart.py: short_label — the first word when it is distinctive enough */
     var words = name.split(/\s+/).filter(Boolean), first = words.length ? words[0] : name;
     return first.length >= 4 && first !== name ? first : name;
   }
@@ -279,7 +279,7 @@
     var texts = result.rows.map(function (r, i) { return narrow && seen[firstWords[i]] === 1 ? firstWords[i] : r.c.name; });
     var notes = (fig.layout.annotations || []).map(function (note, k) {
       var shown = narrow && fig.layout.meta && fig.layout.meta.short_notes ? fig.layout.meta.short_notes[k] : note.text;
-      return noteBox(shown, area[4], area[3], area[0], area[1], note.x === 0);  /* measured as charts.py does */
+      return noteBox(shown, area[4], area[3], area[0], area[1], note.x === 0);  /* measured as value_map_chart.py does */
     });
     var ours = result.rows.findIndex(function (r) { return r.c.us; });
     var placed = placeLabels(result.rows.map(function (r, i) { return [r.rq, r.rp, texts[i]]; }), [x0, x1], [y0, y1],
@@ -300,7 +300,7 @@
       t.customdata = sel.map(function (r) { return [fmt.number(r.rq), fmt.number(r.rp), fmt.signed(r.distance)]; });
       t.meta = { short: t.text };
       delete t.error_x; delete t.error_y; delete t.hovertext;
-      var zones = fig.layout.meta && fig.layout.meta.zones;  /* competitors by zone, as charts.py draws them */
+      var zones = fig.layout.meta && fig.layout.meta.zones;  /* competitors by zone, as value_map_chart.py draws them */
       if (!pair[1] && zones) {
         t.marker = Object.assign({}, t.marker, {
           color: sel.map(function (r) { return zones[r.zone].color; }),

@@ -12,7 +12,7 @@ from generator.build import build
 from generator.diagnostics import Diagnostics
 from generator.plan import EXTERNAL, INTERNAL, SECRET_FOLDERS
 from generator.serve import incremental_rebuild
-from generator.write import MARKER, manifest_entry, read_manifest
+from generator.site_folder import MARKER, manifest_entry, read_manifest
 
 from tests.conftest import site_digest as snapshot
 

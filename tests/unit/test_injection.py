@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator import charts
+from generator import charts, value_map_chart
 from generator.build import check
 from generator.diagnostics import Diagnostics
 from generator.locales import Translator
@@ -71,7 +71,7 @@ def test_value_map_is_inert(tree):
     checked = check(tree.content, diagnostics)
     names = {slug: c.name for slug, c in checked.content.companies.items()}
     assert names["beta"] == HOSTILE
-    figure = charts.value_map_figure(checked.scores.overall, names, t, lambda p: [HOSTILE, "1", "2"])
+    figure = value_map_chart.value_map_figure(checked.scores.overall, names, t, lambda p: [HOSTILE, "1", "2"])
     assert_inert(figure)
     points = [tr for tr in figure["data"] if tr.get("mode") == "markers+text"]
     assert any(charts.plain(HOSTILE) in tr["text"] for tr in points)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import charts, labels, plan, quality, text
+from generator import labels, plan, quality, text, value_map_chart
 import generator.views  # noqa: F401 -- imported lazily by build(); imported here so that _count_function finds
 #                          the names it imports (a module first imported while a counter is in place would
 #                          keep that counter after the patch is undone)
@@ -281,10 +281,10 @@ def test_sample_value_maps_are_placed_as_uncapped(sample, monkeypatch):
     names = {s: c.name for s, c in content.companies.items()}
     identity = lambda key, **values: key  # noqa: E731
     for vmap in scores.maps():
-        capped = charts.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
+        capped = value_map_chart.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
         with monkeypatch.context() as mp:
             mp.setattr(labels, "_CELL_CAP", 10 ** 9)
-            uncapped = charts.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
+            uncapped = value_map_chart.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
         assert capped == uncapped, vmap.scenario.id
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import MANIFEST_HEADER, MARKER
+from generator.site_folder import MANIFEST_HEADER, MARKER
 from tests.conftest import ROOT, SAMPLE
 
 OLD_MARKER_TEXT = "This folder is written by valuemap; it is replaced on every build.\n"
@@ -480,7 +480,7 @@ def test_a_single_file_is_never_written_into_valuemaps_own_templates(where):
     """export -o, schema --out and docs --file refuse valuemap's bundled templates wherever they are: inside the
     package (a wheel: generator/templates/) or beside it (a checkout: templates/)."""
     import generator
-    from generator.write import OutputError
+    from generator.site_folder import OutputError
     from generator.write_file import check_file_output
 
     package = Path(generator.__file__).parent

@@ -10,7 +10,8 @@ import pytest
 from generator import company_cache, incremental
 from generator.plan import INTERNAL
 from generator.patch import PatchWriter
-from generator.write import MARKER, TMP_PREFIX, SiteWriter, read_manifest
+from generator.site_folder import MARKER, read_manifest
+from generator.write import TMP_PREFIX, SiteWriter
 
 from tests.conftest import site_digest as snapshot
 from tests.unit.test_incremental import Session

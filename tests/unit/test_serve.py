@@ -18,7 +18,7 @@ from generator.build import build
 from generator.diagnostics import Diagnostic, Diagnostics
 from generator.live_reload import EVENTS_PATH, SCRIPT_PATH, inject, overlay_html, problem_report, serve_policy
 from generator.serve import LiveState, Outcome, ServeSession
-from generator.write import MARKER
+from generator.site_folder import MARKER
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
