@@ -68,7 +68,8 @@ def _signals_deferred():
 class SiteWriter:
     """Collects a site in a temporary folder; :meth:`commit` swaps it in, :meth:`abort` throws it away.
 
-    ``out`` should be resolved (:func:`check_output` returns it so); ``label`` is how messages name it.
+    ``out`` should be resolved (:func:`generator.site_folder.check_output` returns it so); ``label`` is how
+    messages name it.
     """
 
     def __init__(self, out: Path, *, keep: Iterable[str] = DEFAULT_KEEP, label: str | None = None,

@@ -48,9 +48,19 @@ def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links, only: set[str] |
     return table(t("weigh.caption"), columns, rows, ours, gaps)
 
 
-SUMS_DIGITS = 13  # significant digits of a partial sum: weigh.js' figures agree with the server's to ~1e-13,
-# far below what a page shows (and its ranking compares keys rounded to 9 decimals, as score.rank_key does).
-# Each full double cost ~9 bytes gzipped: at 5,000 companies the sums alone were 177 KB.
+SUMS_DIGITS = 15  # significant digits of a partial sum (see _sum)
+EXACT_FROM = 1e4  # a sum this large keeps every digit (see _sum)
+
+
+def _sum(value: float) -> float:
+    """A partial sum as the block carries it. A full double costs ~9 bytes gzipped (a 5,000-company market's sums
+    were 177 KB of the page). To 15 significant digits its error is at most 5e-15 of it (weigh.js' compensated
+    sums stay within an ulp, ~1e-16, of math.fsum), so the browser's figures and ranking still equal the
+    server's: a figure shows 1 decimal, and the ranking compares keys rounded to 9 (score.rank_key) — two
+    companies exactly tied on distance fall on either side of a rounding step about once in a thousand ties
+    (with 13 digits: one in ten). Sums of 10⁴ and more (the method allows ratios up to ~10¹²,
+    docs/security.md) keep every digit: their error would reach a shown decimal."""
+    return value if abs(value) >= EXACT_FROM else float(f"{value:.{SUMS_DIGITS}g}")
 
 
 def derived_slug(name: str) -> str | None:
@@ -61,9 +71,9 @@ def derived_slug(name: str) -> str | None:
 
 def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -> dict:
     """The companies as weigh.js reads them: one list per field, in ranking tie-break order (the list's
-    index is the order), only what the script cannot work out. A 5,000-company page carried every
-    comparison-average and relative price, each field's name per company and 17-digit sums (1,010 KB
-    gzipped; columns and 13 digits: ~180 KB)."""
+    index is the order), only what the script cannot work out. At 5,000 companies the block was 290 KB gzipped
+    as one object per company (each field's name again, an order the list already has, slugs the names give,
+    17-digit sums); as columns with 15-digit sums, ~195 KB."""
     listed = sorted(model.companies, key=lambda c: c.order)
     dims = model.dimensions
     hrefs = {}
@@ -78,7 +88,7 @@ def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -
         "price": [c.price for c in listed],
         "price_status": [price_status.get(c.slug) for c in listed],
         # per dimension, one value per company
-        "sums": [[float(f"{c.sums[d]:.{SUMS_DIGITS}g}") for c in listed] for d in dims],
+        "sums": [[_sum(c.sums[d]) for c in listed] for d in dims],
         "known": [[c.known[d] for c in listed] for d in dims],
         "href": hrefs,
         "us": next((i for i, c in enumerate(listed) if c.is_us), None),

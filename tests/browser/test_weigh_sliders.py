@@ -39,7 +39,7 @@ def expected(checked, raw: list[float], price_decimals: int):
     vmap = sc.scenario_map(site, checked.content.companies, checked.scores.companies, scenario,
                            checked.scores.audience, checked.scores.today)
     fmt, t = Formatter(site.lang, site.currency, price_decimals), Translator(site.lang)
-    rows = [[str(p.rank), p.name, fmt.number(p.relative_quality), fmt.number(p.relative_price),
+    rows = [[fmt.whole(p.rank), p.name, fmt.number(p.relative_quality), fmt.number(p.relative_price),
              fmt.signed(p.customer_value), fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free"),
              fmt.money(p.price), fmt.money(p.justified_price),
              f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", t(f"zone.{p.zone}")]
@@ -177,6 +177,28 @@ def test_the_javascript_placement_equals_labels_py_on_random_maps(new_context):
                             [[list(p) for p in points], list(xr), list(yr), [width, height, char_px, text_px, note_px],
                              [list(e) for e in line], [list(b) for b in notes], first])
         assert (got["positions"], got["clashes"]) == (list(expected[0]), list(expected[1])), trial
+
+
+@pytest.mark.parametrize("lang", ["en", "et", "ru", "ja"])
+def test_the_script_lays_out_numbers_as_the_server_does(new_context, lang):
+    """weigh.js' number formats (its Formats: Intl.NumberFormat) against generator/formats.py's (Babel), for
+    every language the interface ships, on the numbers a market of thousands shows: ranks and counts past
+    999 (#4,002 of 5,000), prices in the thousands, negative differences and percentages. A rank once read
+    4002 in the script's table and 4,002 in the server's."""
+    source = WEIGH_JS.read_text(encoding="utf-8")
+    block = source[source.index('  var MINUS = '):source.index("  /* --- the value map")]
+    page = new_context().new_page()
+    page.set_content("<!doctype html><title>formats</title>")
+    page.evaluate("(code) => { window.Formats = new Function(code + '; return Formats;')(); }", block)
+    cases = [("whole", 4002), ("whole", 5000), ("whole", 12), ("number", 1234.56), ("number", -0.04),
+             ("signed", -1234.5), ("signed", 56.78), ("money", 4002.0), ("money", 19.5), ("signedMoney", -1383.2),
+             ("percent", 6382.4), ("percent", -17.0), ("share", 0.305), ("ratio", 1.2345)]
+    got = page.evaluate("""([lang, cases]) => { const f = new Formats(lang, "EUR", 0);
+        return cases.map(([kind, x]) => f[kind](x)); }""", [lang, [list(c) for c in cases]])
+    fmt = Formatter(lang, "EUR", 0)
+    python = {"whole": fmt.whole, "number": fmt.number, "signed": fmt.signed, "money": fmt.money,
+              "signedMoney": fmt.signed_money, "percent": fmt.percent, "share": fmt.share, "ratio": fmt.ratio}
+    assert got == [python[kind](x) for kind, x in cases]
 
 
 GAPS = "() => Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(tr => tr.classList.contains('gap'))"

@@ -18,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # Needed only to render pages, draw a progress bar or serve: never by --version, never by check.
 RENDERING = ("jinja2", "plotly", "babel", "rich", "cmarkgfm", "nh3", "markdown", "watchfiles", "orjson", "cffi",
              "generator.views", "generator.render", "generator.text", "generator.charts", "generator.formats",
-             "generator.serve", "generator.live_reload", "generator.labels", "generator.export")
+             "generator.value_map_chart", "generator.serve", "generator.live_reload", "generator.labels",
+             "generator.export")
 # check reads and scores; it never writes a site.
-CHECKING_ONLY = RENDERING + ("generator.write", "generator.incremental", "generator.parallel")
+CHECKING_ONLY = RENDERING + ("generator.write", "generator.site_folder", "generator.incremental", "generator.parallel")
 # --version needs nothing but the version string.
 HEAVY = RENDERING + ("pydantic", "yaml", "generator.cli", "generator.build", "generator.model", "generator.validate")
 

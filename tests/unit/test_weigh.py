@@ -216,3 +216,13 @@ def test_a_slug_is_derived_from_ascii_names_only():
     from generator.views.weigh import derived_slug
     assert derived_slug("Lumen Desk") == "lumen-desk"
     assert derived_slug("Ünïcorn Desk") is None and derived_slug("İstanbul Destek") is None
+
+
+def test_a_sum_keeps_fifteen_digits_and_a_large_one_every_digit():
+    """The block's partial sums: 15 significant digits (see views.weigh._sum); a sum of 10⁴ or more exactly,
+    where 15 digits would reach the decimal a figure shows."""
+    from generator.views.weigh import _sum
+    assert _sum(0.12345678901234567) == 0.123456789012346
+    assert _sum(-1.2945747726879477) == -1.29457477268795
+    assert _sum(0.0) == 0.0 and _sum(2.5) == 2.5 and _sum(1e-5) == 1e-5
+    assert _sum(1234567890123.4567) == 1234567890123.4567
