@@ -20,7 +20,8 @@ from ..plan import PlannedPage
 from ..verify import STATUSES
 from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
                      unplaced_notes)
-from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, ranking_cells, selection_note, table_selection
+from . import rankings
+from .rankings import gaps_in, ranking_cells, selection_note, table_selection
 
 
 def _json(data: object) -> str:
@@ -151,7 +152,8 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
         # by the same operations as quality.comparison_average and weighting.weight_model (the same doubles).
         "prices": {"total": model.price_total, "count": model.price_count, "comparison": site.method.comparison},
         # the table a very large market lists: its selection's size and how many of the top it keeps
-        "table": {"rows": OVERVIEW_ROWS, "top": TOP_ROWS} if only is not None else None,
+        # (read from the module when the page is made, as the server's selection reads them)
+        "table": {"rows": rankings.OVERVIEW_ROWS, "top": rankings.TOP_ROWS} if only is not None else None,
         "companies": _companies(model, links, price_status),
         "strings": {"rank_value": t("fig.rank_value", rank="{rank}", count="{count}"),
                     "headroom_detail": t("fig.headroom_detail", pct="{pct}"),

@@ -193,3 +193,20 @@ def test_a_rank_past_a_thousand_reads_as_the_headline_writes_it(lang, shown):
     cells = rankings.ranking_cells(ctx, position, Links(ctx, home))
     assert cells[0]["text"] == shown
     assert shown in Translator(lang)("fig.rank_value", rank=4002, count=5000)
+
+
+def test_the_weigh_page_tells_its_script_the_selection_the_server_makes(tmp_path, monkeypatch):
+    """weigh.js picks a large market's table again for the weights set, by the sizes the page gives it: the
+    sizes the server's selection read when the page was made (they were imported by name once, so a change
+    reached the server's table but not the script's)."""
+    import json
+    import re
+
+    monkeypatch.setattr(rankings, "FULL_TABLE_ROWS", 30)
+    monkeypatch.setattr(rankings, "OVERVIEW_ROWS", 8)
+    monkeypatch.setattr(rankings, "TOP_ROWS", 2)
+    _, site = _market(tmp_path, N)
+    text = (site / "weigh.html").read_text(encoding="utf-8")
+    block = json.loads(re.search(r'id="weigh-data">(.*?)</script>', text, re.S).group(1))["weigh"]
+    assert block["table"] == {"rows": 8, "top": 2}
+    assert len(the_table(load(site / "weigh.html"), "Ranking by value for money at the weights set above").rows) <= 8
