@@ -17,10 +17,11 @@ the minimum, unless the site allows gaps (``verification.allow_missing: true``) 
 A company that is not placed on a map shows no comparison price there, so its price is not a claim.
 
 It also checks the free text an external page would show (:func:`review_gate`): every company's summary, each
-strength and weakness and each evidence note not marked internal — ours too — needs a ``reviewed`` date
-(``summary_reviewed`` for the summary), else one error ``unreviewed-text`` naming the company, the field and the
-text's first words. Internal text (``audience: internal``, ``note_audience: internal``, internal evidence) never
-reaches an external page and needs no review.
+strength and weakness, each score's note, each evidence note and each price observation's note not marked
+internal — ours too — needs a review date (``summary_reviewed`` for the summary, ``note_reviewed`` for a score's
+or a price observation's note, ``reviewed`` for the others), else one error ``unreviewed-text`` naming the
+company, the field and the text's first words. Internal text (``audience: internal``, ``note_audience:
+internal``, internal evidence and observations) never reaches an external page and needs no review.
 """
 from __future__ import annotations
 
@@ -79,9 +80,13 @@ def _review_hint(path: tuple) -> str:
     if path == ("summary",):
         return "check it is fit to show prospects, then add 'summary_reviewed: YYYY-MM-DD' (internal remarks " \
             "belong in internal_notes)"
-    if path[0] == "scores":
+    if path[0] == "scores" and "evidence" in path:
         return "check the note is fit to show prospects, then add 'reviewed: YYYY-MM-DD' to the evidence item; or " \
             "'note_audience: internal' to keep the note to the internal site"
+    if path[0] in ("scores", "prices"):
+        where = "score" if path[0] == "scores" else "price observation"
+        return f"check the note is fit to show prospects, then add 'note_reviewed: YYYY-MM-DD' to the {where}; " \
+            "or 'note_audience: internal' to keep the note to the internal site"
     return "check it is fit to show prospects, then write it as {text: ..., reviewed: YYYY-MM-DD}; or " \
         "{text: ..., audience: internal} to keep it to the internal site"
 

@@ -128,7 +128,8 @@ def _trace(score, kinds: Mapping[str, verify.Kind], audience: str, rules: verify
         value, given = score.value, True
     else:
         value, given = (verify.evidence_score(shown, kinds, rules) if shown else None), False
-    return ScoreTrace(value, given, shown, hidden, score.as_of, score.note,
+    note = score.note if audience == INTERNAL or not score.note_internal else ""  # an internal note: internal only
+    return ScoreTrace(value, given, shown, hidden, score.as_of, note,
                       verify.verdict(value, given, shown, kinds, rules, measured=measured))
 
 

@@ -74,8 +74,19 @@ class ScoreDetail(_Model):
 
     value: ScoreNumber | None = Field(None, description="The score; if absent, the weighted mean of the evidence.")
     as_of: Date | None = Field(None, description="When the score was last reviewed.")
-    note: Text = Field("", description="Why this score.")
+    note: Text = Field("", description="Why this score (shown with its evidence).")
+    note_audience: Audience = Field(
+        "external", description="'internal': the note is shown only internally (the score itself still is); "
+        "'external' (the default): shown with the score's evidence, which needs 'note_reviewed' under --strict.")
+    note_reviewed: Date | None = Field(None, description="When the note was reviewed for external pages "
+                                       "(YYYY-MM-DD); an external note without it fails 'check --strict' "
+                                       "(unreviewed-text).")
     evidence: list[Evidence] = Field(default_factory=list, description="Observations behind the score.")
+
+    @property
+    def note_internal(self) -> bool:
+        """The note never reaches an external page."""
+        return self.note_audience == "internal"
 
     @model_validator(mode="after")
     def _has_value(self):
@@ -149,8 +160,19 @@ class PriceObservation(_Model):
     source: Slug | None = Field(None, description="A source kind id from site.yaml (a vendor page, a review site...).")
     url: Text | None = Field(None, description="Where it can be checked.")
     date: PartialDate = Field(description="When it was seen: a day (YYYY-MM-DD), a month (YYYY-MM) or a year.")
-    note: Text = Field("", description="What was seen.")
+    note: Text = Field("", description="What was seen (shown with the observation).")
     internal: bool = Field(False, description="true: never shown outside the company (and never used there).")
+    note_audience: Audience = Field(
+        "external", description="'internal': the note is shown only internally (the observation itself still "
+        "is); 'external' (the default): shown with the observation, which needs 'note_reviewed' under --strict.")
+    note_reviewed: Date | None = Field(None, description="When the note was reviewed for external pages "
+                                       "(YYYY-MM-DD); an external note without it fails 'check --strict' "
+                                       "(unreviewed-text).")
+
+    @property
+    def note_internal(self) -> bool:
+        """The note never reaches an external page (the whole observation is internal, or its note is)."""
+        return self.internal or self.note_audience == "internal"
 
     @model_validator(mode="after")
     def _one_kind(self):
@@ -250,7 +272,8 @@ class Company(_Model):
 
     def free_texts(self) -> list["FreeText"]:
         """Every piece of free text about the company that needs an audience and a review: the summary, each
-        strength and weakness, each evidence note (empty ones too: a review date may still be written)."""
+        strength and weakness, each score's note and each of its evidence notes, each price observation's note
+        (empty ones too: a review date may still be written)."""
         out = [FreeText(("summary",), self.summary, False, self.summary_reviewed, ("summary_reviewed",))]
         for name in ("strengths", "weaknesses"):
             for i, item in enumerate(getattr(self, name)):
@@ -261,9 +284,17 @@ class Company(_Model):
             for where, detail in found:
                 if not isinstance(detail, ScoreDetail):
                     continue
+                at = ("scores", *where)
+                out.append(FreeText(at + ("note",), detail.note, detail.note_internal, detail.note_reviewed,
+                                    at + ("note_reviewed",)))
                 for j, ev in enumerate(detail.evidence):
                     at = ("scores", *where, "evidence", j)
                     out.append(FreeText(at + ("note",), ev.note, ev.note_internal, ev.reviewed, at + ("reviewed",)))
+        for i, point in enumerate(self.prices):
+            for j, obs in enumerate(point.observations):
+                at = ("prices", i, "observations", j)
+                out.append(FreeText(at + ("note",), obs.note, obs.note_internal, obs.note_reviewed,
+                                    at + ("note_reviewed",)))
         return out
 
 

@@ -309,7 +309,7 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
                     notes.append(t("price.disagree"))
                 if getattr(obs, "internal", False):
                     notes.append(t("evidence.internal"))
-                if obs.note:
+                if obs.note and (ctx.scores.audience == INTERNAL or not obs.note_internal):
                     notes.append(obs.note)
                 shown.append(obs)
                 rows.append([cell(name, strong=who == site.us), cell(q.plan.plan), cell(_seen(ctx, obs)),

@@ -233,3 +233,81 @@ def test_the_site_schema_accepts_the_new_shapes(tree, cli):
     assert errors(schema, data) == []
     data["weaknesses"][1]["audience"] = "publik"
     assert errors(schema, data)
+
+
+NOTES = """\
+  service:
+    value: 5
+    note: "CANARY-SCORE-NOTE chat answered by a bot"
+prices:
+  - plan: Basic
+    tier: standard
+    seats: {min: 1}
+    observations:
+      - {price: 40, source: mystery-shopper, date: 2026-10-01, note: "CANARY-PRICE-NOTE quoted on a call"}
+"""
+
+
+def _notes(tree, score_extra: str = "", price_extra: str = "") -> None:
+    """Beta with a score note and a price observation note (``*_extra``: keys added beside each note)."""
+    _reviewed(tree)
+    text = NOTES
+    if score_extra:
+        text = text.replace('bot"\n', f'bot"\n    {score_extra}\n')
+    if price_extra:
+        text = text.replace('call"}', f'call", {price_extra}}}')
+    tree.replace("companies/beta.yaml", "  service: 5\n", text.split("prices:\n")[0])
+    tree.replace("companies/beta.yaml", "prices:\n  - {plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n",
+                 "prices:\n" + text.split("prices:\n")[1])
+
+
+def test_score_and_price_notes_are_reviewed_too(tree, cli):
+    """A score's note and a price observation's note are shown on the external competitor page: under --strict
+    each needs 'note_reviewed' (they were once outside the gate)."""
+    _notes(tree)
+    assert cli(tree.root, "check").code == 0
+    run = cli(tree.root, "check", "--strict", "--format", "json")
+    assert run.code == 1
+    found = {d["path"]: d for d in _unreviewed(diagnostics_of(run))}
+    assert sorted(found) == ["prices[0].observations[0].note", "scores.service.note"]
+    beta = tree.read("companies/beta.yaml")
+    score, price = found["scores.service.note"], found["prices[0].observations[0].note"]
+    assert score["file"] == BETA and price["file"] == BETA
+    assert (score["line"], score["column"]) == locate(beta, "CANARY-SCORE-NOTE", column_of='"CANARY-SCORE')
+    assert (price["line"], price["column"]) == locate(beta, "CANARY-PRICE-NOTE", column_of='"CANARY-PRICE')
+    assert score["message"] == ("Beta: scores.service.note 'CANARY-SCORE-NOTE chat answered by…' has not been "
+                                "reviewed for external pages")
+    for d in (score, price):
+        assert "note_reviewed: YYYY-MM-DD" in d["hint"] and "note_audience: internal" in d["hint"]
+    assert "to the score" in score["hint"] and "to the price observation" in price["hint"]
+    # the external page shows both notes: that is why they are reviewed
+    assert cli(tree.root, "build").code == 0
+    page = (tree.root / "site" / "competitors" / "beta.html").read_text(encoding="utf-8")
+    assert "CANARY-SCORE-NOTE" in page and "CANARY-PRICE-NOTE" in page
+
+
+def test_reviewed_score_and_price_notes_pass(tree, cli):
+    _notes(tree, f"note_reviewed: {REVIEWED}", f"note_reviewed: {REVIEWED}")
+    run = cli(tree.root, "check", "--strict")
+    assert run.code == 0, run.err
+
+
+def test_internal_score_and_price_notes_pass_and_stay_off_the_external_build(tree, cli):
+    _notes(tree, "note_audience: internal", "note_audience: internal")
+    assert cli(tree.root, "check", "--strict").code == 0
+    assert cli(tree.root, "build", "--strict").code == 0
+    external = _site_text(tree.root / "site")
+    assert "CANARY" not in external
+    beta = (tree.root / "site" / "competitors" / "beta.html").read_text(encoding="utf-8")
+    assert ">5.0<" in beta or "5.0" in beta  # the score itself is still shown
+    assert cli(tree.root, "build", "--audience", "internal", "--out", "site-internal").code == 0
+    internal = (tree.root / "site-internal" / "competitors" / "beta.html").read_text(encoding="utf-8")
+    assert "CANARY-SCORE-NOTE" in internal and "CANARY-PRICE-NOTE" in internal
+
+
+def test_a_future_note_review_date_is_an_error(tree, cli):
+    _notes(tree, "note_reviewed: 2026-12-01", f"note_reviewed: {REVIEWED}")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    [d] = [d for d in diagnostics_of(run) if d["severity"] == "error"]
+    assert d["code"] == "date-in-future" and d["path"] == "scores.service.note_reviewed"
