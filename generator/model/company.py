@@ -69,18 +69,26 @@ class Evidence(_Model):
         return self.internal or self.note_audience == "internal"
 
 
+def _note_audience(what: str):
+    """The audience of the note of a score or a price observation (the review gate: generator/gate.py)."""
+    return Field("external", description=f"'internal': the note is shown only internally (the {what} itself "
+                 f"still is); 'external' (the default): shown with the {what}, which needs 'note_reviewed' under "
+                 "--strict.")
+
+
+def _note_reviewed():
+    return Field(None, description="When the note was reviewed for external pages (YYYY-MM-DD); an external note "
+                 "without it fails 'check --strict' (unreviewed-text).")
+
+
 class ScoreDetail(_Model):
     """A score with its date and evidence. ``value`` may be left out when evidence is given."""
 
     value: ScoreNumber | None = Field(None, description="The score; if absent, the weighted mean of the evidence.")
     as_of: Date | None = Field(None, description="When the score was last reviewed.")
     note: Text = Field("", description="Why this score (shown with its evidence).")
-    note_audience: Audience = Field(
-        "external", description="'internal': the note is shown only internally (the score itself still is); "
-        "'external' (the default): shown with the score's evidence, which needs 'note_reviewed' under --strict.")
-    note_reviewed: Date | None = Field(None, description="When the note was reviewed for external pages "
-                                       "(YYYY-MM-DD); an external note without it fails 'check --strict' "
-                                       "(unreviewed-text).")
+    note_audience: Audience = _note_audience("score")
+    note_reviewed: Date | None = _note_reviewed()
     evidence: list[Evidence] = Field(default_factory=list, description="Observations behind the score.")
 
     @property
@@ -162,12 +170,8 @@ class PriceObservation(_Model):
     date: PartialDate = Field(description="When it was seen: a day (YYYY-MM-DD), a month (YYYY-MM) or a year.")
     note: Text = Field("", description="What was seen (shown with the observation).")
     internal: bool = Field(False, description="true: never shown outside the company (and never used there).")
-    note_audience: Audience = Field(
-        "external", description="'internal': the note is shown only internally (the observation itself still "
-        "is); 'external' (the default): shown with the observation, which needs 'note_reviewed' under --strict.")
-    note_reviewed: Date | None = Field(None, description="When the note was reviewed for external pages "
-                                       "(YYYY-MM-DD); an external note without it fails 'check --strict' "
-                                       "(unreviewed-text).")
+    note_audience: Audience = _note_audience("observation")
+    note_reviewed: Date | None = _note_reviewed()
 
     @property
     def note_internal(self) -> bool:
