@@ -67,7 +67,7 @@ class ChosenPrice:
     chosen: Comparable | None
     observations: tuple[Comparable, ...]
     disagree: bool
-    reason: str = ""  # why there is no value: "quote-only" | "no-rate" | "no-observation"
+    reason: str = ""  # why there is no value: "quote-only" | "no-rate" | "no-price" (no observation it may use)
 
 
 def comparable(obs, rules: PriceRules, is_vendor: Callable[[object], bool] = lambda o: False) -> Comparable:
@@ -108,7 +108,9 @@ def choose(observations: Sequence, rules: PriceRules, is_vendor: Callable[[objec
     all_items = tuple(comparable(o, rules) for o in observations)
     usable = [c for c in all_items if c.value is not None]
     if not usable:
-        reason = all_items[0].problem if all_items else "no-observation"
+        # no observation at all: every one is internal and this is the external audience — to its pages the plan
+        # has no comparable price, as when there is no plan at this point
+        reason = all_items[0].problem if all_items else "no-price"
         return ChosenPrice(None, None, None, None, all_items, False, reason)
     if rules.choose == "vendor-newest":
         vendor = [c for c in usable if is_vendor(c.observation)]

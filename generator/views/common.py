@@ -61,11 +61,13 @@ def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_p
     memo of laid-out numbers warm: :meth:`generator.company_cache.CompanyCache.formatter`)."""
     site = content.site
     decimals = site.price_decimals
-    if decimals is None:  # as many decimals as the prices entered have: 72 never shows as 71.77
+    if decimals is None:  # as many decimals as the prices entered have: 72 never shows as 71.77 — the prices
+        # this audience may see: an internal observation's 21.55 once put cents on every external price
+        visible = scores.audience == INTERNAL
         decimals = decimals_of(v for c in content.companies.values() for p in c.prices
                                for v in ([p.price] if p.price is not None else
-                                         [x for o in p.observations for x in (o.low, o.high, o.estimate)
-                                          if x is not None]))
+                                         [x for o in p.observations if visible or not o.internal
+                                          for x in (o.low, o.high, o.estimate) if x is not None]))
     ctx = SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
                       formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
     return with_languages(ctx, lambda localized, sub: make_context(localized, scores, sub, asset_paths, formatter))

@@ -52,3 +52,43 @@ def test_export_does_not_depend_on_an_internal_only_value(tree, cli):
         assert run.code == 0, run.err
         outputs.append(run.out)
     assert outputs[0] == outputs[1] and "2.718" not in outputs[0]
+
+
+PLAN = "  - {plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n"
+OBSERVED = "  - plan: Basic\n    tier: standard\n    seats: {min: 1}\n    observations:\n"
+PUBLIC = "      - {price: 40, source: mystery-shopper, date: 2026-10-01}\n"
+HIDDEN = "      - {price: 21.55, source: mystery-shopper, date: 2026-10-05, internal: true}\n"
+
+
+def _priced(tree, cli, seen: str, name: str, *args: str) -> Path:
+    text = tree.read("companies/beta.yaml")
+    assert PLAN in text
+    (tree.content / "companies" / "beta.yaml").write_text(text.replace(PLAN, OBSERVED + seen),
+                                                          encoding="utf-8")
+    out = tree.root / name
+    run = cli(tree.root, "build", "--out", str(out), *args)
+    assert run.code == 0, run.err
+    (tree.content / "companies" / "beta.yaml").write_text(text, encoding="utf-8")
+    return out
+
+
+def test_an_internal_price_observation_changes_no_byte_of_the_external_site(tree, cli):
+    """Not its price, and not the format of every other: the site sets no price_decimals, so prices show as many
+    decimals as those entered have — once counted over internal observations too (21.55: €40 became €40.00)."""
+    assert "price_decimals" not in tree.read("site.yaml")
+    without = _priced(tree, cli, PUBLIC, "site-without")
+    with_hidden = _priced(tree, cli, PUBLIC + HIDDEN, "site-with")
+    assert _snapshot(without) == _snapshot(with_hidden)
+    assert "21.55" not in "".join(p.read_text(encoding="utf-8") for p in with_hidden.rglob("*.html"))
+    internal = _priced(tree, cli, PUBLIC + HIDDEN, "site-internal", "--audience", "internal")
+    assert "€21.55" in (internal / "competitors" / "beta.html").read_text(encoding="utf-8")
+
+
+def test_a_plan_priced_only_internally_is_not_placed_on_the_external_site(tree, cli):
+    """Its only observation is internal: the external maps have no comparable price for it (the build once
+    stopped with an internal error, a reason without words), the internal ones place it."""
+    external = _priced(tree, cli, HIDDEN, "site-hidden")
+    home = (external / "index.html").read_text(encoding="utf-8")
+    assert "not placed: no comparable price at this point" in home and "21.55" not in home
+    internal = _priced(tree, cli, HIDDEN, "site-hidden-internal", "--audience", "internal")
+    assert "not placed" not in (internal / "index.html").read_text(encoding="utf-8")
