@@ -401,6 +401,9 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except UsageError as exc:  # what a command did not catch itself (an environment variable it cannot use)
+        reporter.problem(f"{exc}{kept}")
+        return EXIT_USAGE
     except Exception as exc:  # a bug in valuemap, not in the content: say so, keep the site, no traceback
         if _interrupted(exc):  # Ctrl-C that Python wrapped on its way up (e.g. in a class's __set_name__)
             reporter.problem(f"interrupted{kept}")

@@ -172,8 +172,16 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
             diagnostics.error("wrong-type", f"{err['msg']}, got {_describe(value)}", path=path, **doc.where(loc))
             continue
         if kind in ("too_short", "string_too_short"):
-            msg = "must not be empty" if kind == "string_too_short" else "needs at least one item"
-            diagnostics.error("empty-value", f"'{loc[-1] if loc else 'value'}' {msg}", path=path, **doc.where(loc))
+            least = (err.get("ctx") or {}).get("min_length", 1)
+            msg = ("must not be empty" if kind == "string_too_short" else
+                   "needs at least one item" if least <= 1 else f"needs {least} items, not {len(value)}")
+            diagnostics.error("empty-value" if least <= 1 or kind == "string_too_short" else "wrong-length",
+                              f"'{loc[-1] if loc else 'value'}' {msg}", path=path, **doc.where(loc))
+            continue
+        if kind == "too_long":
+            most = (err.get("ctx") or {}).get("max_length")
+            diagnostics.error("wrong-length", f"'{loc[-1] if loc else 'value'}' takes at most {most} items, "
+                              f"not {len(value)}", path=path, **doc.where(loc))
             continue
         message = err["msg"]
         if message.startswith("Value error, "):

@@ -117,7 +117,9 @@ def prospect_token(secret: str, slug: str) -> str:
     """HMAC-SHA256(secret, slug), url-safe base64, first TOKEN_LENGTH characters: the same secret always gives
     the same address (links sent to a prospect keep working), and without the secret it cannot be derived
     from the slug."""
-    digest = hmac.new(secret.encode("utf-8"), slug.encode("utf-8"), hashlib.sha256).digest()
+    # surrogateescape: a secret from the environment that is not valid UTF-8 arrives with lone surrogates; its
+    # original bytes are the key
+    digest = hmac.new(secret.encode("utf-8", "surrogateescape"), slug.encode("utf-8"), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")[:TOKEN_LENGTH]
 
 

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from . import company_cache
 from . import model as m
-from .diagnostics import Diagnostics, format_path, suggestion
+from .diagnostics import Diagnostics, UsageError, format_path, suggestion
 from .company_checks import check_company, check_names
 from .model_errors import shape_errors
 from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, read_in_order
@@ -69,7 +69,11 @@ def today() -> _dt.date:
     """The build's "today": ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the real date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):  # past year 9999: milliseconds given for seconds, say
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch.strip()} is not a date valuemap can use: it is seconds "
+                             "since 1970-01-01 UTC (e.g. 1795500000), not milliseconds") from None
     return _dt.date.today()
 
 

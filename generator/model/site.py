@@ -1,12 +1,12 @@
 """content/site.yaml: the market, the method and the vocabulary of the whole site."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .types import (Band, Currency, Date, Markdown, Name, ScaleEnd, Seats, Slope, Slug, SourceWeight, Text, Weight,
-                     _Model)
+from .types import (Band, BillingFactor, Currency, Date, Markdown, Name, Rate, ScaleEnd, Seats, Slope, Slug,
+                     SourceWeight, Text, Weight, _Model)
 
 
 # --- site.yaml ------------------------------------------------------------------------------------------
@@ -143,7 +143,7 @@ class Currencies(_Model):
     """Exchange rates into the site's currency, with the date they were read."""
 
     as_of: Date = Field(description="When the rates were read (YYYY-MM-DD).")
-    rates: dict[Currency, Annotated[float, Field(gt=0, le=1e9)]] = Field(
+    rates: dict[Currency, Rate] = Field(
         description="1 unit of each currency in the site's currency, e.g. USD: 0.92.")
 
 
@@ -156,8 +156,8 @@ class PriceRules(_Model):
     tolerance: float = Field(0.10, ge=0, le=10, description="Observations disagree when they differ by more than "
                              "this share of their mean (0.10 = 10 %).")
     billing: Literal["annual", "monthly"] = Field("annual", description="The billing prices are compared on.")
-    monthly_to_annual: float = Field(
-        1.0, gt=0, le=10, description="Factor from a monthly-billed price to its annual-billing equivalent, e.g. "
+    monthly_to_annual: BillingFactor = Field(
+        1.0, description="Factor from a monthly-billed price to its annual-billing equivalent, e.g. "
         "0.8 when annual billing costs 20 % less. 1 = compared as they are.")
     max_age_days: int = Field(365, ge=1, le=100_000, description="A price seen longer ago than this is stale.")
 

@@ -48,6 +48,11 @@ MIN_SCORE, MAX_SCORE = 1e-6, 1e6  # size of a score, an evidence value or a scal
 MAX_SLOPE = 100.0
 MAX_FAIR_VALUE_BAND = 1000.0
 MAX_SEATS = 1_000_000
+# An exchange rate and the monthly-to-annual factor multiply and divide prices: 1e-318 (a subnormal) made a
+# price infinite and the build stop with an internal error while check passed. A rate of 1e-9 is 10,000× below
+# the smallest real one (1 VND ≈ 0.00004 EUR); a factor of 0.01 means annual billing costs 99 % less.
+MIN_RATE, MAX_RATE = 1e-9, 1e9
+MIN_BILLING_FACTOR, MAX_BILLING_FACTOR = 0.01, 10.0
 
 
 def format_limit(value: float) -> str:
@@ -119,6 +124,10 @@ Slope = Annotated[float, Field(gt=0), _bounded("a slope", low=0, high=MAX_SLOPE)
                   Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_SLOPE})]
 Band = Annotated[float, _bounded("a fair-value band", low=0, high=MAX_FAIR_VALUE_BAND),
                  Field(json_schema_extra=_range_schema(0, MAX_FAIR_VALUE_BAND))]
+Rate = Annotated[float, _bounded("an exchange rate", low=MIN_RATE, high=MAX_RATE),
+                 Field(json_schema_extra=_range_schema(MIN_RATE, MAX_RATE))]
+BillingFactor = Annotated[float, _bounded("a billing factor", low=MIN_BILLING_FACTOR, high=MAX_BILLING_FACTOR),
+                          Field(json_schema_extra=_range_schema(MIN_BILLING_FACTOR, MAX_BILLING_FACTOR))]
 
 
 # --- names and text: no control or invisible characters (docs/security.md) ------------------------------

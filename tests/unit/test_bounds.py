@@ -289,3 +289,37 @@ def test_content_option_naming_a_file_says_it_is_a_file(tree, cli):
     assert "site.yaml" in diags[0]["hint"] and "--content content" in diags[0]["hint"]
     text = cli(tree.root, "build", "--content", "content/site.yaml")
     assert text.code == 1 and "Traceback" not in text.err and "is a file" in text.err
+
+
+RATED = ("prices:\n  - plan: Basic\n    tier: standard\n    seats: {min: 1}\n    observations:\n"
+         "      - {price: 0.01, currency: ABC, billing: monthly, source: mystery-shopper, date: 2026-10-01}\n")
+
+
+def _rated(tree, rate: str, factor: str) -> None:
+    """Beta's price 0.01 in a currency of rate ``rate``, billed monthly and compared annually by ``factor``."""
+    tree.replace("companies/beta.yaml", "prices:\n  - {plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n",
+                 RATED)
+    site = tree.read("site.yaml")
+    tree.write("site.yaml", site + f"currencies: {{as_of: 2026-10-01, rates: {{ABC: {rate}}}}}\n"
+               f"prices: {{monthly_to_annual: {factor}}}\n")
+
+
+def test_an_exchange_rate_and_a_billing_factor_at_their_bounds_build_finite_numbers(tree, cli):
+    """The smallest rate and factor allowed, on the smallest price: every number stays finite."""
+    _rated(tree, "0.000000001", "0.01")
+    finite_export(tree, cli)
+
+
+@pytest.mark.parametrize("rate, factor, path, message", [
+    ("1e-318", "1", "currencies.rates.ABC",
+     r"^1e-318 is too small for an exchange rate \(at least 0.000000001\)$"),
+    ("1", "1e-307", "prices.monthly_to_annual", r"^1e-307 is too small for a billing factor \(at least 0.01\)$"),
+    ("1e10", "1", "currencies.rates.ABC", r"too large for an exchange rate \(at most 1,000,000,000\)$"),
+], ids=["rate", "factor", "rate-max"])
+def test_a_vanishing_rate_or_billing_factor_is_an_error_not_an_internal_one(tree, cli, rate, factor, path, message):
+    """1e-318 once passed check --strict and made every build stop with an internal error (an infinite price)."""
+    _rated(tree, rate, factor)
+    fails(tree, cli, "number-too-small" if "small" in message else "number-too-large", path, "content/site.yaml",
+          None, message)
+    fails(tree, cli, "number-too-small" if "small" in message else "number-too-large", path, "content/site.yaml",
+          None, message, command="build")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from test_errors import diagnostics_of, locate
 
 BETA = "content/companies/beta.yaml"
@@ -173,3 +175,17 @@ def test_scores_with_evidence_are_never_stale_by_as_of(tree, cli, monkeypatch):
                  "      - {source: mystery-shopper, value: 5, date: 2026-06-01}\n")
     run, diags = _run(tree, cli, monkeypatch)
     assert run.code == 0 and diags == []
+
+
+@pytest.mark.parametrize("written, message", [
+    ("[50]", "'range' needs 2 items, not 1"),
+    ("[50, 60, 70]", "'range' takes at most 2 items, not 3"),
+])
+def test_a_range_of_the_wrong_length_says_how_many_it_takes(tree, cli, monkeypatch, written, message):
+    """A range is [lowest, highest]: one value once read 'needs at least one item', three pydantic's own words."""
+    _observations(tree, f"{{range: {written}, source: mystery-shopper, date: 2026-05}}")
+    run, diags = _run(tree, cli, monkeypatch)
+    assert run.code == 1
+    [d] = diags
+    assert (d["code"], d["path"], d["message"]) == ("wrong-length", "prices[0].observations[0].range", message)
+    assert _place(d) == _at(tree, "companies/beta.yaml", written)

@@ -371,3 +371,14 @@ def test_template_failure_leaves_nothing_behind(tree, cli):
     assert run.code == 1
     assert "template-error" in run.err
     assert everything(tree.root) == before
+
+
+@pytest.mark.parametrize("epoch", ["1764000000000", "9" * 30])
+def test_a_source_date_epoch_past_year_9999_is_a_usage_error(tree, cli, monkeypatch, epoch):
+    """Milliseconds given for seconds: a clear message and exit 2, not an internal error (exit 3)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for command in ("check", "build"):
+        run = cli(tree.root, command)
+        assert run.code == 2, (run.code, run.err)
+        assert f"SOURCE_DATE_EPOCH={epoch} is not a date valuemap can use" in run.err and "internal" not in run.err
+    assert not (tree.root / "site").exists()

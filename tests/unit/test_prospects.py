@@ -278,3 +278,16 @@ def test_the_numbers_equal_scenario_map_with_the_prospects_weights(tree, cli, mo
     assert "Alpha against Beta" in re.sub(r"</?bdi>", "", html) and "Alpha against Gamma" not in re.sub(r"</?bdi>", "", html)
     h2h = _rows(html, "dimension by dimension, with your weights")
     assert [r[:2] for r in h2h] == [["Ease of use", "25%"], ["Personal approach", "75%"]]
+
+
+def test_a_secret_that_is_not_utf8_keys_the_addresses_by_its_bytes():
+    """An environment variable that is not valid UTF-8 reaches Python with lone surrogates (surrogateescape);
+    the build once stopped with an internal error encoding it. Its original bytes are the key."""
+    import os
+
+    secret = os.fsdecode(b"s\xff-secret")
+    assert "\udcff" in secret
+    token = prospect_token(secret, "acme")
+    digest = hmac.new(b"s\xff-secret", b"acme", hashlib.sha256).digest()
+    assert token == base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")[:TOKEN_LENGTH]
+    assert token != prospect_token("s-secret", "acme")
