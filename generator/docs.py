@@ -71,7 +71,7 @@ def field_reference() -> str:
             desc = (info.description or "").replace("|", "\\|")
             if name in secret:
                 desc = "🔒 **internal** — " + desc
-            out.append(f"| `{name}` | {_type_name(info.annotation)} | {default} | {desc} |")
+            out.append(f"| `{info.alias or name}` | {_type_name(info.annotation)} | {default} | {desc} |")
         out.append("")
     out.append(END)
     return "\n".join(out)

@@ -111,11 +111,19 @@ def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], kno
     for pattern, what in TRANSLATABLE[kind]:
         for path in list(_matches(data, pattern)):
             value = _get(data, path)
-            if not isinstance(value, dict) or not value \
+            if value == {}:
+                field = format_path(path)
+                diagnostics.error("invalid-translation", f"{field} is an empty mapping: it has no text in any "
+                                  f"language", path=field, hint=f"write the text ({path[-1]}: …), or one per "
+                                  f"language ({path[-1]}: {{{lang}: …}})", **doc.where(path))
+                data = _replaced(data, path, "?")  # reported: validation must not report it again
+                continue
+            if not isinstance(value, dict) \
                     or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
                 continue  # not the mapping form (or not only text in it): validation reports what is wrong
             field = format_path(path)
             texts: dict[str, str] = {}
+            invalid = False
             for code, text in value.items():
                 if code not in known:
                     diagnostics.warning("unknown-language", f"'{m.visible(code)}' in {field} is not a language "
@@ -127,12 +135,18 @@ def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], kno
                 try:
                     _adapter(what).validate_python(text)
                 except ValidationError as exc:
-                    problem = exc.errors(include_url=False)[0]["msg"]
-                    diagnostics.error("invalid-translation", f"the '{code}' text of {field}: {problem}",
-                                      path=format_path(path + (code,)), **doc.where(path + (code,)))
+                    problem = exc.errors(include_url=False)[0]
+                    message = f"the '{code}' text of {field} is empty" if not text else \
+                        f"the '{code}' text of {field}: {problem['msg']}"
+                    diagnostics.error("invalid-translation", message, path=format_path(path + (code,)),
+                                      hint=f"write the {code} text, or leave {code} out" if not text else None,
+                                      **doc.where(path + (code,)))
+                    invalid = True
                     continue
                 texts[code] = text
             if not texts:
+                if invalid:  # reported: validation must not call the mapping itself wrong
+                    data = _replaced(data, path, "?")
                 continue
             primary = texts.get(lang)
             if primary is None:
@@ -182,7 +196,9 @@ def extract_translations(tree, diagnostics: Diagnostics):
     for slug, page in tree.pages.items():
         front = _one_document(f"page:{slug}", "page", page.front, *args)
         pages[slug] = page if front is page.front else dataclasses.replace(page, front=front)
-    if not translations:
+    unchanged = site is tree.site and all(companies[s] is d for s, d in tree.companies.items()) \
+        and all(pages[s] is p for s, p in tree.pages.items())
+    if unchanged:
         return tree, translations, localize_company
     return dataclasses.replace(tree, site=site, companies=companies, pages=pages), translations, localize_company
 

@@ -41,6 +41,9 @@ class SitePlan:
     # Every prospect's page address (slug, token, path) when a prospect secret was given — for the internal
     # prospect list; an external build renders only the pages themselves, never this list.
     prospect_links: tuple["ProspectLink", ...] = ()
+    # An external build: the paths of the pages it leaves out (internal only). A narrative page's link to one
+    # is shown as its text (generator/links.py): the address never reaches the external site.
+    withheld: frozenset = frozenset()
     # A multi-language build (site.yaml languages, see generator/languages.py): every language, and the plan
     # of each language's sub-site (the pages under <lang>/, which its pages link among).
     languages: tuple[str, ...] = ()
@@ -167,6 +170,7 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     caller); without it an external build has no prospect pages and says so in a note."""
     site_file = content.documents.get("site").file if content.documents.get("site") else "content/site.yaml"
     pages: list[PlannedPage] = []
+    withheld: set[str] = set()
 
     def add(kind: str, key: str = "", source: str = site_file, visible_to: str = EXTERNAL, listed: bool = True
             ) -> None:
@@ -174,6 +178,7 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
         rendered for the internal audience; an external build leaves out internal-only pages. ``listed``:
         offered in sitemap.xml (a page kind in ``_UNLISTED`` never is)."""
         if audience == EXTERNAL and visible_to != EXTERNAL:
+            withheld.add(page_path(kind, key))
             return
         pages.append(PlannedPage(kind, key, page_path(kind, key), _LAYOUT[kind][1], audience, source,
                                  listed and kind not in _UNLISTED))
@@ -223,7 +228,11 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     if "robots.txt" not in keep:
         add("robots")
     _report_clashes(pages, diagnostics)
-    return localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links), content, diagnostics)
+    if content.pages:
+        from .links import check_links  # imports the Markdown renderer: only for a site with narrative pages
+        check_links(content, pages, withheld, diagnostics)
+    return localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links, withheld=frozenset(withheld)),
+                         content, diagnostics)
 
 
 def _prospect_pages(content: Content, audience: str, secret: str | None, pages: list[PlannedPage],
@@ -296,7 +305,8 @@ def localize_plan(plan, content, diagnostics: Diagnostics):
         own = tuple(dataclasses.replace(p, path=f"{lang}/{p.path}", lang=lang)
                     for p in plan.pages if p.kind not in ROOT_ONLY)
         links = tuple(dataclasses.replace(link, path=f"{lang}/{link.path}") for link in plan.prospect_links)
-        variants[lang] = SitePlan(plan.audience, own, plan.notes, links, languages=tuple(langs))
+        variants[lang] = SitePlan(plan.audience, own, plan.notes, links, languages=tuple(langs),
+                                  withheld=plan.withheld)
         pages.extend(own)
     not_found = plan.find("not-found")
     if not_found is not None:  # hosts serve the root's 404.html for any missing address
@@ -304,4 +314,4 @@ def localize_plan(plan, content, diagnostics: Diagnostics):
     pages.extend(p for p in plan.pages if p.kind in ROOT_ONLY)
     _report_clashes(pages, diagnostics)
     return SitePlan(plan.audience, tuple(pages), plan.notes, variants[first].prospect_links,
-                    languages=tuple(langs), variants=variants)
+                    languages=tuple(langs), variants=variants, withheld=plan.withheld)

@@ -83,7 +83,8 @@ def _segment_weights(site: m.Site, doc: Document, segment_id: str) -> dict[str, 
 
 def check_site(site: m.Site, doc: Document, diagnostics: Diagnostics, day: _dt.date) -> None:
     """site.yaml beyond its shape: unique ids, ids Windows can use as file names, weights that can be
-    normalised together, what the method needs, no exchange-rate date in the future, a known language."""
+    normalised together, what the method needs, no exchange-rate date in the future, no rate other than 1 for the
+    site's own currency, a known language."""
     _duplicates(site.dimensions, doc, ("dimensions",), "dimension", diagnostics)
     _duplicates(site.segments, doc, ("segments",), "segment", diagnostics)
     _duplicates(site.source_kinds, doc, ("source_kinds",), "source kind", diagnostics)
@@ -118,6 +119,14 @@ def check_site(site: m.Site, doc: Document, diagnostics: Diagnostics, day: _dt.d
         diagnostics.error("date-in-future", f"date {site.currencies.as_of.isoformat()} is in the future",
                           path="currencies.as_of", hint=f"today is {day.isoformat()}",
                           **doc.where(("currencies", "as_of")))
+    own_rate = site.currencies.rates.get(site.currency) if site.currencies is not None else None
+    if own_rate is not None and own_rate != 1:
+        diagnostics.error("own-currency-rate", f"a rate of {m.format_number(own_rate)} for {site.currency}, the "
+                          f"site's own currency: its prices are never converted, so the rate would be ignored",
+                          path=format_path(("currencies", "rates", site.currency)),
+                          hint=f"remove it (a {site.currency} price is taken as written), or change 'currency' if "
+                               f"the site should show prices in another currency",
+                          **doc.where(("currencies", "rates", site.currency)))
     languages = available_languages()
     if site.lang not in languages:
         diagnostics.error("unknown-language", f"no interface translation for language '{site.lang}'",

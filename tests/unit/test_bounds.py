@@ -323,3 +323,15 @@ def test_a_vanishing_rate_or_billing_factor_is_an_error_not_an_internal_one(tree
           None, message)
     fails(tree, cli, "number-too-small" if "small" in message else "number-too-large", path, "content/site.yaml",
           None, message, command="build")
+
+
+def test_a_rate_for_the_sites_own_currency_is_an_error_unless_it_is_1(tree, cli):
+    """``rates: {EUR: 2}`` on a EUR site was silently ignored: an author who meant it got no sign it did nothing."""
+    site = tree.read("site.yaml")
+    tree.write("site.yaml", site + "currencies:\n  as_of: 2026-10-01\n  rates: {USD: 0.9, EUR: 2}\n")
+    d = fails(tree, cli, "own-currency-rate", "currencies.rates.EUR", "content/site.yaml", "EUR: 2",
+              r"^a rate of 2 for EUR, the site's own currency: its prices are never converted", column_of="2")
+    assert "remove it" in d["hint"]
+    tree.write("site.yaml", site + "currencies:\n  as_of: 2026-10-01\n  rates: {USD: 0.9, EUR: 1}\n")
+    run = cli(tree.root, "check")  # a rate of 1 says what is done anyway
+    assert run.code == 0 and "own-currency-rate" not in run.err, run.err

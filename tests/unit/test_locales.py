@@ -274,6 +274,23 @@ def test_a_translation_is_checked_like_the_field(tree, cli):
     assert "ja" in (found["unknown-language"].get("hint") or "")
 
 
+@pytest.mark.parametrize("label, messages", [
+    ('{en: ""}', {"dimensions[0].label.en": "the 'en' text of dimensions[0].label is empty"}),
+    ('{en: "  ", ja: ""}', {"dimensions[0].label.en": "the 'en' text of dimensions[0].label is empty",
+                            "dimensions[0].label.ja": "the 'ja' text of dimensions[0].label is empty"}),
+    ("{}", {"dimensions[0].label": "dimensions[0].label is an empty mapping: it has no text in any language"}),
+])
+def test_an_empty_translation_is_one_clear_error(tree, cli, label, messages):
+    """``label: {en: ""}`` once also said "expected text, got a mapping", though a mapping is how translations
+    are written: only the empty text is wrong, and it is said once."""
+    tree.replace("site.yaml", "label: Ease of use", f"label: {label}")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    diags = json.loads(run.out)["diagnostics"]
+    assert {d["path"]: d["message"] for d in diags} == messages
+    assert all(d["code"] == "invalid-translation" and d["line"] for d in diags)
+
+
 def test_languages_must_be_known(tree, cli):
     tree.replace("site.yaml", "title: Test market\n", "title: Test market\nlanguages: [en, jp, en]\n")
     run = cli(tree.root, "check", "--format", "json")

@@ -1,0 +1,107 @@
+"""Links from a narrative page to the site's own pages (generator/links.py): a dead link, a link out of the site
+and a root-relative link are warnings at their file, line and column; a link from an external page to an
+internal one is a warning, and the external site shows its text without the link — the internal page's address
+appears in no external file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.links import site_target, unlink_withheld
+
+INTERNAL = "---\ntitle: Battle plan\naudience: internal\n---\nInternal tactics.\n"
+ABOUT = """\
+---
+title: About us
+order: 1
+---
+# Why
+
+We compete on *value*.
+
+Read the [battle *plan*](battle-plan.html#first) and [Beta's page](../competitors/beta.html).
+A [typo](abuot.html), [from the root](/competitors/gamma.html), [out](../../elsewhere.html).
+The [segments](../segments/), [the map](../index.html#map), [mail](mailto:a@b.example), [web](https://x.example/a.html).
+"""
+
+
+def files_text(root: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(root.rglob("*")) if p.is_file())
+
+
+@pytest.mark.parametrize("href, from_path, target", [
+    ("faq.html", "pages/about.html", "pages/faq.html"),
+    ("../competitors/beta.html#scores", "pages/about.html", "competitors/beta.html"),
+    ("../segments/", "pages/about.html", "segments/index.html"),
+    ("..", "pages/about.html", "index.html"),
+    ("/competitors/beta.html", "pages/about.html", "competitors/beta.html"),
+    ("sales%20plan.html?x=1", "pages/about.html", "pages/sales plan.html"),
+    ("../../x.html", "pages/about.html", ""),
+    ("https://example.com/a.html", "pages/about.html", None),
+    ("mailto:a@b.example", "pages/about.html", None),
+    ("//host.example/a.html", "pages/about.html", None),
+    ("#part", "pages/about.html", None),
+    ("", "pages/about.html", None),
+])
+def test_a_link_resolves_from_the_page_that_holds_it(href, from_path, target):
+    assert site_target(href, from_path) == target
+
+
+def test_every_link_problem_is_reported_at_its_line_and_column(tree, cli):
+    tree.write("pages/battle-plan.md", INTERNAL)
+    tree.write("pages/about.md", ABOUT)
+    run = cli(tree.root, "check")
+    assert run.code == 0, run.err  # warnings
+    about = "content/pages/about.md"
+    assert f"{about}:9:26: warning: the link 'battle-plan.html#first' leads to 'pages/battle-plan.html', a page only " \
+           "the internal site has" in run.err
+    assert "(link-to-internal-page)" in run.err
+    assert f"{about}:10:10: warning: the link 'abuot.html' leads to 'pages/abuot.html', which is no page" in run.err
+    assert "did you mean 'about.html'?" in run.err
+    assert f"{about}:10:39: warning: the link '/competitors/gamma.html' starts at the host's root" in run.err
+    assert "write it relative to the page: '../competitors/gamma.html'" in run.err
+    assert f"{about}:10:71: warning: the link '../../elsewhere.html' leads out of the site's folder" in run.err
+    for fine in ("beta.html", "segments/", "index.html#map", "mailto:", "x.example"):
+        assert f"'{fine}" not in run.err and f"/{fine}'" not in run.err
+    assert run.err.count("warning: the link") == 4
+    strict = cli(tree.root, "check", "--strict")
+    assert strict.code == 1
+    assert strict.err.count("error: the link") == 4
+
+
+def test_the_internal_audience_may_link_to_an_internal_page(tree, cli):
+    tree.write("pages/battle-plan.md", INTERNAL)
+    tree.write("pages/about.md", ABOUT.replace("[typo](abuot.html), [from the root](/competitors/gamma.html), "
+                                               "[out](../../elsewhere.html).", ""))
+    run = cli(tree.root, "build", "--audience", "internal")
+    assert run.code == 0, run.err
+    assert "warning" not in run.err
+    page = (tree.root / "site-internal" / "pages" / "about.html").read_text(encoding="utf-8")
+    assert '<a href="battle-plan.html#first" rel="noopener noreferrer">battle <em>plan</em></a>' in page
+
+
+@pytest.mark.parametrize("languages", ["", "languages: [en, et]\n"])
+def test_the_external_site_never_carries_an_internal_page_address(tree, cli, languages):
+    tree.replace("site.yaml", "title: Test market\n", f"title: Test market\n{languages}")
+    tree.write("pages/battle-plan.md", INTERNAL)
+    tree.write("pages/about.md", ABOUT)
+    run = cli(tree.root, "build")
+    assert run.code == 0, run.err
+    assert "link-to-internal-page" in run.err
+    site = tree.root / "site"
+    assert "battle-plan" not in files_text(site)
+    for about in ([site / "pages" / "about.html"] if not languages else
+                  [site / "en" / "pages" / "about.html", site / "et" / "pages" / "about.html"]):
+        page = about.read_text(encoding="utf-8")
+        assert "Read the battle <em>plan</em> and " in page  # the text stays, the link goes
+        assert '<a href="../competitors/beta.html" rel="noopener noreferrer">Beta’s page</a>' in page
+
+
+def test_unlinking_keeps_every_other_link():
+    html = ('<p><a href="a.html" rel="noopener noreferrer">A</a> <a href="../pages/b.html#x" rel="noopener '
+            'noreferrer"><em>B</em></a> <a href="https://e.example/b.html" rel="noopener noreferrer">E</a></p>')
+    out = unlink_withheld(html, "pages/x.html", frozenset({"pages/b.html"}))
+    assert out == ('<p><a href="a.html" rel="noopener noreferrer">A</a> <em>B</em> '
+                   '<a href="https://e.example/b.html" rel="noopener noreferrer">E</a></p>')
+    assert unlink_withheld(html, "pages/x.html", frozenset()) == html
