@@ -359,12 +359,16 @@ _MARKS: dict[str, dict[str, Markup]] = {}
 
 def status_marks(t: Translator) -> dict[str, Markup]:
     """Each status's mark as HTML, made once per language (templates/macros.html ``status_mark`` prints it): a
-    page shows hundreds of marks, and a macro call with four look-ups each cost a fifth of the render time."""
+    page shows hundreds of marks, and a macro call with four look-ups each cost a fifth of the render time.
+
+    A mark is named by its status alone ("Verified"): the page's legend (``status_legend``) explains each status
+    once. With the explanation in every mark a screen reader read the same sentence at every number (74 times
+    on a competitor page), and the marks were 30 % of the page's bytes."""
     marks = _MARKS.get(t.lang)
     if marks is None:
         marks = _MARKS[t.lang] = {
-            s: Markup('<span class="status status-{0}" role="img" aria-label="{1}: {2}" title="{1}: {2}"></span>'
-                      ).format(s, t(f"status.{s}"), t(f"status.{s}.legend")) for s in STATUSES}
+            s: Markup('<span class="status status-{0}" role="img" aria-label="{1}" title="{1}"></span>'
+                      ).format(s, t(f"status.{s}")) for s in STATUSES}
     return marks
 
 

@@ -162,7 +162,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
                     "all_zero": t("weigh.all_zero"),
                     # a price's status mark, as the macro status_mark draws it (the price does not move
                     # with the weights; its mark goes with it)
-                    "status": {st: f"{t('status.' + st)}: {t('status.' + st + '.legend')}" for st in STATUSES}},
+                    "status": {st: t(f"status.{st}") for st in STATUSES}},
     }
     # The block is the map's plotly figure (as every chart block on the site) with the model beside it.
     view["data"] = _json({"data": figure["data"], "layout": figure["layout"], "weigh": data})

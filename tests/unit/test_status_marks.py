@@ -73,12 +73,19 @@ def test_sample_every_evidence_score_and_ranking_price_has_a_mark(sample_site):
 
 
 def test_a_mark_is_named_in_words_and_adds_no_text(sample_site):
-    doc = load(sample_site / "index.html")
-    for span in doc.find_all("span", "status"):
-        (status,) = marks(span)
-        assert span.attrs["role"] == "img"
-        assert span.attrs["aria-label"] == f"{T('status.' + status)}: {T('status.' + status + '.legend')}"
-        assert span.text() == ""
+    """Named by its status alone (a screen reader once heard the whole legend sentence at every number); the
+    page's legend explains every status it shows, once."""
+    for page in ("index.html", "competitors/norbridge.html", "weigh.html"):
+        doc = load(sample_site / page)
+        explained = legend(doc)
+        spans = doc.find_all("span", "status")
+        assert spans, page
+        for span in spans:
+            (status,) = marks(span)
+            assert span.attrs["role"] == "img"
+            assert span.attrs["aria-label"] == span.attrs["title"] == T("status." + status)
+            assert span.text() == ""
+            assert explained[status] == T(f"status.{status}.legend")
 
 
 # --- a tree with every status ----------------------------------------------------------------------------
