@@ -95,6 +95,11 @@ class Diagnostics:
         return sorted(seen.values(), key=Diagnostic.sort_key)
 
 
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+"""The command line's exit codes: success, content errors (all reported at once), usage errors (a
+:class:`UsageError`), internal error (a bug), interrupted."""
+
+
 class ContentError(Exception):
     """Raised by a stage that cannot go on; carries the diagnostics collected so far."""
 

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import hmac
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -164,6 +165,11 @@ def _relative(start: str, to_path: str) -> str:
     return posixpath.relpath(to_path, start)
 
 
+# What every link a Markdown page can hold contains: an inline link's "](", a reference definition's "]:", raw
+# HTML's href (an autolink needs a scheme: it never leads to a page of the site).
+_MAY_LINK = re.compile(r"\]\(|\]:|href", re.I)
+
+
 def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospect_secret: str | None = None
               ) -> SitePlan:
     """``prospect_secret``: the key of the prospect pages' addresses (``VALUEMAP_PROSPECT_SECRET``, read by the
@@ -228,8 +234,8 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     if "robots.txt" not in keep:
         add("robots")
     _report_clashes(pages, diagnostics)
-    if content.pages:
-        from .links import check_links  # imports the Markdown renderer: only for a site with narrative pages
+    if any(_MAY_LINK.search(page.body) for page in content.pages.values()):
+        from .links import check_links  # imports the Markdown renderer: not at check's start-up without links
         check_links(content, pages, withheld, diagnostics)
     return localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links, withheld=frozenset(withheld)),
                          content, diagnostics)
