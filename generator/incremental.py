@@ -140,7 +140,7 @@ def site_digest(content_dir: Path, templates: Path, ctx, audience: str, files=No
     _files_digest(h, Path(templates).resolve(), files=files)
     _files_digest(h, Path(os.path.abspath(content_dir)), {str(p) for p in company_files(content).values()}, files)
     plan = ctx.plan
-    h.update(repr((plan.audience, plan.pages, plan.notes, plan.prospect_links)).encode())
+    h.update(repr((plan.audience, plan.pages, plan.notes, plan.prospect_links, sorted(plan.withheld))).encode())
     h.update(repr([(slug, c.name) for slug, c in dict.items(content.companies)]).encode())
     h.update(repr(sorted((k, v) for k, v in vars(ctx.fmt).items() if isinstance(v, (str, int, float, type(None))))
                   ).encode())

@@ -123,7 +123,7 @@ def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], kno
                 continue  # not the mapping form (or not only text in it): validation reports what is wrong
             field = format_path(path)
             texts: dict[str, str] = {}
-            invalid = False
+            invalid: set[str] = set()  # the codes whose text is reported wrong: no second message about them
             for code, text in value.items():
                 if code not in known:
                     diagnostics.warning("unknown-language", f"'{m.visible(code)}' in {field} is not a language "
@@ -138,10 +138,10 @@ def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], kno
                     problem = exc.errors(include_url=False)[0]
                     message = f"the '{code}' text of {field} is empty" if not text else \
                         f"the '{code}' text of {field}: {problem['msg']}"
+                    hint = f"write the {code} text" + (f", or leave {code} out" if len(value) > 1 else "")
                     diagnostics.error("invalid-translation", message, path=format_path(path + (code,)),
-                                      hint=f"write the {code} text, or leave {code} out" if not text else None,
-                                      **doc.where(path + (code,)))
-                    invalid = True
+                                      hint=None if text else hint, **doc.where(path + (code,)))
+                    invalid.add(code)
                     continue
                 texts[code] = text
             if not texts:
@@ -149,14 +149,16 @@ def _one_document(doc_id: str, kind: str, doc, lang: str, wanted: list[str], kno
                     data = _replaced(data, path, "?")
                 continue
             primary = texts.get(lang)
-            if primary is None:
+            if primary is None and lang in invalid:
+                primary = texts[FALLBACK if FALLBACK in texts else next(iter(texts))]
+            elif primary is None:
                 source = FALLBACK if FALLBACK in texts else next(iter(texts))
                 primary = texts[source]
                 diagnostics.warning("missing-translation", f"{field} has no '{lang}' text, the site's language "
                                     f"(lang); its '{source}' text is used instead", path=field,
                                     hint=f"add {lang}: … to {field}", **doc.where(path))
             for code in wanted:
-                if code not in texts and code != lang:
+                if code not in texts and code != lang and code not in invalid:
                     diagnostics.warning("missing-translation", f"{field} has no '{code}' translation; the "
                                         f"'{lang}' text is shown on the {code} pages", path=field,
                                         hint=f"add {code}: … to {field}", **doc.where(path))

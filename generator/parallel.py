@@ -79,6 +79,7 @@ class _Job:
 
 
 def _render_one(index: int) -> Rendered:
+    from .links import withhold_links
     from .render import TemplateFailure, render_page
     from .views import page_view
 
@@ -92,6 +93,8 @@ def _render_one(index: int) -> Rendered:
     finally:
         reads = TrackedCompanies.reads
         TrackedCompanies.reads = None
+    if _Job.ctx.plan.withheld:  # an external build: no link to a page it leaves out (generator/links.py)
+        html = withhold_links(html, page.path, _Job.ctx.plan.withheld, _Job.ctx.plan.paths)
     data = html.encode("utf-8")
     _Job.writer.write(page.path, data)
     return Rendered(index, page.path, len(data), tuple(sorted(reads)) if reads is not None else None)

@@ -42,8 +42,9 @@ class SitePlan:
     # Every prospect's page address (slug, token, path) when a prospect secret was given — for the internal
     # prospect list; an external build renders only the pages themselves, never this list.
     prospect_links: tuple["ProspectLink", ...] = ()
-    # An external build: the paths of the pages it leaves out (internal only). A narrative page's link to one
-    # is shown as its text (generator/links.py): the address never reaches the external site.
+    # An external build: the paths of the pages it leaves out (internal only; under every language's folder in
+    # a multi-language site). A link to one is shown as its text (generator/links.py): the address never
+    # reaches the external site.
     withheld: frozenset = frozenset()
     # A multi-language build (site.yaml languages, see generator/languages.py): every language, and the plan
     # of each language's sub-site (the pages under <lang>/, which its pages link among).
@@ -51,11 +52,18 @@ class SitePlan:
     variants: dict = field(default_factory=dict, repr=False, compare=False)
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
     _by_kind: dict = field(default_factory=dict, repr=False, compare=False)
+    _paths: set = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self):  # look-ups by dictionary: a page asks for its links in constant time
+        self._paths.update(page.path for page in self.pages)
         for page in self.pages:
             self._by_key.setdefault((page.kind, page.key), page)
             self._by_kind.setdefault(page.kind, []).append(page)
+
+    @property
+    def paths(self) -> set[str]:
+        """Every path the plan writes (its pages' files)."""
+        return self._paths
 
     def find(self, kind: str, key: str = "") -> PlannedPage | None:
         return self._by_key.get((kind, key))
@@ -234,11 +242,13 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     if "robots.txt" not in keep:
         add("robots")
     _report_clashes(pages, diagnostics)
+    plan = localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links,
+                                  withheld=frozenset(withheld)), content, diagnostics)
     if any(_MAY_LINK.search(page.body) for page in content.pages.values()):
         from .links import check_links  # imports the Markdown renderer: not at check's start-up without links
-        check_links(content, pages, withheld, diagnostics)
-    return localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links, withheld=frozenset(withheld)),
-                         content, diagnostics)
+        from .moved import STATE_FILE
+        check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
+    return plan
 
 
 def _prospect_pages(content: Content, audience: str, secret: str | None, pages: list[PlannedPage],
@@ -307,12 +317,13 @@ def localize_plan(plan, content, diagnostics: Diagnostics):
     pages: list = [PlannedPage("languages", "", "index.html", "languages.html", plan.audience, site_file,
                                listed=False)]  # rendered through the root context: it knows every language
     variants = {}
+    withheld = frozenset(f"{lang}/{path}" for lang in langs for path in plan.withheld)  # every language's
     for lang in langs:
         own = tuple(dataclasses.replace(p, path=f"{lang}/{p.path}", lang=lang)
                     for p in plan.pages if p.kind not in ROOT_ONLY)
         links = tuple(dataclasses.replace(link, path=f"{lang}/{link.path}") for link in plan.prospect_links)
         variants[lang] = SitePlan(plan.audience, own, plan.notes, links, languages=tuple(langs),
-                                  withheld=plan.withheld)
+                                  withheld=withheld)
         pages.extend(own)
     not_found = plan.find("not-found")
     if not_found is not None:  # hosts serve the root's 404.html for any missing address
@@ -320,4 +331,4 @@ def localize_plan(plan, content, diagnostics: Diagnostics):
     pages.extend(p for p in plan.pages if p.kind in ROOT_ONLY)
     _report_clashes(pages, diagnostics)
     return SitePlan(plan.audience, tuple(pages), plan.notes, variants[first].prospect_links,
-                    languages=tuple(langs), variants=variants, withheld=plan.withheld)
+                    languages=tuple(langs), variants=variants, withheld=withheld)

@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import charts
-from ..links import unlink_withheld
-from ..plan import PlannedPage, page_path
+from ..plan import PlannedPage
 from ..score import median, point_weights, quality_terms
 from ..formats import decimals_of
 from ..text import markdown
@@ -192,9 +191,7 @@ def narrative_view(ctx: SiteContext, page: PlannedPage) -> dict:
     narrative = ctx.content.pages[page.key]
     view = base(ctx, page, narrative.meta.title, narrative.meta.description)
     body = without_title(narrative.body, narrative.meta.title)
-    # An internal page's address never reaches an external page: a link to it is shown as its text.
-    view["body"] = unlink_withheld(markdown(body, shift_headings=heading_shift(body)), page_path("page", page.key),
-                                   ctx.plan.withheld)
+    view["body"] = markdown(body, shift_headings=heading_shift(body))
     return view
 
 

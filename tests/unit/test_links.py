@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.links import site_target, unlink_withheld
+from generator.links import site_target, withhold_links
 
 INTERNAL = "---\ntitle: Battle plan\naudience: internal\n---\nInternal tactics.\n"
 ABOUT = """\
@@ -98,10 +98,83 @@ def test_the_external_site_never_carries_an_internal_page_address(tree, cli, lan
         assert '<a href="../competitors/beta.html" rel="noopener noreferrer">Beta’s page</a>' in page
 
 
-def test_unlinking_keeps_every_other_link():
+def test_withholding_keeps_every_other_link():
     html = ('<p><a href="a.html" rel="noopener noreferrer">A</a> <a href="../pages/b.html#x" rel="noopener '
-            'noreferrer"><em>B</em></a> <a href="https://e.example/b.html" rel="noopener noreferrer">E</a></p>')
-    out = unlink_withheld(html, "pages/x.html", frozenset({"pages/b.html"}))
-    assert out == ('<p><a href="a.html" rel="noopener noreferrer">A</a> <em>B</em> '
-                   '<a href="https://e.example/b.html" rel="noopener noreferrer">E</a></p>')
-    assert unlink_withheld(html, "pages/x.html", frozenset()) == html
+            'noreferrer"><em>B</em></a> <a title="t" href="B.HTML" rel="noopener noreferrer">C</a> '
+            '<a href="https://e.example/b.html" rel="noopener noreferrer">E</a> '
+            '<a href="../audit.html" rel="noopener noreferrer">F</a></p>')
+    present = {"pages/x.html", "pages/a.html"}
+    out = withhold_links(html, "pages/x.html", frozenset({"pages/b.html", "audit.html"}), present)
+    assert out == ('<p><a href="a.html" rel="noopener noreferrer">A</a> <em>B</em> C '
+                   '<a href="https://e.example/b.html" rel="noopener noreferrer">E</a> F</p>')
+    assert withhold_links(html, "pages/x.html", frozenset(), present) == html
+    # a page of the site keeps its link, even named like a withheld one (pages/audit.html, audit.html)
+    kept = '<a href="audit.html" rel="noopener noreferrer">A</a>'
+    assert withhold_links(kept, "pages/x.html", frozenset({"audit.html"}), {"pages/audit.html"}) == kept
+
+
+LEAKS = """\
+raw HTML, title first: <a title="t" href="battle-plan.html">one</a>
+[two][ref] and [three](<battle-plan.html>)
+[four](Battle-Plan.html) [five](battle-plan) [six](battle-plan.html/) [seven](./battle%2Dplan.html?x#y)
+[eight](../pages/battle-plan.html) [nine](.\\battle-plan.html) ![img](battle-plan.html)
+
+[ref]: battle-plan.html
+"""
+
+
+def block(text: str, indent: str) -> str:
+    """``text`` as a YAML literal block under a key, indented by ``indent``."""
+    return "|\n" + "".join(f"{indent}{line}\n" if line else "\n" for line in text.splitlines())
+
+
+@pytest.mark.parametrize("where", ["page", "summary", "segment", "prospect"])
+def test_no_spelling_of_an_internal_page_address_reaches_the_external_site(tree, cli, monkeypatch, where):
+    """Whatever text holds the link — a page, a company summary, a segment's description, a prospect's note —
+    and however it is written."""
+    tree.write("pages/battle-plan.md", INTERNAL)
+    if where == "page":
+        tree.write("pages/about.md", ABOUT.replace("We compete on *value*.", LEAKS))
+    elif where == "summary":
+        tree.replace("companies/beta.yaml", 'summary: "Beta sells widgets."\n', f"summary: {block(LEAKS, '  ')}")
+    elif where == "segment":
+        tree.replace("site.yaml", "    label: Small teams\n",
+                     f"    label: Small teams\n    description: {block(LEAKS, '      ')}")
+    else:
+        monkeypatch.setenv("VALUEMAP_PROSPECT_SECRET", "s3cret")
+        tree.write("prospects/acme.yaml", f"name: Acme\nsegment: small\nevaluating: [beta]\nnote: {block(LEAKS, '  ')}")
+    run = cli(tree.root, "build")
+    assert run.code == 0, run.err
+    text = files_text(tree.root / "site")
+    assert "battle-plan" not in text.lower() and "battle%2dplan" not in text.lower()
+    for word in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"):
+        assert word in text and f">{word}</a>" not in text, word  # the text stays, the link goes
+    internal = cli(tree.root, "build", "--audience", "internal")
+    assert internal.code == 0, internal.err
+    assert "battle-plan.html" in files_text(tree.root / "site-internal")
+
+
+def test_a_cross_language_link_is_checked_and_withheld(tree, cli):
+    tree.replace("site.yaml", "title: Test market\n", "title: Test market\nlanguages: [en, et]\n")
+    tree.write("pages/battle-plan.md", INTERNAL)
+    tree.write("pages/about.md", ABOUT.replace(
+        "We compete on *value*.", "[ok](../../et/pages/about.html) [bad](../../et/pages/battle-plan.html) "
+                                  "[typo](../../et/pages/abot.html) [state](../../valuemap-positions.json)"))
+    run = cli(tree.root, "check", "--format", "json")
+    found = {(d["code"], d["message"].split("'")[1]) for d in __import__("json").loads(run.out)["diagnostics"]
+             if d["code"] in ("dead-link", "link-to-internal-page")}
+    assert ("link-to-internal-page", "../../et/pages/battle-plan.html") in found
+    assert ("dead-link", "../../et/pages/abot.html") in found
+    assert not any(href in ("../../et/pages/about.html", "../../valuemap-positions.json") for _, href in found)
+    assert cli(tree.root, "build").code == 0
+    assert "battle-plan" not in files_text(tree.root / "site")
+
+
+def test_every_link_is_reported_where_it_stands(tree, cli):
+    """A repeated address is reported at each line; an internal page's own links are checked too (by check,
+    which builds the external plan)."""
+    tree.write("pages/battle-plan.md", INTERNAL + "\nSee [a](nope.html).\n\nAgain [b](nope.html) and [c](about.htm).\n")
+    run = cli(tree.root, "check", "--format", "json")
+    dead = [(d["line"], d["column"]) for d in __import__("json").loads(run.out)["diagnostics"]
+            if d["code"] == "dead-link"]
+    assert dead == [(7, 9), (9, 11), (9, 30)]

@@ -279,6 +279,7 @@ def test_a_translation_is_checked_like_the_field(tree, cli):
     ('{en: "  ", ja: ""}', {"dimensions[0].label.en": "the 'en' text of dimensions[0].label is empty",
                             "dimensions[0].label.ja": "the 'ja' text of dimensions[0].label is empty"}),
     ("{}", {"dimensions[0].label": "dimensions[0].label is an empty mapping: it has no text in any language"}),
+    ('{en: "", et: Kasutusmugavus}', {"dimensions[0].label.en": "the 'en' text of dimensions[0].label is empty"}),
 ])
 def test_an_empty_translation_is_one_clear_error(tree, cli, label, messages):
     """``label: {en: ""}`` once also said "expected text, got a mapping", though a mapping is how translations
@@ -289,6 +290,7 @@ def test_an_empty_translation_is_one_clear_error(tree, cli, label, messages):
     diags = json.loads(run.out)["diagnostics"]
     assert {d["path"]: d["message"] for d in diags} == messages
     assert all(d["code"] == "invalid-translation" and d["line"] for d in diags)
+    assert all(d["hint"] == ("write the en text" if label == '{en: ""}' else d["hint"]) for d in diags)
 
 
 def test_languages_must_be_known(tree, cli):
