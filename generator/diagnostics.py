@@ -7,8 +7,10 @@ the collection into output (see :mod:`generator.report`) and an exit code.
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -169,6 +171,15 @@ def visible(text: object) -> str:
     return "".join(_escaped(ch) if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
 
 
+@lru_cache(maxsize=16)
+def _source_lines(path: str, mtime_ns: int, size: int) -> list[str]:
+    """A file's lines, read once for all its diagnostics (thousands in one file read it once, not each time);
+    keyed by modification time and size, so an edited file is read again (serve)."""
+    with open(path, "rb") as fh:
+        raw = fh.read(2_000_000)
+    return raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+
+
 def caret_excerpt(file: str | None, line: int | None, column: int | None, root: Path | None = None) -> str:
     """The offending source line with a caret under the column, as Zola prints TOML errors.
 
@@ -181,12 +192,10 @@ def caret_excerpt(file: str | None, line: int | None, column: int | None, root: 
     if root is not None and not candidate.is_absolute():
         candidate = root / file
     try:
-        with open(candidate, "rb") as fh:
-            raw = fh.read(2_000_000)
-        text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+        stat = os.stat(candidate)
+        lines = _source_lines(str(candidate), stat.st_mtime_ns, stat.st_size)
     except OSError:
         return ""
-    lines = text.splitlines()
     if line - 1 >= len(lines):
         return ""
     source = lines[line - 1].replace("\t", " ")

@@ -32,26 +32,42 @@ from html import unescape
 from urllib.parse import unquote
 
 from .diagnostics import Diagnostics, suggestion
-from .plan import page_path
-from .text import markdown
+from .plan import absolute_base, page_path
+from .text import link_addresses
 
-_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)  # nh3 keeps the author's attribute order: href anywhere
 # A link written in content (nh3 gives every one rel="noopener noreferrer") with a relative address: the only
 # links that can lead to a withheld page (the templates' own links come from the plan). Matching only these
 # in the regular expression keeps the filter at ~0.05 ms a page (a 1,000-company site: 0.1 s in all).
-_CONTENT_LINK = re.compile(r'<a\b(?=[^>]*\srel="noopener noreferrer")(?=[^>]*\shref="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//))'
-                           r"([^>]*)>(.*?)</a>", re.S)
-_HREF = re.compile(r'\shref="([^"]*)"')
+_RELATIVE = r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)"
+
+
+@lru_cache(maxsize=8)
+def _content_link(base: str | None) -> re.Pattern:
+    """The pattern of a content link whose address is relative or, with ``base``, the site's own full address."""
+    address = _RELATIVE if not base else f"(?:{_RELATIVE}|(?i:{re.escape(base)}))"
+    return re.compile(rf'<a\b(?=[^>]*\srel="noopener noreferrer")(?=[^>]*\shref="\s*{address})([^>]*)>(.*?)</a>',
+                      re.S)
+_HREF = re.compile(r'\shref="([^"]*)"')  # nh3 keeps the author's attribute order: href anywhere
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+_URL_TRIM = "".join(chr(c) for c in range(0x21))  # what a browser strips from both ends of an address
+_URL_DROP = str.maketrans("", "", "\t\n\r")  # and drops anywhere in it
 
 
-def site_target(href: str, from_path: str) -> str | None:
+def _clean(href: str) -> str:
+    """An address as a browser reads it: character references decoded, C0 controls and spaces trimmed from the
+    ends, tabs and newlines removed, a backslash read as a slash."""
+    return unescape(href).translate(_URL_DROP).strip(_URL_TRIM).replace("\\", "/")
+
+
+def site_target(href: str, from_path: str, base: str | None = None) -> str | None:
     """The site path (e.g. ``pages/faq.html``) a link in the page at ``from_path`` leads to; ``""`` when it leads
     out of the site's folder; ``None`` for a link the site does not resolve (a scheme, another host, only a
-    fragment or query). A folder (``segments/``) leads to its ``index.html``. A backslash is read as a slash,
-    as browsers read it (and so is an encoded one, which cmark writes for a backslash: read leniently, as the
-    withholding must be)."""
-    href = unescape(href).strip().replace("\\", "/")
+    fragment or query). A folder (``segments/``) leads to its ``index.html``. ``base``: the site's absolute
+    address (base_url), under which a full address is the site's own. Read as a browser reads it (:func:`_clean`;
+    an encoded backslash too, read leniently, as the withholding must be)."""
+    href = _clean(href)
+    if base and href.lower().startswith(base.lower()):
+        href = "/" + href[len(base):]
     if not href or _SCHEME.match(href) or href.startswith(("//", "#", "?")):
         return None
     path = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
@@ -61,18 +77,21 @@ def site_target(href: str, from_path: str) -> str | None:
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), path))
     if joined == ".." or joined.startswith("../"):
         return ""
-    if joined == "." or path.endswith("/"):
+    if joined == "." or path.endswith(("/", "/.", "/..")) or path in (".", ".."):
         return posixpath.join("" if joined == "." else joined, "index.html")
     return joined
 
 
-def _known(target: str, paths) -> str | None:
+def _known(target: str, paths, kept=()) -> str | None:
     """``target`` or its folder's index page, if ``paths`` has it (``competitors`` → ``competitors/index.html``:
-    hosts answer a folder's address with its index)."""
+    hosts answer a folder's address with its index); or ``target`` itself if it is a file or folder the site
+    keeps (``kept``: names at the site's root, site.yaml ``keep``)."""
     if target in paths:
         return target
     index = posixpath.join(target, "index.html")
-    return index if index in paths else None
+    if index in paths:
+        return index
+    return target if kept and target.split("/", 1)[0] in kept else None
 
 
 def _loose(path: str) -> str:
@@ -91,20 +110,29 @@ def _loose(path: str) -> str:
 
 def check_links(content, plan, diagnostics: Diagnostics, files=()) -> None:
     """Report every relative link of every narrative page that the ``plan`` (after the language sub-sites)
-    cannot serve. ``files``: what the build writes beside its pages (``valuemap-positions.json``, kept files)."""
-    paths = frozenset(p.path for p in plan.pages) | frozenset(files)
+    cannot serve. ``files``: what the build writes or keeps at the site's root beside its pages
+    (``valuemap-positions.json``, site.yaml ``keep``)."""
+    paths = frozenset(p.path for p in plan.pages)
+    kept = frozenset(files)
+    everything = paths | plan.withheld
+    base = absolute_base(content.site.base_url)
     prefix = f"{plan.languages[0]}/" if plan.languages else ""
+    hints: dict[tuple, list[str]] = {}  # the addresses a page could link to, per folder and reach: made once
     for slug, narrative in sorted(content.pages.items()):
         from_path = prefix + page_path("page", slug)
         internal = from_path in plan.withheld  # an internal page may link to the other internal pages
-        reachable = paths | plan.withheld if internal else paths
-        for href, where in _links_of(narrative):
-            target = site_target(href, from_path)
+        reachable = everything if internal else paths
+        lines = narrative.body.split("\n")
+        for href, line, column in link_addresses(narrative.body):
+            target = site_target(href, from_path, base)
             if target is None:
                 continue
-            known = _known(target, reachable) if target else None
-            if known and not href.startswith("/"):
+            rooted = _clean(href).startswith("/")
+            known = _known(target, reachable, kept) if target else None
+            if known and not rooted:
                 continue
+            where = {"file": narrative.file, "line": narrative.body_line + line - 1,
+                     "column": _address_column(lines, line, column, href), "path": "body"}
             if known:
                 relative = posixpath.relpath(known, posixpath.dirname(from_path) or ".")
                 diagnostics.warning("rooted-link", f"the link '{href}' starts at the host's root: it breaks when "
@@ -120,50 +148,24 @@ def check_links(content, plan, diagnostics: Diagnostics, files=()) -> None:
                     hint="the external site shows the link's text without the link; link to a page both sites "
                          "have, or make that page's audience external")
             else:
+                start = posixpath.dirname(from_path) or "."
+                if (start, internal) not in hints:
+                    hints[(start, internal)] = [posixpath.relpath(p, start) for p in reachable if p.endswith(".html")]
+                close = suggestion(re.split(r"[?#]", href, maxsplit=1)[0], hints[(start, internal)])
                 diagnostics.warning("dead-link", f"the link '{href}' leads to '{target}', which is no page of the "
-                                    f"site", **where, hint=_dead_hint(href, from_path, reachable))
+                                    f"site", **where, hint=close if close and close.startswith("did you mean")
+                                    else None)
 
 
-def _links_of(narrative):
-    """Each link of the page's Markdown, in order, with the file, line and column of its address: found after
-    the previous one (so a repeated address is placed at each of its lines), where it follows ``(`` or ``<``
-    (a link, an autolink), ``: `` (a reference definition) or ``="`` (raw HTML); else anywhere in the body;
-    else at the body's first line (an address written with character references, say)."""
-    body = narrative.body
-    cursor = 0
-    for match in _ANCHOR.finditer(markdown(body)):
-        found = _HREF.search(match.group(1))
-        if found is None:
-            continue
-        href = unescape(found.group(1))
-        at = _find(body, href, cursor)
-        if at < 0:
-            at = _find(body, href, 0)
-        if at < 0:
-            yield href, {"file": narrative.file, "line": narrative.body_line, "path": "body"}
-            continue
-        cursor = at + 1
-        start = body.rfind("\n", 0, at) + 1
-        yield href, {"file": narrative.file, "line": narrative.body_line + body.count("\n", 0, at),
-                     "column": at - start + 1, "path": "body"}
-
-
-def _find(body: str, href: str, start: int) -> int:
-    """Where the address ``href`` is written in ``body`` from ``start`` on (its first character), or -1."""
-    best = -1
-    for prefix in ("(", "<", ": ", '="', "='"):
-        at = body.find(prefix + href, start)
-        if at >= 0 and (best < 0 or at + len(prefix) < best):
-            best = at + len(prefix)
-    return best
-
-
-def _dead_hint(href: str, from_path: str, paths) -> str | None:
-    """A did-you-mean among the addresses the page could link to, written as the page would write them."""
-    start = posixpath.dirname(from_path) or "."
-    close = suggestion(re.split(r"[?#]", href, maxsplit=1)[0],
-                       [posixpath.relpath(p, start) for p in paths if p.endswith(".html")])
-    return close if close and close.startswith("did you mean") else None
+def _address_column(lines: list[str], line: int, column: int, href: str) -> int:
+    """The column of the address itself when it is written on the link's line just after where the link starts
+    (``[text](address)``); else the link's start (a reference link: its text)."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    for prefix in ("](", "](<", '="', "='", "="):
+        at = text.find(prefix + href, column - 1)
+        if at >= 0 and "[" not in text[column:at] and "<a" not in text[column:at]:  # not a later link's
+            return at + len(prefix) + 1
+    return column
 
 
 # --- withheld: an external page never links to what it leaves out --------------------------------------------
@@ -175,13 +177,15 @@ def _withheld_names(withheld: frozenset) -> frozenset:
     return frozenset(name for name in (_loose(p).rsplit("/", 1)[-1] for p in withheld) if name)
 
 
-def withhold_links(html: str, from_path: str, withheld: frozenset, present) -> str:
-    """``html`` (a whole page at ``from_path``) with its text in place of every link that names a page of
-    ``withheld``: a relative link that leads to no page of the site (``present``: every path this build
-    writes) and whose address ends in a withheld page's name — in any folder, any case, with or without
-    ``.html``, encoded or not (a company summary shown under competitors/ that links ``battle-plan.html``
-    leads nowhere, but would still publish the name). Linear in the page: one pass over its links; a link
-    is resolved only when its address holds such a name."""
+def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept=(), base: str | None = None) -> str:
+    """``html`` (a whole page at ``from_path``) with its text in place of every content link that leads to a
+    page of ``withheld``, or names one: a relative link that leads to nothing the build writes (``present``:
+    every path of the plan; ``kept``: the names site.yaml keeps at the root) and whose address ends in a
+    withheld page's name — in any folder, any case, with or without ``.html``, encoded or not (a company
+    summary shown under competitors/ that links ``battle-plan.html`` leads nowhere, but would still publish the
+    name). Addresses are read as a browser reads them (spaces at the ends, tabs and newlines inside ignored).
+    Linear in the page: one pass over its content links; a link is resolved only when its address holds such
+    a name."""
     if not withheld or "<a" not in html:
         return html
     names = _withheld_names(withheld)
@@ -191,13 +195,18 @@ def withhold_links(html: str, from_path: str, withheld: frozenset, present) -> s
         if found is None:
             return match.group(0)
         href = found.group(1)
-        plain = (unquote(unescape(href)) if "%" in href or "&" in href else href).lower()
+        plain = _clean(href)
+        plain = (unquote(plain) if "%" in plain else plain).lower()
         if not any(name in plain for name in names):
             return match.group(0)
-        target = site_target(href, from_path)
-        if target is None or (target and _known(target, present)):
-            return match.group(0)  # another site, or a page of this one
-        path = unquote(re.split(r"[?#]", unescape(href), maxsplit=1)[0]).replace("\\", "/")
-        return match.group(2) if _loose(path).rsplit("/", 1)[-1] in names else match.group(0)
+        target = site_target(href, from_path, base)
+        if target is None:
+            return match.group(0)  # another site
+        if target and _known(target, withheld):
+            return match.group(2)
+        if target and _known(target, present, kept):
+            return match.group(0)  # a page (or a kept file) of this site
+        path = unquote(re.split(r"[?#]", _clean(href), maxsplit=1)[0]).replace("\\", "/")
+        return match.group(2) if _loose(posixpath.normpath(path)).rsplit("/", 1)[-1] in names else match.group(0)
 
-    return _CONTENT_LINK.sub(keep_or_unlink, html)
+    return _content_link(base).sub(keep_or_unlink, html)

@@ -80,6 +80,7 @@ class _Job:
 
 def _render_one(index: int) -> Rendered:
     from .links import withhold_links
+    from .plan import absolute_base
     from .render import TemplateFailure, render_page
     from .views import page_view
 
@@ -93,8 +94,11 @@ def _render_one(index: int) -> Rendered:
     finally:
         reads = TrackedCompanies.reads
         TrackedCompanies.reads = None
-    if _Job.ctx.plan.withheld:  # an external build: no link to a page it leaves out (generator/links.py)
-        html = withhold_links(html, page.path, _Job.ctx.plan.withheld, _Job.ctx.plan.paths)
+    plan = _Job.ctx.plan
+    if plan.withheld:  # an external build: no link to a page it leaves out (generator/links.py)
+        site = _Job.ctx.content.site
+        html = withhold_links(html, page.path, plan.withheld, plan.paths, frozenset(site.keep),
+                              absolute_base(site.base_url))
     data = html.encode("utf-8")
     _Job.writer.write(page.path, data)
     return Rendered(index, page.path, len(data), tuple(sorted(reads)) if reads is not None else None)

@@ -76,6 +76,15 @@ int cmark_node_get_heading_level(cmark_node *node);
 int cmark_node_set_heading_level(cmark_node *node, int level);
 int cmark_node_insert_before(cmark_node *node, cmark_node *sibling);
 void cmark_node_unlink(cmark_node *node);
+typedef struct cmark_iter cmark_iter;
+cmark_iter *cmark_iter_new(cmark_node *root);
+void cmark_iter_free(cmark_iter *iter);
+int cmark_iter_next(cmark_iter *iter);
+cmark_node *cmark_iter_get_node(cmark_iter *iter);
+const char *cmark_node_get_url(cmark_node *node);
+const char *cmark_node_get_literal(cmark_node *node);
+int cmark_node_get_start_line(cmark_node *node);
+int cmark_node_get_start_column(cmark_node *node);
 """)
 _lib = _ffi.dlopen(_cmark.__file__)
 _NULL = _ffi.NULL
@@ -100,21 +109,26 @@ def _parse(source: bytes, options: int):
     return parser, _lib.cmark_parser_finish(parser)
 
 
-def _node_types() -> tuple[int, int, int, int, int]:
-    """The numeric node types (document, heading, block quote, list, item), read from a parsed sample."""
-    parser, root = _parse(b"# h\n\n> q\n\n- i\n", 0)
+def _node_types() -> tuple[int, ...]:
+    """The numeric node types (document, heading, block quote, list, item, link, inline and block HTML), read
+    from a parsed sample."""
+    parser, root = _parse(b"# h\n\n> q\n\n- i\n\n<div>\n\n[l](u) <b>\n", _OPTIONS)
     try:
         heading = _lib.cmark_node_first_child(root)
         quote = _lib.cmark_node_next(heading)
         lst = _lib.cmark_node_next(quote)
         item = _lib.cmark_node_first_child(lst)
-        return tuple(_lib.cmark_node_get_type(n) for n in (root, heading, quote, lst, item))
+        block_html = _lib.cmark_node_next(lst)
+        link = _lib.cmark_node_first_child(_lib.cmark_node_next(block_html))
+        inline_html = _lib.cmark_node_next(_lib.cmark_node_next(link))
+        return tuple(_lib.cmark_node_get_type(n) for n in (root, heading, quote, lst, item, link, inline_html,
+                                                            block_html))
     finally:
         _lib.cmark_node_free(root)
         _lib.cmark_parser_free(parser)
 
 
-_DOCUMENT, _HEADING, _QUOTE, _LIST, _ITEM = _node_types()
+_DOCUMENT, _HEADING, _QUOTE, _LIST, _ITEM, _LINK, _INLINE_HTML, _BLOCK_HTML = _node_types()
 
 
 def _hoist_children(node, before) -> None:
@@ -274,6 +288,67 @@ def inline_markdown(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+_RAW_HREF = re.compile(r"""<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def link_addresses(text: str) -> list[tuple[str, int, int]]:
+    """Every link address written in the Markdown ``text`` — links (inline, reference, autolinks) and the
+    ``href`` of raw HTML ``<a>`` tags — as (address, line, column), in the order written; line and column
+    1-based, where cmark-gfm puts the link's start (for a raw tag, its ``href``). Not the rendered HTML's
+    address: cmark percent-encodes it; this is what the author wrote (entities and escapes decoded)."""
+    if not text or not text.strip():
+        return []
+    source = text.encode("utf-8", "surrogatepass")
+    lines = source.split(b"\n")
+    parser, root = _parse(source, _OPTIONS)
+    found: list[tuple[str, int, int]] = []
+    iterator = _lib.cmark_iter_new(root)
+    try:
+        while True:
+            event = _lib.cmark_iter_next(iterator)
+            if event == 1:  # CMARK_EVENT_DONE
+                break
+            if event != 2:  # CMARK_EVENT_ENTER: each node once (a link is also exited)
+                continue
+            node = _lib.cmark_iter_get_node(iterator)
+            kind = _lib.cmark_node_get_type(node)
+            if kind not in (_LINK, _INLINE_HTML, _BLOCK_HTML):
+                continue
+            line, column = _lib.cmark_node_get_start_line(node), _lib.cmark_node_get_start_column(node)
+            if kind == _LINK:
+                url = _lib.cmark_node_get_url(node)
+                if url != _NULL:
+                    found.append((_ffi.string(url).decode("utf-8", "replace"), line, _char_column(lines, line, column)))
+                continue
+            literal = _lib.cmark_node_get_literal(node)
+            raw = _ffi.string(literal).decode("utf-8", "replace") if literal != _NULL else ""
+            for match in _RAW_HREF.finditer(raw):
+                start = match.start(1) if match.group(1) is not None else match.start(2) \
+                    if match.group(2) is not None else match.start(3)
+                before = raw[:start]
+                at_line = line + before.count("\n")
+                at_column = (len(before) - before.rfind("\n")) if "\n" in before else \
+                    _char_column(lines, line, column) + len(before)
+                found.append((unescape(next(g for g in match.groups() if g is not None)), at_line, at_column))
+    finally:
+        _lib.cmark_iter_free(iterator)
+        _lib.cmark_node_free(root)
+        _lib.cmark_parser_free(parser)
+    return found
+
+
+def _char_column(lines: list[bytes], line: int, column: int) -> int:
+    """cmark's byte column on ``line`` as a character column. cmark counts a paragraph's continuation lines
+    from their first non-blank byte: a column that does not fall on a link's opening (``[``, ``<``, ``!``)
+    is moved past the line's indentation when that does."""
+    text = lines[line - 1] if 0 < line <= len(lines) else b""
+    indent = len(text) - len(text.lstrip(b" \t"))
+    if column - 1 < len(text) and text[column - 1:column] not in (b"[", b"<", b"!") \
+            and text[column - 1 + indent:column + indent] in (b"[", b"<", b"!"):
+        column += indent
+    return len(text[:column - 1].decode("utf-8", "replace")) + 1
 
 
 def safe_href(url: str | None) -> str | None:
