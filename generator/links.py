@@ -31,9 +31,8 @@ from functools import lru_cache
 from html import unescape
 from urllib.parse import unquote
 
-from .diagnostics import Diagnostics, suggestion
+from .diagnostics import Diagnostics, format_path, suggestion
 from .plan import absolute_base, page_path
-from .text import link_addresses
 
 # A link written in content (nh3 gives every one rel="noopener noreferrer") with a relative address: the only
 # links that can lead to a withheld page (the templates' own links come from the plan). Matching only these
@@ -108,53 +107,110 @@ def _loose(path: str) -> str:
 
 # --- checked: the narrative pages' links -------------------------------------------------------------------
 
+_NOT_ELSEWHERE = r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)"  # after an atomic group: no backtracking into the spaces
+MAY_LINK = re.compile(rf"""(?>\]\(\s*<?\s*|\]:\s*<?\s*|href\s*=\s*["']?\s*){_NOT_ELSEWHERE}""", re.I)
+"""What every link to the site's own pages in a Markdown text contains: an inline link's "](", a reference
+definition's "]:" or raw HTML's href, not followed by a scheme (https:), another host (//) or only a fragment
+(an autolink needs a scheme: it never leads to a page of the site). A text without it is not parsed. (A link
+to the site's full address is not looked for: the external build still withholds it.)"""
+
+
 def check_links(content, plan, diagnostics: Diagnostics, files=()) -> None:
-    """Report every relative link of every narrative page that the ``plan`` (after the language sub-sites)
-    cannot serve. ``files``: what the build writes or keeps at the site's root beside its pages
+    """Report every relative link that the ``plan`` (after the language sub-sites) cannot serve: in every
+    narrative page, at its line and column, and in the Markdown of the YAML files (:func:`_yaml_texts`), at
+    the field. ``files``: what the build writes or keeps at the site's root beside its pages
     (``valuemap-positions.json``, site.yaml ``keep``)."""
-    paths = frozenset(p.path for p in plan.pages)
-    kept = frozenset(files)
-    everything = paths | plan.withheld
-    base = absolute_base(content.site.base_url)
-    prefix = f"{plan.languages[0]}/" if plan.languages else ""
-    hints: dict[tuple, list[str]] = {}  # the addresses a page could link to, per folder and reach: made once
-    for slug, narrative in sorted(content.pages.items()):
-        from_path = prefix + page_path("page", slug)
-        internal = from_path in plan.withheld  # an internal page may link to the other internal pages
-        reachable = everything if internal else paths
+    pages = [(slug, narrative) for slug, narrative in sorted(content.pages.items()) if MAY_LINK.search(narrative.body)]
+    texts = [t for t in _yaml_texts(content) if t[0] and MAY_LINK.search(t[0])]
+    if not pages and not texts:
+        return  # nothing to parse: the Markdown parser stays unimported (check's start-up)
+    from .text import link_addresses
+
+    checker = _Checker(content, plan, diagnostics, frozenset(files))
+    for slug, narrative in pages:
+        from_path = checker.prefix + page_path("page", slug)
         lines = narrative.body.split("\n")
         for href, line, column in link_addresses(narrative.body):
-            target = site_target(href, from_path, base)
-            if target is None:
-                continue
-            rooted = _clean(href).startswith("/")
-            known = _known(target, reachable, kept) if target else None
-            if known and not rooted:
-                continue
-            where = {"file": narrative.file, "line": narrative.body_line + line - 1,
-                     "column": _address_column(lines, line, column, href), "path": "body"}
-            if known:
-                relative = posixpath.relpath(known, posixpath.dirname(from_path) or ".")
-                diagnostics.warning("rooted-link", f"the link '{href}' starts at the host's root: it breaks when "
-                                    f"the site is opened from a file or served under a sub-path", **where,
-                                    hint=f"write it relative to the page: '{relative}'")
-            elif target == "":
-                diagnostics.warning("dead-link", f"the link '{href}' leads out of the site's folder", **where,
-                                    hint="link to a page of the site, or give the full address (https://…)")
-            elif _known(target, plan.withheld):
-                diagnostics.warning(
-                    "link-to-internal-page",
-                    f"the link '{href}' leads to '{target}', a page only the internal site has", **where,
-                    hint="the external site shows the link's text without the link; link to a page both sites "
-                         "have, or make that page's audience external")
-            else:
-                start = posixpath.dirname(from_path) or "."
-                if (start, internal) not in hints:
-                    hints[(start, internal)] = [posixpath.relpath(p, start) for p in reachable if p.endswith(".html")]
-                close = suggestion(re.split(r"[?#]", href, maxsplit=1)[0], hints[(start, internal)])
-                diagnostics.warning("dead-link", f"the link '{href}' leads to '{target}', which is no page of the "
-                                    f"site", **where, hint=close if close and close.startswith("did you mean")
-                                    else None)
+            checker.check(href, from_path, from_path in plan.withheld, lambda: {
+                "file": narrative.file, "line": narrative.body_line + line - 1,
+                "column": _address_column(lines, line, column, href), "path": "body"})
+    for text, shown_on, doc_id, path, internal in texts:
+        doc = content.documents.get(doc_id)
+        for href, _, _ in link_addresses(text):
+            checker.check(href, checker.prefix + shown_on, internal, lambda: {
+                **(doc.where(path) if doc is not None else {"file": content.files.get(doc_id)}),
+                "path": format_path(path)})
+
+
+def _yaml_texts(content):
+    """The Markdown written in YAML, with the page it is shown on (the link's starting point): (text, page
+    path, document id, field path, internal only). A company's texts are shown on its competitor page and
+    battlecard, a segment's on its page and the segment list, a dimension's and its criteria's on the
+    dimension's page, a prospect's note on its page — all one folder deep."""
+    site = content.site
+    for i, seg in enumerate(site.segments):
+        yield seg.description, page_path("segment", seg.id), "site", ("segments", i, "description"), False
+    for i, dim in enumerate(site.dimensions):
+        yield dim.description, page_path("dimension", dim.id), "site", ("dimensions", i, "description"), False
+        for j, crit in enumerate(dim.criteria):
+            yield (crit.description, page_path("dimension", dim.id), "site",
+                   ("dimensions", i, "criteria", j, "description"), False)
+    for slug, company in content.companies.items():
+        shown_on = page_path("competitor", slug)
+        doc_id = f"company:{slug}"
+        yield company.summary, shown_on, doc_id, ("summary",), False
+        for name in ("strengths", "weaknesses"):  # the other Markdown of a company (its notes are plain text)
+            for i, item in enumerate(getattr(company, name)):
+                yield item.text, shown_on, doc_id, (name, i, "text"), item.internal
+        yield company.talk_track, shown_on, doc_id, ("talk_track",), True
+        for i, objection in enumerate(company.objections):
+            yield objection.response, shown_on, doc_id, ("objections", i, "response"), True
+    for slug, prospect in content.prospects.items():
+        yield prospect.note, "prospects/index.html", f"prospect:{slug}", ("note",), False
+
+
+class _Checker:
+    """One link at a time, against what the build writes (and, for internal text, the internal pages too)."""
+
+    def __init__(self, content, plan, diagnostics: Diagnostics, kept: frozenset):
+        self.plan, self.diagnostics, self.kept = plan, diagnostics, kept
+        self.paths = frozenset(p.path for p in plan.pages)
+        self.everything = self.paths | plan.withheld
+        self.base = absolute_base(content.site.base_url)
+        self.prefix = f"{plan.languages[0]}/" if plan.languages else ""
+        self.hints: dict[tuple, list[str]] = {}  # the addresses a page could link to, per folder and reach
+
+    def check(self, href: str, from_path: str, internal: bool, where) -> None:
+        """``internal``: the text is shown only internally, where every internal page is there to link to.
+        ``where()``: the diagnostic's file, line, column and field (made only for a problem)."""
+        target = site_target(href, from_path, self.base)
+        if target is None:
+            return
+        reachable = self.everything if internal else self.paths
+        rooted = _clean(href).startswith("/")
+        known = _known(target, reachable, self.kept) if target else None
+        if known and not rooted:
+            return
+        warn = self.diagnostics.warning
+        if known:
+            relative = posixpath.relpath(known, posixpath.dirname(from_path) or ".")
+            warn("rooted-link", f"the link '{href}' starts at the host's root: it breaks when the site is opened "
+                 f"from a file or served under a sub-path", **where(),
+                 hint=f"write it relative to the page: '{relative}'")
+        elif target == "":
+            warn("dead-link", f"the link '{href}' leads out of the site's folder", **where(),
+                 hint="link to a page of the site, or give the full address (https://…)")
+        elif _known(target, self.plan.withheld):
+            warn("link-to-internal-page", f"the link '{href}' leads to '{target}', a page only the internal site "
+                 f"has", **where(), hint="the external site shows the link's text without the link; link to a "
+                 "page both sites have, or make that page's audience external")
+        else:
+            start = posixpath.dirname(from_path) or "."
+            if (start, internal) not in self.hints:
+                self.hints[(start, internal)] = [posixpath.relpath(p, start) for p in reachable if p.endswith(".html")]
+            close = suggestion(re.split(r"[?#]", href, maxsplit=1)[0], self.hints[(start, internal)])
+            warn("dead-link", f"the link '{href}' leads to '{target}', which is no page of the site", **where(),
+                 hint=close if close and close.startswith("did you mean") else None)
 
 
 def _address_column(lines: list[str], line: int, column: int, href: str) -> int:

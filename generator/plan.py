@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import hmac
 import posixpath
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -173,11 +172,6 @@ def _relative(start: str, to_path: str) -> str:
     return posixpath.relpath(to_path, start)
 
 
-# What every link a Markdown page can hold contains: an inline link's "](", a reference definition's "]:", raw
-# HTML's href (an autolink needs a scheme: it never leads to a page of the site).
-_MAY_LINK = re.compile(r"\]\(|\]:|href", re.I)
-
-
 def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospect_secret: str | None = None
               ) -> SitePlan:
     """``prospect_secret``: the key of the prospect pages' addresses (``VALUEMAP_PROSPECT_SECRET``, read by the
@@ -244,10 +238,9 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     _report_clashes(pages, diagnostics)
     plan = localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links,
                                   withheld=frozenset(withheld)), content, diagnostics)
-    if any(_MAY_LINK.search(page.body) for page in content.pages.values()):
-        from .links import check_links  # imports the Markdown renderer: not at check's start-up without links
-        from .moved import STATE_FILE
-        check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
+    from .links import check_links
+    from .moved import STATE_FILE
+    check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
     return plan
 
 

@@ -219,3 +219,28 @@ def test_many_dead_links_are_reported_in_linear_time(tree, cli):
     run = cli(tree.root, "check", "--format", "json")
     lines = [d["line"] for d in __import__("json").loads(run.out)["diagnostics"] if d["code"] == "dead-link"]
     assert lines == [4 + 2 * i for i in range(2000)]
+
+
+def test_links_in_yaml_markdown_are_checked_at_their_field(tree, cli):
+    """A company's summary and strengths, a segment's description, an internal talk track: each link is resolved
+    from the page the text is shown on (one folder deep) and reported at its field."""
+    tree.write("pages/battle-plan.md", INTERNAL)
+    tree.replace("companies/beta.yaml", 'summary: "Beta sells widgets."',
+                 'summary: "Beta sells [widgets](../pages/abot.html), see [plan](../pages/battle-plan.html)."')
+    tree.replace("companies/beta.yaml", 'strengths: ["Fast"]', 'strengths: ["Fast, [like Gamma](gamma.html)"]')
+    tree.replace("companies/beta.yaml", 'talk_track: "SECRET-TALK-beta"',
+                 'talk_track: "Use the [plan](../pages/battle-plan.html) and [x](../pages/nowhere.html)"')
+    tree.replace("site.yaml", "    label: Small teams\n",
+                 "    label: Small teams\n    description: \"[all segments](./) or [big](big.html)\"\n")
+    run = cli(tree.root, "check", "--format", "json")
+    found = {(d["code"], d["file"], d["path"], d["message"].split("'")[1]): d["line"]
+             for d in __import__("json").loads(run.out)["diagnostics"] if "link" in d["code"]}
+    beta, site = "content/companies/beta.yaml", "content/site.yaml"
+    assert set(found) == {
+        ("dead-link", beta, "summary", "../pages/abot.html"),
+        ("link-to-internal-page", beta, "summary", "../pages/battle-plan.html"),
+        ("dead-link", beta, "talk_track", "../pages/nowhere.html"),  # internal text: the plan link is fine
+        ("dead-link", site, "segments[0].description", "big.html"),
+    }, found  # gamma.html from competitors/beta.html is Gamma's page; ./ is the segment list
+    assert found[("dead-link", beta, "summary", "../pages/abot.html")] == 3
+    assert "did you mean '../pages/about.html'?" in cli(tree.root, "check").err
