@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from contextlib import contextmanager
 
 
 def cpu_count() -> int:
@@ -56,20 +57,37 @@ def _child_signals() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
 
 
-def fork_pool(processes: int):
-    """A pool of ``processes`` forked workers (render workers, the company-file reader). Ctrl-C and SIGTERM are
-    held back while they start: one arriving between a fork and the worker's own handlers (a terminal's Ctrl-C
-    reaches every process of the group) would otherwise interrupt the worker's start-up, print its traceback
-    and leave the pool waiting for it. The parent gets any such signal as soon as the pool is made."""
+@contextmanager
+def forked_pool(processes: int):
+    """``with forked_pool(n) as pool:`` a pool of ``n`` forked workers (render workers, the company-file reader)
+    that is always stopped: closed and joined when the block ends normally, stopped at once
+    (:func:`stop_pool`) when anything is raised in it — Ctrl-C, SIGTERM, a failure, a generator closed early.
+
+    Ctrl-C and SIGTERM are held back while the workers start: one arriving between a fork and the worker's own
+    handlers (a terminal's Ctrl-C reaches every process of the group) would otherwise interrupt the worker's
+    start-up. They are let through inside the guarded block, so one held back during the fork stops the pool
+    too. (Let through before it, as they once were, a Ctrl-C dropped the new pool on the floor: its finaliser
+    ran ``Pool.terminate`` and the build hung, joining a worker stuck with the signals still blocked — seen
+    with Ctrl-C sent to the whole group of a busy machine.)"""
     import multiprocessing
 
     blocked = hasattr(signal, "pthread_sigmask")
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP) if blocked else None
     try:
-        return multiprocessing.get_context("fork").Pool(processes, initializer=_child_signals)
-    finally:
+        pool = multiprocessing.get_context("fork").Pool(processes, initializer=_child_signals)
+    except BaseException:
         if blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        raise
+    try:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal held back lands here, guarded
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.close()
+    pool.join()
 
 
 def stop_pool(pool, wait: float = 5.0) -> None:

@@ -31,6 +31,8 @@ from functools import lru_cache
 from html import unescape
 from urllib.parse import unquote
 
+from markupsafe import Markup, escape
+
 from .diagnostics import Diagnostics, format_path, suggestion
 from .plan import absolute_base, page_path
 
@@ -266,3 +268,27 @@ def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept
         return match.group(2) if _loose(posixpath.normpath(path)).rsplit("/", 1)[-1] in names else match.group(0)
 
     return _content_link(base).sub(keep_or_unlink, html)
+
+
+def rebase_links(html: str, written_in: str, shown_in: str) -> str:
+    """``html`` (a text's Markdown, rendered) whose relative links were written from the folder ``written_in``,
+    shown on a page in ``shown_in``: each relative content link rewritten to lead to the same place from there
+    (a company's summary, written as from competitors/, on a large list's competitors/page/2.html)."""
+    if written_in == shown_in or "<a" not in html:
+        return html
+
+    def rebased(match: re.Match) -> str:
+        found = _HREF.search(match.group(1))
+        href = unescape(found.group(1)) if found is not None else ""
+        if not href or href.startswith(("/", "\\")):
+            return match.group(0)
+        cut = min((i for i in (href.find("?"), href.find("#")) if i >= 0), default=len(href))
+        path, rest = href[:cut], href[cut:]
+        moved = posixpath.relpath(posixpath.normpath(posixpath.join(written_in, path or ".")), shown_in)
+        moved += "/" if path.endswith("/") and not moved.endswith("/") else ""
+        start, end = match.start(1) + found.start(1), match.start(1) + found.end(1)
+        whole = match.group(0)
+        offset = match.start()
+        return whole[:start - offset] + str(escape(moved + rest)) + whole[end - offset:]
+
+    return Markup(_content_link(None).sub(rebased, str(html)))

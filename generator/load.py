@@ -69,13 +69,11 @@ def read_in_order(files: list[PendingFile], diagnostics: Diagnostics, workers: i
         for pending in files:
             yield pending.load(diagnostics)
         return
-    from .cpus import fork_pool, stop_pool
+    from .cpus import forked_pool
 
     ahead = [i for i in range(len(files)) if i % READ_AHEAD_EVERY]
     chunk = 24
-    pool = fork_pool(1)
-    finished = False
-    try:
+    with forked_pool(1) as pool:  # done, or the caller stopped early (an exception): the reader goes either way
         results = pool.imap(_parse_files, [[(str(files[i].path), files[i].display) for i in ahead[j:j + chunk]]
                                            for j in range(0, len(ahead), chunk)])
         parsed = (item for batch in results for item in batch)
@@ -86,13 +84,6 @@ def read_in_order(files: list[PendingFile], diagnostics: Diagnostics, workers: i
             data, found = next(parsed)
             diagnostics.extend(found)
             yield None if data is None else Document(pending.display, data, source=str(pending.path), reread=True)
-        finished = True
-    finally:  # done, or the caller stopped early (an exception): the reader goes either way
-        if finished:
-            pool.close()
-            pool.join()
-        else:
-            stop_pool(pool)
 
 
 @dataclass

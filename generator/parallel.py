@@ -33,7 +33,7 @@ import gc
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .cpus import can_fork, cpu_count, fork_pool, stop_pool, workers_from_env
+from .cpus import can_fork, cpu_count, forked_pool, workers_from_env
 from .diagnostics import Diagnostic
 from .reads import TrackedCompanies, tracked_context
 
@@ -150,8 +150,8 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
                     progress(done, total)
         else:
             chunks = _chunks(pages, order, workers)
-            pool = fork_pool(workers)
-            try:
+            # Ctrl-C or a failure stops the workers at once (forked_pool); the caller then aborts the writer
+            with forked_pool(workers) as pool:
                 for records in pool.imap_unordered(_render_chunk, chunks):
                     for record in records:
                         results[record.index] = record
@@ -160,11 +160,6 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
                     done += len(records)
                     if progress is not None:
                         progress(done, total)
-                pool.close()
-                pool.join()
-            except BaseException:
-                stop_pool(pool)  # Ctrl-C or a failure: stop the workers now; the caller aborts the writer
-                raise
     finally:
         gc.unfreeze()
         _Job.env = _Job.ctx = _Job.writer = None

@@ -1,7 +1,10 @@
 """Market-wide pages: overview, competitor list, strategy canvas, segments."""
 from __future__ import annotations
 
+import posixpath
+
 from .. import charts
+from ..links import rebase_links
 from ..plan import PlannedPage, list_page_slice
 from ..score import median
 from ..text import inline_markdown, markdown
@@ -63,10 +66,13 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
              else t("competitors.title_page", page=number, pages=len(pages)))
     view = base(ctx, page, title, t("competitors.intro"))
     unplaced = {u.slug: u for u in vmap.unplaced}
+    written_in = posixpath.dirname(posixpath.dirname(page.path))  # competitors/ (under <lang>/ in a language's site)
     cards = []
     for slug, p in chunk:
         company = ctx.content.companies[slug]
         summary = inline_markdown(company.summary.split("\n\n")[0]) if company.summary else ""
+        if number > 1:  # competitors/page/N.html: a folder deeper than the summary's links were written from
+            summary = rebase_links(summary, written_in, posixpath.dirname(page.path))
         if p is not None:
             cards.append({"name": company.name, "href": links.company(slug), "summary": summary,
                           "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),

@@ -244,3 +244,26 @@ def test_links_in_yaml_markdown_are_checked_at_their_field(tree, cli):
     }, found  # gamma.html from competitors/beta.html is Gamma's page; ./ is the segment list
     assert found[("dead-link", beta, "summary", "../pages/abot.html")] == 3
     assert "did you mean '../pages/about.html'?" in cli(tree.root, "check").err
+
+
+def test_a_summary_link_still_leads_there_from_a_large_lists_later_page(tree, cli, monkeypatch):
+    """A company's summary is written as from competitors/; a very large market's list continues on
+    competitors/page/N.html, a folder deeper, where its links are rewritten to lead to the same places."""
+    from urllib.parse import unquote
+
+    from generator import plan
+    monkeypatch.setattr(plan, "LIST_PAGE_SIZE", 1)
+    for slug in ("beta", "gamma"):
+        tree.replace(f"companies/{slug}.yaml", f'summary: "{slug.title()} sells widgets."',
+                     f'summary: "{slug.title()} sells [widgets](../segments/small.html?x#y), see [Beta](beta.html)."')
+    assert cli(tree.root, "check").err.count("warning") == 0
+    assert cli(tree.root, "build").code == 0
+    site = tree.root / "site"
+    later = site / "competitors" / "page" / "2.html"
+    html = later.read_text(encoding="utf-8")
+    assert 'href="../../segments/small.html?x#y"' in html and 'href="../beta.html"' in html
+    for page in (site / "competitors" / "index.html", later):
+        import re
+        for href in re.findall(r'href="([^"#?]+)[^"]*" rel="noopener noreferrer"', page.read_text(encoding="utf-8")):
+            if not href.startswith("http"):
+                assert (page.parent / unquote(href)).resolve().is_file(), (page, href)

@@ -165,19 +165,50 @@ def test_a_pool_whose_idle_workers_got_sigterm_still_stops():
     import sys
 
     code = ("import os, signal, time\n"
-            "from generator.cpus import fork_pool, stop_pool\n"
-            "pool = fork_pool(2)\n"
-            "time.sleep(0.5)  # idle: one is blocked reading the task queue, holding its lock\n"
-            "for p in pool._pool:\n"
-            "    os.kill(p.pid, signal.SIGTERM)\n"
-            "time.sleep(0.3)  # the pool may have started others in their place\n"
-            "stop_pool(pool)\n"
+            "from generator.cpus import forked_pool\n"
+            "try:\n"
+            "    with forked_pool(2) as pool:\n"
+            "        time.sleep(0.5)  # idle: one is blocked reading the task queue, holding its lock\n"
+            "        for p in pool._pool:\n"
+            "            os.kill(p.pid, signal.SIGTERM)\n"
+            "        time.sleep(0.3)  # the pool may have started others in their place\n"
+            "        raise KeyboardInterrupt  # the block fails: the pool is stopped (cpus.stop_pool)\n"
+            "except KeyboardInterrupt:\n"
+            "    pass\n"
             "assert all(p.exitcode is not None for p in pool._pool)\n"
             "print('stopped')\n")
     for _ in range(3):
         done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                               env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
         assert done.returncode == 0 and "stopped" in done.stdout, done.stderr
+
+
+def test_a_ctrl_c_held_back_while_the_workers_start_stops_the_pool():
+    """Ctrl-C is held back while the pool forks. Let through before the pool was guarded, it dropped the new
+    pool: its finaliser ran Pool.terminate and the build hung joining a worker (the group-Ctrl-C test above,
+    on a busy machine). Now it lands inside the guard, which stops every worker, and the process ends."""
+    import subprocess
+    import sys
+
+    code = ("import os, signal, multiprocessing.pool as mp\n"
+            "from generator.cpus import forked_pool\n"
+            "made = []\n"
+            "original = mp.Pool.__init__\n"
+            "def init(self, *args, **kwargs):\n"
+            "    original(self, *args, **kwargs)\n"
+            "    made.append(self)\n"
+            "    os.kill(os.getpid(), signal.SIGINT)  # held back: it lands when forked_pool lets it through\n"
+            "mp.Pool.__init__ = init\n"
+            "try:\n"
+            "    with forked_pool(2) as pool:\n"
+            "        print('the block ran')\n"
+            "except KeyboardInterrupt:\n"
+            "    assert all(p.exitcode is not None for p in made[0]._pool)\n"
+            "    print('stopped')\n")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0 and done.stdout.strip() == "stopped", (done.stdout, done.stderr)
 
 
 def test_market_pages_go_out_one_by_one_first_and_a_company_s_pages_together():
