@@ -34,6 +34,7 @@ from urllib.parse import unquote
 from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostics, format_path, suggestion
+from .link_texts import MAY_LINK, yaml_texts
 from .plan import absolute_base, page_path
 
 # A link written in content (nh3 gives every one rel="noopener noreferrer") with a relative address: the only
@@ -109,21 +110,13 @@ def _loose(path: str) -> str:
 
 # --- checked: the narrative pages' links -------------------------------------------------------------------
 
-_NOT_ELSEWHERE = r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)"  # after an atomic group: no backtracking into the spaces
-MAY_LINK = re.compile(rf"""(?>\]\(\s*<?\s*|\]:\s*<?\s*|href\s*=\s*["']?\s*){_NOT_ELSEWHERE}""", re.I)
-"""What every link to the site's own pages in a Markdown text contains: an inline link's "](", a reference
-definition's "]:" or raw HTML's href, not followed by a scheme (https:), another host (//) or only a fragment
-(an autolink needs a scheme: it never leads to a page of the site). A text without it is not parsed. (A link
-to the site's full address is not looked for: the external build still withholds it.)"""
-
-
 def check_links(content, plan, diagnostics: Diagnostics, files=()) -> None:
     """Report every relative link that the ``plan`` (after the language sub-sites) cannot serve: in every
-    narrative page, at its line and column, and in the Markdown of the YAML files (:func:`_yaml_texts`), at
+    narrative page, at its line and column, and in the Markdown of the YAML files (:func:`~generator.link_texts.yaml_texts`), at
     the field. ``files``: what the build writes or keeps at the site's root beside its pages
     (``valuemap-positions.json``, site.yaml ``keep``)."""
     pages = [(slug, narrative) for slug, narrative in sorted(content.pages.items()) if MAY_LINK.search(narrative.body)]
-    texts = [t for t in _yaml_texts(content) if t[0] and MAY_LINK.search(t[0])]
+    texts = [t for t in yaml_texts(content) if t[0] and MAY_LINK.search(t[0])]
     if not pages and not texts:
         return  # nothing to parse: the Markdown parser stays unimported (check's start-up)
     from .text import link_addresses
@@ -142,33 +135,6 @@ def check_links(content, plan, diagnostics: Diagnostics, files=()) -> None:
             checker.check(href, checker.prefix + shown_on, internal, lambda: {
                 **(doc.where(path) if doc is not None else {"file": content.files.get(doc_id)}),
                 "path": format_path(path)})
-
-
-def _yaml_texts(content):
-    """The Markdown written in YAML, with the page it is shown on (the link's starting point): (text, page
-    path, document id, field path, internal only). A company's texts are shown on its competitor page and
-    battlecard, a segment's on its page and the segment list, a dimension's and its criteria's on the
-    dimension's page, a prospect's note on its page — all one folder deep."""
-    site = content.site
-    for i, seg in enumerate(site.segments):
-        yield seg.description, page_path("segment", seg.id), "site", ("segments", i, "description"), False
-    for i, dim in enumerate(site.dimensions):
-        yield dim.description, page_path("dimension", dim.id), "site", ("dimensions", i, "description"), False
-        for j, crit in enumerate(dim.criteria):
-            yield (crit.description, page_path("dimension", dim.id), "site",
-                   ("dimensions", i, "criteria", j, "description"), False)
-    for slug, company in content.companies.items():
-        shown_on = page_path("competitor", slug)
-        doc_id = f"company:{slug}"
-        yield company.summary, shown_on, doc_id, ("summary",), False
-        for name in ("strengths", "weaknesses"):  # the other Markdown of a company (its notes are plain text)
-            for i, item in enumerate(getattr(company, name)):
-                yield item.text, shown_on, doc_id, (name, i, "text"), item.internal
-        yield company.talk_track, shown_on, doc_id, ("talk_track",), True
-        for i, objection in enumerate(company.objections):
-            yield objection.response, shown_on, doc_id, ("objections", i, "response"), True
-    for slug, prospect in content.prospects.items():
-        yield prospect.note, "prospects/index.html", f"prospect:{slug}", ("note",), False
 
 
 class _Checker:

@@ -21,7 +21,8 @@ RENDERING = ("jinja2", "plotly", "babel", "rich", "cmarkgfm", "nh3", "markdown",
              "generator.value_map_chart", "generator.serve", "generator.live_reload", "generator.labels",
              "generator.export")
 # check reads and scores; it never writes a site.
-CHECKING_ONLY = RENDERING + ("generator.write", "generator.site_folder", "generator.incremental", "generator.parallel")
+CHECKING_ONLY = RENDERING + ("generator.write", "generator.site_folder", "generator.incremental", "generator.parallel",
+                            "generator.links")  # links: only when some text may link (generator/link_texts.py)
 # --version needs nothing but the version string.
 HEAVY = RENDERING + ("pydantic", "yaml", "generator.cli", "generator.build", "generator.model", "generator.validate")
 

@@ -1,0 +1,49 @@
+"""Which content may link to the site's own pages: the narrative pages and the Markdown written in YAML, each
+with the page it is shown on. A plain walk over the validated content (no Markdown parser, nothing heavy to
+import): planning asks :func:`may_link` first, and only then imports :mod:`generator.links`, which parses and
+checks them (``check``'s start-up stays light)."""
+from __future__ import annotations
+
+import re
+
+from .plan import page_path
+
+_NOT_ELSEWHERE = r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)"  # after an atomic group: no backtracking into the spaces
+MAY_LINK = re.compile(rf"""(?>\]\(\s*<?\s*|\]:\s*<?\s*|href\s*=\s*["']?\s*){_NOT_ELSEWHERE}""", re.I)
+"""What every link to the site's own pages in a Markdown text contains: an inline link's "](", a reference
+definition's "]:" or raw HTML's href, not followed by a scheme (https:), another host (//) or only a fragment
+(an autolink needs a scheme: it never leads to a page of the site). A text without it is not parsed. (A link
+to the site's full address is not looked for: the external build still withholds it.)"""
+
+
+def may_link(content) -> bool:
+    """Whether any narrative page or YAML text holds something that may be a link to the site's own pages."""
+    return any(MAY_LINK.search(page.body) for page in content.pages.values()) or \
+        any(text and MAY_LINK.search(text) for text, *_ in yaml_texts(content))
+
+
+def yaml_texts(content):
+    """The Markdown written in YAML, with the page it is shown on (the link's starting point): (text, page
+    path, document id, field path, internal only). A company's texts are shown on its competitor page and
+    battlecard, a segment's on its page and the segment list, a dimension's and its criteria's on the
+    dimension's page, a prospect's note on its page — all one folder deep."""
+    site = content.site
+    for i, seg in enumerate(site.segments):
+        yield seg.description, page_path("segment", seg.id), "site", ("segments", i, "description"), False
+    for i, dim in enumerate(site.dimensions):
+        yield dim.description, page_path("dimension", dim.id), "site", ("dimensions", i, "description"), False
+        for j, crit in enumerate(dim.criteria):
+            yield (crit.description, page_path("dimension", dim.id), "site",
+                   ("dimensions", i, "criteria", j, "description"), False)
+    for slug, company in content.companies.items():
+        shown_on = page_path("competitor", slug)
+        doc_id = f"company:{slug}"
+        yield company.summary, shown_on, doc_id, ("summary",), False
+        for name in ("strengths", "weaknesses"):  # the other Markdown of a company (its notes are plain text)
+            for i, item in enumerate(getattr(company, name)):
+                yield item.text, shown_on, doc_id, (name, i, "text"), item.internal
+        yield company.talk_track, shown_on, doc_id, ("talk_track",), True
+        for i, objection in enumerate(company.objections):
+            yield objection.response, shown_on, doc_id, ("objections", i, "response"), True
+    for slug, prospect in content.prospects.items():
+        yield prospect.note, "prospects/index.html", f"prospect:{slug}", ("note",), False
