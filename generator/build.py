@@ -153,6 +153,7 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
         # (a note, not a warning: --strict does not fail on it).
         plan = make_plan(content, audience, diagnostics,
                          prospect_secret if prospect_secret is not None else prospect_secret_from_env())
+        _check_links(content, plan, diagnostics)
     if strict:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built
             gate(content, diagnostics, today(), scores)
@@ -160,6 +161,15 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
     if diagnostics.has_errors():
         raise ContentError(diagnostics)
     return Checked(content, scores, plan)
+
+
+def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics) -> None:
+    """Every link to the site's own pages, against the plan (generator/links.py): the Markdown parser is
+    imported only when some text may hold one (generator/link_texts.py; check's start-up)."""
+    from .link_texts import may_link
+    if may_link(content):
+        from .links import check_links
+        check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
 
 
 def _with_history(content: Content, scores: MarketScores) -> MarketScores:

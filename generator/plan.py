@@ -238,11 +238,6 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
     _report_clashes(pages, diagnostics)
     plan = localize_plan(SitePlan(audience, tuple(pages), tuple(notes), prospect_links,
                                   withheld=frozenset(withheld)), content, diagnostics)
-    from .link_texts import may_link
-    if may_link(content):
-        from .links import check_links  # the Markdown parser: only when some text may link (check's start-up)
-        from .moved import STATE_FILE
-        check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
     return plan
 
 
