@@ -9,17 +9,30 @@ import re
 from .plan import page_path
 
 _NOT_ELSEWHERE = r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)"  # after an atomic group: no backtracking into the spaces
-MAY_LINK = re.compile(rf"""(?>\]\(\s*<?\s*|\]:\s*<?\s*|href\s*=\s*["']?\s*){_NOT_ELSEWHERE}""", re.I)
-"""What every link to the site's own pages in a Markdown text contains: an inline link's "](", a reference
-definition's "]:" or raw HTML's href, not followed by a scheme (https:), another host (//) or only a fragment
-(an autolink needs a scheme: it never leads to a page of the site). A text without it is not parsed. (A link
-to the site's full address is not looked for: the external build still withholds it.)"""
+# Each starts with its literal, which the regular-expression engine finds at C speed: one pattern with the
+# three as alternatives was tried at every position of the text (0.1 s over a 1,000-company market's texts;
+# these: 0.02 s, most texts ruled out by a substring test before any pattern runs).
+_INLINE = re.compile(r"\]\((?>\s*<?\s*)" + _NOT_ELSEWHERE)
+_DEFINITION = re.compile(r"\]:(?>\s*<?\s*)" + _NOT_ELSEWHERE)
+_RAW = re.compile(r"""href(?>\s*=\s*["']?\s*)""" + _NOT_ELSEWHERE, re.I)
+
+
+def may_hold_link(text: str) -> bool:
+    """Whether ``text`` holds what every link to the site's own pages contains: an inline link's "](", a
+    reference definition's "]:" or raw HTML's href, not followed by a scheme (https:), another host (//) or
+    only a fragment (an autolink needs a scheme: it never leads to a page of the site). A text without it is
+    not parsed. (A link to the site's full address is not looked for: the external build still withholds it.)"""
+    if "](" in text and _INLINE.search(text):
+        return True
+    if "]:" in text and _DEFINITION.search(text):
+        return True
+    return ("href" in text or "href" in text.lower()) and _RAW.search(text) is not None
 
 
 def may_link(content) -> bool:
     """Whether any narrative page or YAML text holds something that may be a link to the site's own pages."""
-    return any(MAY_LINK.search(page.body) for page in content.pages.values()) or \
-        any(text and MAY_LINK.search(text) for text, *_ in yaml_texts(content))
+    return any(may_hold_link(page.body) for page in content.pages.values()) or \
+        any(text and may_hold_link(text) for text, *_ in yaml_texts(content))
 
 
 def yaml_texts(content):
