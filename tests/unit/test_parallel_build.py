@@ -161,9 +161,6 @@ def test_a_pool_whose_idle_workers_got_sigterm_still_stops():
     a build) ended them, the pool started others, and Pool.terminate() in the parent waited for that lock
     forever (the group-SIGTERM test above hung one run in three; under load, every time). cpus.stop_pool
     kills and reaps the workers without waiting on the lock, and leaves no worker behind holding the pipes."""
-    import subprocess
-    import sys
-
     code = ("import os, signal, time\n"
             "from generator.cpus import forked_pool\n"
             "try:\n"
@@ -177,9 +174,7 @@ def test_a_pool_whose_idle_workers_got_sigterm_still_stops():
             "    pass\n"
             "assert all(p.exitcode is not None for p in pool._pool)\n"
             "print('stopped')\n")
-    for _ in range(3):
-        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                              env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    for done in _three_runs(code):
         assert done.returncode == 0 and "stopped" in done.stdout, done.stderr
 
 
@@ -187,9 +182,6 @@ def test_a_ctrl_c_held_back_while_the_workers_start_stops_the_pool():
     """Ctrl-C is held back while the pool forks. Let through before the pool was guarded, it dropped the new
     pool: its finaliser ran Pool.terminate and the build hung joining a worker (the group-Ctrl-C test above,
     on a busy machine). Now it lands inside the guard, which stops every worker, and the process ends."""
-    import subprocess
-    import sys
-
     code = ("import os, signal, multiprocessing.pool as mp\n"
             "from generator.cpus import forked_pool\n"
             "made = []\n"
@@ -205,10 +197,19 @@ def test_a_ctrl_c_held_back_while_the_workers_start_stops_the_pool():
             "except KeyboardInterrupt:\n"
             "    assert all(p.exitcode is not None for p in made[0]._pool)\n"
             "    print('stopped')\n")
-    for _ in range(3):
-        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                              env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    for done in _three_runs(code):
         assert done.returncode == 0 and done.stdout.strip() == "stopped", (done.stdout, done.stderr)
+
+
+def _three_runs(code: str):
+    """``code`` run three times in a fresh interpreter (a race shows on some runs only), each run's result."""
+    import os
+    import subprocess
+    import sys
+
+    for _ in range(3):
+        yield subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def test_market_pages_go_out_one_by_one_first_and_a_company_s_pages_together():
