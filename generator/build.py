@@ -153,7 +153,7 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
         # (a note, not a warning: --strict does not fail on it).
         plan = make_plan(content, audience, diagnostics,
                          prospect_secret if prospect_secret is not None else prospect_secret_from_env())
-        _check_links(content, plan, diagnostics)
+        _check_links(content, plan, diagnostics, cache)
     if strict:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built
             gate(content, diagnostics, today(), scores)
@@ -163,11 +163,13 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
     return Checked(content, scores, plan)
 
 
-def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics) -> None:
+def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,
+                 cache: "CompanyCache | None" = None) -> None:
     """Every link to the site's own pages, against the plan (generator/links.py): the Markdown parser is
-    imported only when some text may hold one (generator/link_texts.py; check's start-up)."""
+    imported only when some text may hold one (generator/link_texts.py; check's start-up). ``cache`` (serve):
+    the answer for each unchanged company is kept from the last rebuild."""
     from .link_texts import may_link
-    if may_link(content):
+    if may_link(content, cache.link_answers if cache is not None else None):
         from .links import check_links
         check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
 

@@ -75,3 +75,33 @@ def test_a_file_with_errors_is_reported_every_time(tmp_path):
             pass
         errors = [d for d in diagnostics.errors if d.file and d.file.endswith("c0002.yaml")]
         assert errors and "webstie" in errors[0].message, diagnostics.items
+
+
+def test_the_link_check_looks_again_at_an_edited_company_only_and_sees_its_new_link(tmp_path, monkeypatch):
+    """Whether a company's texts may link to a page of the site is kept per unchanged model (serve: a price
+    edit in a 1,000-company market re-read every text, 26 ms of its 80); an edited file is looked at again,
+    and a dead link written into it is reported on that very rebuild."""
+    from generator import link_texts
+
+    content = write_market(tmp_path, 12, distinct=True)
+    cache = CompanyCache()
+    _check(content, cache)
+    assert len(cache.link_answers) == 12 and not any(answer for _, answer in cache.link_answers.values())
+
+    looked_at: list[str] = []
+    real = link_texts.may_hold_link
+    monkeypatch.setattr(link_texts, "may_hold_link", lambda text: looked_at.append(text) or real(text))
+    path = content / "companies" / "c0005.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("sells *widgets*", "sells [widgets](c0099.html)"),
+                    encoding="utf-8")
+    _, diagnostics = _check(content, cache)
+    edited = cache.link_answers["c0005"]
+    assert edited[1] is True  # the new link was seen…
+    assert any("c0099.html" in text for text in looked_at)
+    assert not any("sells *widgets*" in text for text in looked_at)  # …and no unchanged company's text was read
+    dead = [d for d in diagnostics.warnings if "c0099.html" in d.message]
+    assert dead and dead[0].file.endswith("c0005.yaml"), diagnostics.items
+
+    path.unlink()  # a company gone: its answer goes with it
+    _check(content, cache)
+    assert "c0005" not in cache.link_answers and len(cache.link_answers) == 11
