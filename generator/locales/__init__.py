@@ -101,8 +101,12 @@ class Translator:
         self.fallback = _table(FALLBACK) if lang != FALLBACK else self.table
 
     def __call__(self, key: str, **values) -> str:
-        text = self._text(key, values)
-        return text.format(**self._shown(values)) if values else text
+        if not values:  # most calls (a page makes ~140): a plain string of this language's table, as it is
+            text = self.table.get(key)
+            if type(text) is str:
+                return text
+            return self._text(key)
+        return self._text(key, values).format(**self._shown(values))
 
     def plural(self, key: str, count, **values) -> str:
         """``t.plural('evidence.count', 3)``: the same as ``t('evidence.count', count=3)``."""

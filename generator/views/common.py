@@ -80,7 +80,7 @@ def shared_block(ctx: SiteContext, key: tuple, make) -> Any:
     """``make()``, or what it made for ``key`` before in this context: a block a competitor's page and its
     battlecard both show (the "where they sit" map: ~0.8 ms of each page at 1,000 companies). Pages are
     rendered with a company's pages next to each other (:func:`generator.parallel.render_pages`), so the
-    second page finds it; the memo keeps a few entries only. Under serve's read recording, what ``make`` read
+    second page finds it; the memo keeps the last few entries only. Under serve's read recording, what ``make`` read
     is recorded with the block and counted again for each page that reuses it (:func:`generator.reads.replay`),
     so the second page depends on the same inputs as the first. The block is shared, never changed."""
     hit = ctx.memo.get(key)
@@ -88,8 +88,8 @@ def shared_block(ctx: SiteContext, key: tuple, make) -> Any:
         replay(hit[1])
         return hit[0]
     result, reads = recorded(make)
-    if len(ctx.memo) >= SHARED_BLOCKS:
-        ctx.memo.clear()
+    if len(ctx.memo) >= SHARED_BLOCKS:  # the oldest goes (a dict keeps its order): never the block just made
+        del ctx.memo[next(iter(ctx.memo))]
     ctx.memo[key] = (result, reads)
     return result
 

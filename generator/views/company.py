@@ -101,7 +101,18 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
 def head_to_head_blocks(ctx: SiteContext, slug: str, *, ids: tuple[str, str] = ("value-curves", "difference"),
                         compact: bool = False) -> tuple[dict, dict]:
     """Us against ``slug``: the value curves per criterion and the difference per dimension, each a chart with
-    the table of its numbers. The competitor page draws them full size; its battlecard ``compact`` for paper."""
+    the table of its numbers. The competitor page draws them full size; its battlecard ``compact`` for paper:
+    the numbers, labels and tables are made once for both (:func:`_head_to_head`), the charts for each."""
+    t, site = ctx.t, ctx.site
+    h = shared_block(ctx, ("head-to-head", slug), lambda: _head_to_head(ctx, slug))
+    curves = charts.value_curves_figure(h["axes"], h["series"], t, (site.scale.min, site.scale.max),
+                                        height=180 if compact else 460, compact=compact)
+    difference = charts.difference_figure(h["dimensions"], h["differences"], h["shown"], t, compact=compact)
+    return (chart_block(ids[0], curves, h["curves_label"], h["curves_table"]),
+            chart_block(ids[1], difference, h["difference_label"], h["difference_table"]))
+
+
+def _head_to_head(ctx: SiteContext, slug: str) -> dict:
     t, site, fmt = ctx.t, ctx.site, ctx.fmt
     us_slug = site.us
     them, us = ctx.content.companies[slug], ctx.content.us
@@ -112,34 +123,32 @@ def head_to_head_blocks(ctx: SiteContext, slug: str, *, ids: tuple[str, str] = (
         return {"name": name, "is_us": is_us, "values": [plotted_score(ctx, who, d, c) for _, _, d, c in cats],
                 "labels": [shown_score(ctx, who, d, c) for _, _, d, c in cats]}
 
-    curves = charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats],
-                                        [series(us_slug, us.name, True), series(slug, them.name, False)],
-                                        t, (site.scale.min, site.scale.max), height=180 if compact else 460,
-                                        compact=compact)
+    ours, theirs = series(us_slug, us.name, True), series(slug, them.name, False)
     curve_rows = []
-    for dl, cl, d, c in cats:
+    for (dl, cl, d, c), our, their in zip(cats, ours["labels"], theirs["labels"]):
         r = rows[(d, c)]
         unit = ctx.points[(d, c)].unit
         diff = fmt.signed(r.difference) + (f" {unit}" if unit and r.difference is not None else "")
-        curve_rows.append([cell(dl), cell(cl), cell(shown_score(ctx, us_slug, d, c)),
-                           cell(shown_score(ctx, slug, d, c)), cell(diff, tone=tone(r.lead))])
-    curves_block = chart_block(ids[0], curves, t("chart.curves_label", us=us.name, them=them.name), table(
-        t("table.curves_caption"), [(t("col.dimension"), False), (t("col.criterion"), False), (us.name, True),
-                                    (them.name, True), (t("col.difference"), True)], curve_rows))
+        curve_rows.append([cell(dl), cell(cl), cell(our), cell(their), cell(diff, tone=tone(r.lead))])
     dims = head_to_head(site, ctx.scores.companies, us_slug, slug, level="dimension")
     labels = {d.id: d.label for d in site.dimensions}
     shown = [fmt.signed(r.difference) for r in dims]
-    difference_block = chart_block(
-        ids[1], charts.difference_figure([labels[r.point.dimension] for r in dims],
-                                         [r.difference for r in dims], shown, t, compact=compact),
-        t("chart.difference_label", us=us.name, them=them.name),
-        table(t("table.difference_caption"), [(t("col.dimension"), False), (us.name, True), (them.name, True),
-                                              (t("col.difference"), True)],
-              [[cell(labels[r.point.dimension]),
-                cell(fmt.number(r.a), status=dimension_status(ctx, us_slug, r.point.dimension)),
-                cell(fmt.number(r.b), status=dimension_status(ctx, slug, r.point.dimension)),
-                cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]))
-    return curves_block, difference_block
+    return {
+        "axes": [(dl, cl) for dl, cl, _, _ in cats], "series": [ours, theirs],
+        "curves_label": t("chart.curves_label", us=us.name, them=them.name),
+        "curves_table": table(t("table.curves_caption"), [(t("col.dimension"), False), (t("col.criterion"), False),
+                                                          (us.name, True), (them.name, True),
+                                                          (t("col.difference"), True)], curve_rows),
+        "dimensions": [labels[r.point.dimension] for r in dims], "differences": [r.difference for r in dims],
+        "shown": shown, "difference_label": t("chart.difference_label", us=us.name, them=them.name),
+        "difference_table": table(
+            t("table.difference_caption"), [(t("col.dimension"), False), (us.name, True), (them.name, True),
+                                             (t("col.difference"), True)],
+            [[cell(labels[r.point.dimension]),
+              cell(fmt.number(r.a), status=dimension_status(ctx, us_slug, r.point.dimension)),
+              cell(fmt.number(r.b), status=dimension_status(ctx, slug, r.point.dimension)),
+              cell(text, tone=tone(r.lead))] for r, text in zip(dims, shown)]),
+    }
 
 
 NEARBY = 4  # companies drawn either side of the competitor's rank on its "where they sit" map

@@ -25,6 +25,7 @@ import generator.views  # noqa: F401 -- imported lazily by build(); imported her
 #                          the names it imports (a module first imported while a counter is in place would
 #                          keep that counter after the patch is undone)
 from generator.build import build
+from generator.views import company as company_views
 from generator.diagnostics import Diagnostics
 from generator.plan import SitePlan
 from generator.score import ValueMap
@@ -142,6 +143,8 @@ def counted_build(tmp_path: Path, n: int, distinct: bool, audience: str = "inter
         _count_function(mp, counts, "to_html", text, "_to_html")
         _count_function(mp, counts, "render", text, "_render")
         _count_method(mp, counts, "find", SitePlan, "find")
+        for block in ("_head_to_head", "_where_they_sit"):  # made once for a competitor's two pages
+            _count_function(mp, counts, block, company_views, block)
         _count_method(mp, counts, "get", ValueMap, "get")
         # Markdown is cached per text for the whole process: start cold so each build counts its own work.
         text.markdown.cache_clear()
@@ -286,6 +289,17 @@ def test_sample_value_maps_are_placed_as_uncapped(sample, monkeypatch):
             mp.setattr(labels, "_CELL_CAP", 10 ** 9)
             uncapped = value_map_chart.value_map_figure(vmap, names, identity, lambda p: ["1", "2", "3"])
         assert capped == uncapped, vmap.scenario.id
+
+
+def test_a_competitors_page_and_its_battlecard_share_their_blocks(builds):
+    """The head-to-head numbers and tables and the "where they sit" map are made once per competitor, for its
+    page and its battlecard (views.common.shared_block keeps the last few blocks: the two pages are rendered
+    one after the other). A memo emptied whenever it filled up made a fifth of them twice."""
+    for (n, _), counts in builds.items():
+        competitors = n - 1  # the first company is us
+        assert counts["pages"] > 2 * competitors
+        assert counts["_head_to_head"] == competitors, (n, counts["_head_to_head"])
+        assert counts["_where_they_sit"] == competitors, (n, counts["_where_they_sit"])
 
 
 def test_markdown_runs_once_per_unique_text(builds):
