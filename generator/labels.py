@@ -169,11 +169,19 @@ def place(points: Sequence[tuple[float, float, str]], x_range: tuple[float, floa
         for rank, b in enumerate(candidates):
             if best_cost <= rank * 0.5:  # every later position costs at least its rank: none can do better
                 break
+            # What the position costs at least — the terms that need no neighbour: off the plot, in a full
+            # cell, across the line. If that is no better than the best, the boxes near it (the one inner
+            # loop) are never compared. The sum below adds the same terms in the same order, plus ones ≥ 0:
+            # rounding never makes it smaller than this bound, so the choice is exactly the one without it.
+            off = outside(b) + rank * 0.5
+            covered = (b[2] - b[0]) * (b[3] - b[1]) if full and any(c in full for c in cells(b)) else 0.0
+            line_cost = 40 * _on_segment(b, segment) if segment is not None else 0.0
+            if off + 3 * covered + line_cost >= best_cost:
+                continue
             marked, hit = _overlaps(b, near(b), -1 - i)
-            if full and any(c in full for c in cells(b)):
-                hit += (b[2] - b[0]) * (b[3] - b[1])  # among labels no longer kept: as if covered
-            cost = outside(b) + rank * 0.5 + marked + 3 * hit
-            cost += 40 * _on_segment(b, segment) if segment is not None else 0.0
+            hit += covered  # among labels no longer kept: as if covered
+            cost = off + marked + 3 * hit
+            cost += line_cost
             if cost < best_cost:
                 best, best_box, best_cost, best_clash = rank, b, cost, hit > 0
         if crowded and not best_clash and i != first:  # a crowded map: a label that fits only by leaving the
