@@ -11,7 +11,7 @@ import gc
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
 
@@ -154,6 +154,8 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
         plan = make_plan(content, audience, diagnostics,
                          prospect_secret if prospect_secret is not None else prospect_secret_from_env())
         _check_links(content, plan, diagnostics, cache)
+        if audience == EXTERNAL:
+            plan = replace(plan, notes=plan.notes + _internally_priced(content, scores))
     if strict:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built
             gate(content, diagnostics, today(), scores)
@@ -161,6 +163,23 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
     if diagnostics.has_errors():
         raise ContentError(diagnostics)
     return Checked(content, scores, plan)
+
+
+def _internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]:
+    """A note per company an external build leaves off a map only because its price there is internal: not a
+    problem (the price may be confidential), but the author previews the internal site and would not see it."""
+    from .quotes import priced_internally_only
+
+    left: dict[str, list[str]] = {}
+    for vmap in scores.maps():
+        for u in vmap.unplaced:
+            if u.reason == "no-price" and priced_internally_only(content.companies[u.slug], vmap.scenario.reference):
+                left.setdefault(u.slug, []).append(vmap.scenario.label or "the overview")
+    return tuple(f"{content.files.get(f'company:{slug}', slug)}: {content.companies[slug].name} is left off "
+                 f"{len(maps)} map{'s' if len(maps) > 1 else ''} of this external site ({', '.join(maps)}): its "
+                 f"only price{'s' if len(maps) > 1 else ''} there {'are' if len(maps) > 1 else 'is'} internal "
+                 f"(an internal build places it)"
+                 for slug, maps in sorted(left.items()))
 
 
 def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,
@@ -176,7 +195,6 @@ def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,
 
 def _with_history(content: Content, scores: MarketScores) -> MarketScores:
     """The overall map at each snapshot of content/history/, scored like the current one (generator/history.py)."""
-    from dataclasses import replace
     from .history import score_history
     return replace(scores, history=score_history(content.site, content.history, content.companies, scores))
 

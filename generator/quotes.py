@@ -97,6 +97,14 @@ def quote(plan: m.PricePoint, site: m.Site, ref: m.PriceReference | None, audien
     return Quote(plan, chosen, verdict)
 
 
+def priced_internally_only(company: m.Company, ref: m.PriceReference | None) -> bool:
+    """Whether every price the company has at ``ref`` is an internal observation: an internal build quotes it,
+    an external one has no price to show there (the company is left off that map)."""
+    plans = plans_at(company, ref)
+    return bool(plans) and all(p.price is None and p.observations and all(o.internal for o in p.observations)
+                               for p in plans)
+
+
 def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, audience: str, today,
              pricing: Pricing | None = None) -> Quote | None:
     """The cheapest comparable plan's quote at ``ref`` (a plan without a comparison price only if none has one)."""

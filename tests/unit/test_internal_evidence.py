@@ -60,7 +60,7 @@ PUBLIC = "      - {price: 40, source: mystery-shopper, date: 2026-10-01}\n"
 HIDDEN = "      - {price: 21.55, source: mystery-shopper, date: 2026-10-05, internal: true}\n"
 
 
-def _priced(tree, cli, seen: str, name: str, *args: str) -> Path:
+def _priced(tree, cli, seen: str, name: str, *args: str, runs: list | None = None) -> Path:
     text = tree.read("companies/beta.yaml")
     assert PLAN in text
     (tree.content / "companies" / "beta.yaml").write_text(text.replace(PLAN, OBSERVED + seen),
@@ -69,6 +69,8 @@ def _priced(tree, cli, seen: str, name: str, *args: str) -> Path:
     run = cli(tree.root, "build", "--out", str(out), *args)
     assert run.code == 0, run.err
     (tree.content / "companies" / "beta.yaml").write_text(text, encoding="utf-8")
+    if runs is not None:
+        runs.append(run)
     return out
 
 
@@ -87,8 +89,21 @@ def test_an_internal_price_observation_changes_no_byte_of_the_external_site(tree
 def test_a_plan_priced_only_internally_is_not_placed_on_the_external_site(tree, cli):
     """Its only observation is internal: the external maps have no comparable price for it (the build once
     stopped with an internal error, a reason without words), the internal ones place it."""
-    external = _priced(tree, cli, HIDDEN, "site-hidden")
+    runs: list = []
+    external = _priced(tree, cli, HIDDEN, "site-hidden", runs=runs)
     home = (external / "index.html").read_text(encoding="utf-8")
     assert "not placed: no comparable price at this point" in home and "21.55" not in home
-    internal = _priced(tree, cli, HIDDEN, "site-hidden-internal", "--audience", "internal")
+    # The author previews the internal site, where it is placed: the external build says why it is not.
+    note = next((line for line in (runs[0].out + runs[0].err).splitlines() if "left off" in line), None)
+    assert note is not None, runs[0].out + runs[0].err
+    assert note.strip().startswith("note: content/companies/beta.yaml: ") and "Beta" in note
+    assert note.endswith("Beta is left off 2 maps of this external site (the overview, Small teams): its only "
+                         "prices there are internal (an internal build places it)")
+    assert "not placed" in (external / "segments" / "small.html").read_text(encoding="utf-8")
+    assert "21.55" not in note
+    internal = _priced(tree, cli, HIDDEN, "site-hidden-internal", "--audience", "internal", runs=runs)
     assert "not placed" not in (internal / "index.html").read_text(encoding="utf-8")
+    assert "left off" not in runs[1].out + runs[1].err  # an internal build places it: nothing to say
+    public = _priced(tree, cli, PUBLIC + HIDDEN, "site-public", runs=runs)  # a public price too: placed
+    assert "left off" not in runs[2].out + runs[2].err and "not placed" not in (public / "index.html").read_text(
+        encoding="utf-8")
