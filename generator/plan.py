@@ -49,9 +49,12 @@ class SitePlan:
     # of each language's sub-site (the pages under <lang>/, which its pages link among).
     languages: tuple[str, ...] = ()
     variants: dict = field(default_factory=dict, repr=False, compare=False)
-    _by_key: dict = field(default_factory=dict, repr=False, compare=False)
-    _by_kind: dict = field(default_factory=dict, repr=False, compare=False)
-    _paths: set = field(default_factory=set, repr=False, compare=False)
+    # Look-ups made from ``pages`` (not arguments: dataclasses.replace would hand the old plan's tables to the
+    # new one, and __post_init__ would add every page to them a second time — the navigation listed each
+    # narrative page twice).
+    _by_key: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_kind: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _paths: set = field(default_factory=set, init=False, repr=False, compare=False)
 
     def __post_init__(self):  # look-ups by dictionary: a page asks for its links in constant time
         self._paths.update(page.path for page in self.pages)

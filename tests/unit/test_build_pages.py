@@ -606,3 +606,35 @@ def test_a_markdown_page_has_one_title_even_when_its_text_repeats_it(tree, cli):
     doc = load(build(cli, tree.root) / "pages" / "sub.html")
     assert [(h.tag, h.text()) for tag in ("h1", "h2", "h3") for h in doc.find_all(tag)] == [
         ("h1", "Sub"), ("h2", "Part one"), ("h3", "Detail")]
+
+
+def test_the_navigation_lists_each_page_once_on_every_page_of_both_sites(sample, cli):
+    """The sample's narrative pages (two) are each one entry of the site navigation, on every page, in the
+    external and the internal build. An external build that added a note to its plan once copied the plan with
+    dataclasses.replace, and every page's navigation listed each narrative page twice."""
+    for args in ((), ("--audience", "internal")):
+        site = build(cli, sample.root, *args)
+        pages = sorted(site.rglob("*.html"))
+        assert len(pages) > 30
+        for page in pages:
+            nav = load(page).find(cls="site-nav")
+            if nav is None:  # the redirect page of a language root has none
+                continue
+            hrefs = [a.attrs.get("href") for a in nav.find_all("a")]
+            assert len(hrefs) == len(set(hrefs)), (args, page.relative_to(site), hrefs)
+            assert sum("why-value-not-price.html" in h for h in hrefs) == 1, (args, page.relative_to(site), hrefs)
+
+
+def test_a_plan_copied_with_a_field_changed_finds_the_same_pages(tree):
+    """SitePlan's look-up tables are made from its pages, never handed over by dataclasses.replace."""
+    import dataclasses
+
+    from generator.build import check
+    from generator.diagnostics import Diagnostics
+
+    plan = check(tree.content, Diagnostics()).plan
+    copy = dataclasses.replace(plan, notes=plan.notes + ("a note",))
+    for kind in {p.kind for p in plan.pages}:
+        assert copy.of_kind(kind) == plan.of_kind(kind)
+    assert copy.paths == plan.paths and copy.find("home") == plan.find("home")
+    assert copy._by_kind is not plan._by_kind
