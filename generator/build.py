@@ -166,20 +166,27 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
 
 
 def _internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]:
-    """A note per company an external build leaves off a map only because its price there is internal: not a
-    problem (the price may be confidential), but the author previews the internal site and would not see it."""
-    from .quotes import priced_internally_only
+    """A note per company an external build leaves off a map only because the prices that would place it there
+    are internal: not a problem (a price may be confidential), but the author previews the internal site and
+    would not see it. Only the maps' unplaced companies are looked at (no cost at scale)."""
+    from .quotes import priced_only_internally
 
+    day = scores.today or today()
     left: dict[str, list[str]] = {}
     for vmap in scores.maps():
         for u in vmap.unplaced:
-            if u.reason == "no-price" and priced_internally_only(content.companies[u.slug], vmap.scenario.reference):
+            if u.reason in ("no-price", "quote-only") and priced_only_internally(
+                    content.companies[u.slug], content.site, vmap.scenario.reference, day):
                 left.setdefault(u.slug, []).append(vmap.scenario.label or "the overview")
-    return tuple(f"{content.files.get(f'company:{slug}', slug)}: {content.companies[slug].name} is left off "
-                 f"{len(maps)} map{'s' if len(maps) > 1 else ''} of this external site ({', '.join(maps)}): its "
-                 f"only price{'s' if len(maps) > 1 else ''} there {'are' if len(maps) > 1 else 'is'} internal "
-                 f"(an internal build places it)"
-                 for slug, maps in sorted(left.items()))
+    notes = []
+    for slug, maps in sorted(left.items()):
+        several = len(maps) > 1
+        notes.append(f"{content.files.get(f'company:{slug}', slug)}: {content.companies[slug].name} is left off "
+                     f"{len(maps)} map{'s' if several else ''} of this external site ({', '.join(maps)}): "
+                     + ("the prices it is compared at there come" if several else
+                        "the price it is compared at there comes")
+                     + f" only from internal observations (the internal build has {'them' if several else 'it'})")
+    return tuple(notes)
 
 
 def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,

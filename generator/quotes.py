@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from . import model as m
 from . import prices as prices_
 from . import verify
-from .audience import INTERNAL
+from .audience import EXTERNAL, INTERNAL
 
 
 def plans_at(company: m.Company, ref: m.PriceReference | None) -> list[m.PricePoint]:
@@ -97,14 +97,6 @@ def quote(plan: m.PricePoint, site: m.Site, ref: m.PriceReference | None, audien
     return Quote(plan, chosen, verdict)
 
 
-def priced_internally_only(company: m.Company, ref: m.PriceReference | None) -> bool:
-    """Whether every price the company has at ``ref`` is an internal observation: an internal build quotes it,
-    an external one has no price to show there (the company is left off that map)."""
-    plans = plans_at(company, ref)
-    return bool(plans) and all(p.price is None and p.observations and all(o.internal for o in p.observations)
-                               for p in plans)
-
-
 def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, audience: str, today,
              pricing: Pricing | None = None) -> Quote | None:
     """The cheapest comparable plan's quote at ``ref`` (a plan without a comparison price only if none has one)."""
@@ -112,6 +104,17 @@ def quote_at(company: m.Company, site: m.Site, ref: m.PriceReference | None, aud
     if not quotes:
         return None
     return min(quotes, key=lambda q: (q.value is None, q.value or 0.0, q.plan.plan))
+
+
+def priced_only_internally(company: m.Company, site: m.Site, ref: m.PriceReference | None, today) -> bool:
+    """Whether the company has a comparison price at ``ref`` for the internal audience and none for the external
+    one: the prices that make it comparable there are internal observations (an external map leaves it off).
+    Not when it has no price for either (a quote-only plan, internal or not: no build places it)."""
+    external = quote_at(company, site, ref, EXTERNAL, today)
+    if external is not None and external.value is not None:
+        return False
+    internal = quote_at(company, site, ref, INTERNAL, today)
+    return internal is not None and internal.value is not None
 
 
 def quotes_at(companies, site: m.Site, ref: m.PriceReference | None, audience: str, today, kept=None) -> dict:

@@ -97,8 +97,9 @@ def test_a_plan_priced_only_internally_is_not_placed_on_the_external_site(tree, 
     note = next((line for line in (runs[0].out + runs[0].err).splitlines() if "left off" in line), None)
     assert note is not None, runs[0].out + runs[0].err
     assert note.strip().startswith("note: content/companies/beta.yaml: ") and "Beta" in note
-    assert note.endswith("Beta is left off 2 maps of this external site (the overview, Small teams): its only "
-                         "prices there are internal (an internal build places it)")
+    assert note.endswith("Beta is left off 2 maps of this external site (the overview, Small teams): the prices "
+                         "it is compared at there come only from internal observations (the internal build has "
+                         "them)")
     assert "not placed" in (external / "segments" / "small.html").read_text(encoding="utf-8")
     assert "21.55" not in note
     internal = _priced(tree, cli, HIDDEN, "site-hidden-internal", "--audience", "internal", runs=runs)
@@ -107,3 +108,25 @@ def test_a_plan_priced_only_internally_is_not_placed_on_the_external_site(tree, 
     public = _priced(tree, cli, PUBLIC + HIDDEN, "site-public", runs=runs)  # a public price too: placed
     assert "left off" not in runs[2].out + runs[2].err and "not placed" not in (public / "index.html").read_text(
         encoding="utf-8")
+
+
+QUOTE_ONLY = "      - {quote: true, source: mystery-shopper, date: 2026-10-05}\n"
+INTERNAL_QUOTE_ONLY = "      - {quote: true, source: mystery-shopper, date: 2026-10-05, internal: true}\n"
+
+
+def test_the_note_names_a_price_only_the_internal_build_can_compare_at(tree, cli):
+    """Only internal observations, but quote-only ones: no build has a price to place it, so no note claims the
+    internal build has one (the internal site leaves it off as well). Public quote-only observations beside an
+    internal price: the external map leaves it off (quote-only), the internal one places it — the note says so."""
+    runs: list = []
+    _priced(tree, cli, INTERNAL_QUOTE_ONLY, "site-quote-external", runs=runs)
+    assert "left off" not in runs[0].out + runs[0].err
+    internal = _priced(tree, cli, INTERNAL_QUOTE_ONLY, "site-quote-internal", "--audience", "internal")
+    assert "not placed" in (internal / "index.html").read_text(encoding="utf-8")
+
+    external = _priced(tree, cli, QUOTE_ONLY + HIDDEN, "site-mixed", runs=runs)
+    assert "not placed" in (external / "index.html").read_text(encoding="utf-8")
+    notes = [line for line in (runs[1].out + runs[1].err).splitlines() if "left off" in line]
+    assert len(notes) == 1 and "Beta is left off 2 maps" in notes[0], notes
+    internal = _priced(tree, cli, QUOTE_ONLY + HIDDEN, "site-mixed-internal", "--audience", "internal")
+    assert "not placed" not in (internal / "index.html").read_text(encoding="utf-8")
