@@ -39,7 +39,8 @@ from .reads import TrackedCompanies, tracked_context
 
 MIN_PAGES_PER_WORKER = 40
 """Below this many pages per worker a build stays in one process (see the module docstring)."""
-CHUNKS_PER_WORKER = 8  # pages go out in chunks: few round trips, and a slow chunk at the end stays short
+GUIDE = 4  # a chunk of company pages: 1/(GUIDE × workers) of those still to deal out (guided self-scheduling)
+MIN_CHUNK = 8  # pages: the last chunks, small, so no worker waits long for the other at the end
 
 
 def choose_workers(pages: int, requested: int | None = None) -> int:
@@ -111,12 +112,21 @@ def _render_chunk(indices: Sequence[int]) -> list[Rendered]:
 def _chunks(pages: Sequence, order: list[int], workers: int) -> list[list[int]]:
     """The pages dealt out to the workers: each market-wide page (no key: home, lists, segments, weigh…) a
     chunk of its own, first — they are the longest to make (a 5,000-company weigh page: seconds) and, taken
-    one by one, both workers share them — then the companies' pages in :data:`CHUNKS_PER_WORKER` chunks per
-    worker, a company's pages kept together."""
+    one by one, both workers share them — then the companies' pages in shrinking chunks, a company's pages
+    kept together: each takes 1/(:data:`GUIDE` × workers) of the pages still to deal out, down to
+    :data:`MIN_CHUNK`. Large chunks first keep the round trips few; small ones last keep the end short (with
+    equal chunks of 125 pages at 1,000 companies, one worker sat idle for the last 0.3 s of a 4 s render)."""
     market = [i for i in order if not pages[i].key]
     companies = [i for i in order if pages[i].key]
-    size = max(1, -(-len(companies) // (workers * CHUNKS_PER_WORKER)))
-    return [[i] for i in market] + [companies[start:start + size] for start in range(0, len(companies), size)]
+    chunks = [[i] for i in market]
+    start = 0
+    while start < len(companies):
+        end = min(len(companies), start + max(MIN_CHUNK, -(-(len(companies) - start) // (GUIDE * workers))))
+        while end < len(companies) and pages[companies[end]].key == pages[companies[end - 1]].key:
+            end += 1  # the rest of this company's pages
+        chunks.append(companies[start:end])
+        start = end
+    return chunks
 
 
 def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int = 1, track: bool = False,

@@ -221,4 +221,8 @@ def test_market_pages_go_out_one_by_one_first_and_a_company_s_pages_together():
     assert sorted(i for chunk in chunks for i in chunk) == list(range(len(pages)))  # every page, once
     assert chunks[:5] == [[i] for i in range(800, 805)]  # the market-wide pages: alone, first
     together = sum(1 for chunk in chunks[5:] for a, b in zip(chunk, chunk[1:]) if pages[a].key == pages[b].key)
-    assert together >= 400 - (len(chunks) - 5)  # a company's two pages: split at most by a chunk boundary
+    assert together == 400  # a company's two pages: never split by a chunk boundary
+    sizes = [len(chunk) for chunk in chunks[5:]]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 100  # 800 / (4 × 2): shrinking chunks …
+    assert sizes[-1] <= parallel.MIN_CHUNK  # … down to a few pages, so the workers end together
+    assert len(sizes) < 60  # and still few round trips
