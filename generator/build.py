@@ -193,11 +193,12 @@ def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,
                  cache: "CompanyCache | None" = None) -> None:
     """Every link to the site's own pages, against the plan (generator/links.py): the Markdown parser is
     imported only when some text may hold one (generator/link_texts.py; check's start-up). ``cache`` (serve):
-    the answer for each unchanged company is kept from the last rebuild."""
-    from .link_texts import may_link
-    if may_link(content, cache.link_answers if cache is not None else None):
+    each unchanged company's texts that may hold one are kept from the last rebuild."""
+    from .link_texts import linking_texts
+    pages, texts = linking_texts(content, cache.link_texts if cache is not None else None)
+    if pages or texts:
         from .links import check_links
-        check_links(content, plan, diagnostics, files=(STATE_FILE, *content.site.keep))
+        check_links(content, plan, diagnostics, pages, texts, files=(STATE_FILE, *content.site.keep))
 
 
 def _with_history(content: Content, scores: MarketScores) -> MarketScores:

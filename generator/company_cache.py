@@ -97,7 +97,7 @@ class CompanyCache:
         self.score_memo = ScoreMemo()  # each company's scores and quotes, the quality table (rescore.py)
         self._environment: tuple | None = None  # (templates folder, jinja2 environment)
         self._formatters: dict[tuple, object] = {}  # (lang, currency, decimals) → Formatter
-        self.link_answers: dict = {}  # slug → (model, whether its texts may link to a page: link_texts.may_link)
+        self.link_texts: dict = {}  # slug → (model, its texts that may link to a page: link_texts.linking_texts)
         self.files = FileDigests()  # every file's digest, by its status (also the site digest's: incremental.py)
         self.hits = 0  # files reused by the last validation (tests and timings read these)
         self.misses = 0

@@ -1,7 +1,8 @@
 """Which content may link to the site's own pages: the narrative pages and the Markdown written in YAML, each
 with the page it is shown on. A plain walk over the validated content (no Markdown parser, nothing heavy to
-import): planning asks :func:`may_link` first, and only then imports :mod:`generator.links`, which parses and
-checks them (``check``'s start-up stays light)."""
+import): planning asks :func:`linking_texts` for the texts that may hold a link, and imports
+:mod:`generator.links`, which parses and checks them, only when there are some (``check``'s start-up stays
+light)."""
 from __future__ import annotations
 
 import re
@@ -31,47 +32,35 @@ def may_hold_link(text: str) -> bool:
     return "=" in text and ("href" in text or "href" in text.lower()) and _RAW.search(text) is not None
 
 
-def may_link(content, known: dict | None = None) -> bool:
-    """Whether any narrative page or YAML text holds something that may be a link to the site's own pages.
+def linking_texts(content, known: dict | None = None) -> tuple[list, list]:
+    """The narrative pages ``(slug, page)``, in slug order, and the Markdown written in YAML ``(text, page path,
+    document id, field path, internal only)`` that may hold a link to the site's own pages (:func:`may_hold_link`):
+    what :func:`generator.links.check_links` parses. A company's texts are shown on its competitor page and
+    battlecard, a segment's on its page and the segment list, a dimension's and its criteria's on the
+    dimension's page, a prospect's note on its page — all one folder deep.
 
     ``known`` (``serve``: kept between its rebuilds, :class:`generator.company_cache.CompanyCache`): company
-    slug → (its model, the answer for its texts). A company file that did not change keeps its model, so a
+    slug → (its model, its texts that may hold a link). A company file that did not change keeps its model, so a
     rebuild after one edit looks at that company's texts only (a 1,000-company market: 26 ms → under 1)."""
-    if any(may_hold_link(page.body) for page in content.pages.values()):
-        return True
-    if any(text and may_hold_link(text) for text, *_ in _site_texts(content.site)):
-        return True
-    if any(prospect.note and may_hold_link(prospect.note) for prospect in content.prospects.values()):
-        return True
+    pages = [(slug, page) for slug, page in sorted(content.pages.items()) if may_hold_link(page.body)]
+    texts = [t for t in _site_texts(content.site) if t[0] and may_hold_link(t[0])]
     if known is not None:
         for gone in set(known).difference(content.companies):
             del known[gone]
     for slug, company in content.companies.items():
         kept = known.get(slug) if known is not None else None
         if kept is not None and kept[0] is company:
-            answer = kept[1]
+            found = kept[1]
         else:
-            answer = any(text and may_hold_link(text) for text, _, _ in company_texts(company))
+            found = tuple(t for t in _company_texts(company) if t[0] and may_hold_link(t[0]))
             if known is not None:
-                known[slug] = (company, answer)
-        if answer:
-            return True
-    return False
-
-
-def yaml_texts(content):
-    """The Markdown written in YAML, with the page it is shown on (the link's starting point): (text, page
-    path, document id, field path, internal only). A company's texts are shown on its competitor page and
-    battlecard, a segment's on its page and the segment list, a dimension's and its criteria's on the
-    dimension's page, a prospect's note on its page — all one folder deep."""
-    yield from _site_texts(content.site)
-    for slug, company in content.companies.items():
-        shown_on = page_path("competitor", slug)
-        doc_id = f"company:{slug}"
-        for text, field, internal in company_texts(company):
-            yield text, shown_on, doc_id, field, internal
-    for slug, prospect in content.prospects.items():
-        yield prospect.note, "prospects/index.html", f"prospect:{slug}", ("note",), False
+                known[slug] = (company, found)
+        if found:
+            shown_on, doc_id = page_path("competitor", slug), f"company:{slug}"
+            texts.extend((text, shown_on, doc_id, field, internal) for text, field, internal in found)
+    texts.extend((prospect.note, "prospects/index.html", f"prospect:{slug}", ("note",), False)
+                 for slug, prospect in content.prospects.items() if prospect.note and may_hold_link(prospect.note))
+    return pages, texts
 
 
 def _site_texts(site):
@@ -85,7 +74,7 @@ def _site_texts(site):
                    ("dimensions", i, "criteria", j, "description"), False)
 
 
-def company_texts(company):
+def _company_texts(company):
     """A company's Markdown: (text, field path, internal only)."""
     yield company.summary, ("summary",), False
     for name in ("strengths", "weaknesses"):  # the other Markdown of a company (its notes are plain text)

@@ -34,7 +34,6 @@ from urllib.parse import unquote
 from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostics, format_path, suggestion
-from .link_texts import may_hold_link, yaml_texts
 from .plan import absolute_base, page_path
 
 # A link written in content (nh3 gives every one rel="noopener noreferrer") with a relative address: the only
@@ -110,15 +109,11 @@ def _loose(path: str) -> str:
 
 # --- checked: the narrative pages' links -------------------------------------------------------------------
 
-def check_links(content, plan, diagnostics: Diagnostics, files=()) -> None:
-    """Report every relative link that the ``plan`` (after the language sub-sites) cannot serve: in every
-    narrative page, at its line and column, and in the Markdown of the YAML files (:func:`~generator.link_texts.yaml_texts`), at
-    the field. ``files``: what the build writes or keeps at the site's root beside its pages
-    (``valuemap-positions.json``, site.yaml ``keep``)."""
-    pages = [(slug, narrative) for slug, narrative in sorted(content.pages.items()) if may_hold_link(narrative.body)]
-    texts = [t for t in yaml_texts(content) if t[0] and may_hold_link(t[0])]
-    if not pages and not texts:
-        return  # nothing to parse: the Markdown parser stays unimported (check's start-up)
+def check_links(content, plan, diagnostics: Diagnostics, pages, texts, files=()) -> None:
+    """Report every relative link that the ``plan`` (after the language sub-sites) cannot serve: in the
+    narrative ``pages``, at its line and column, and in the Markdown ``texts`` of the YAML files, at the field
+    (both as :func:`generator.link_texts.linking_texts` gives them). ``files``: what the build writes or keeps
+    at the site's root beside its pages (``valuemap-positions.json``, site.yaml ``keep``)."""
     from .text import link_addresses
 
     checker = _Checker(content, plan, diagnostics, frozenset(files))

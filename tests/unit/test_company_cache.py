@@ -78,7 +78,7 @@ def test_a_file_with_errors_is_reported_every_time(tmp_path):
 
 
 def test_the_link_check_looks_again_at_an_edited_company_only_and_sees_its_new_link(tmp_path, monkeypatch):
-    """Whether a company's texts may link to a page of the site is kept per unchanged model (serve: a price
+    """Which of a company's texts may link to a page of the site is kept per unchanged model (serve: a price
     edit in a 1,000-company market re-read every text, 26 ms of its 80); an edited file is looked at again,
     and a dead link written into it is reported on that very rebuild."""
     from generator import link_texts
@@ -86,7 +86,7 @@ def test_the_link_check_looks_again_at_an_edited_company_only_and_sees_its_new_l
     content = write_market(tmp_path, 12, distinct=True)
     cache = CompanyCache()
     _check(content, cache)
-    assert len(cache.link_answers) == 12 and not any(answer for _, answer in cache.link_answers.values())
+    assert len(cache.link_texts) == 12 and not any(found for _, found in cache.link_texts.values())
 
     looked_at: list[str] = []
     real = link_texts.may_hold_link
@@ -95,13 +95,17 @@ def test_the_link_check_looks_again_at_an_edited_company_only_and_sees_its_new_l
     path.write_text(path.read_text(encoding="utf-8").replace("sells *widgets*", "sells [widgets](c0099.html)"),
                     encoding="utf-8")
     _, diagnostics = _check(content, cache)
-    edited = cache.link_answers["c0005"]
-    assert edited[1] is True  # the new link was seen…
+    edited = cache.link_texts["c0005"]
+    assert [field for _, field, _ in edited[1]] == [("summary",)]  # the new link was seen…
     assert any("c0099.html" in text for text in looked_at)
     assert not any("sells *widgets*" in text for text in looked_at)  # …and no unchanged company's text was read
     dead = [d for d in diagnostics.warnings if "c0099.html" in d.message]
     assert dead and dead[0].file.endswith("c0005.yaml"), diagnostics.items
 
+    looked_at.clear()
+    _, again = _check(content, cache)  # nothing changed: no company's text is read again, and the warning stays
+    assert not any("sells" in text for text in looked_at) and any("c0099.html" in d.message for d in again.warnings), again.items
+
     path.unlink()  # a company gone: its answer goes with it
     _check(content, cache)
-    assert "c0005" not in cache.link_answers and len(cache.link_answers) == 11
+    assert "c0005" not in cache.link_texts and len(cache.link_texts) == 11
