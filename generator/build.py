@@ -19,11 +19,12 @@ from .diagnostics import ContentError, Diagnostics, UsageError
 from .gate import gate
 from .load import load_content
 from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SECRET_FOLDERS, SitePlan, make_plan
-from .moved import STATE_FILE, Moved, compare_positions, positions, read_positions, state_text
 from .score import MarketScores, score_market
 from .validate import Content, today, validate
 if TYPE_CHECKING:  # rendering is imported by build() only: `check` starts without Jinja2, views, Markdown
     import jinja2
+
+    from .moved import Moved  # what moved since the last build: told by build() only
 
     from .render import Asset
     from .views.common import SiteContext
@@ -198,6 +199,7 @@ def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,
     pages, texts = linking_texts(content, cache.link_texts if cache is not None else None)
     if pages or texts:
         from .links import check_links
+        from .moved import STATE_FILE
         check_links(content, plan, diagnostics, pages, texts, files=(STATE_FILE, *content.site.keep))
 
 
@@ -227,6 +229,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
     checked = check(content_dir, diagnostics, audience=audience, timings=timings, strict=strict,
                     prospect_secret=prospect_secret, cache=cache)
     from . import incremental as inc
+    from .moved import STATE_FILE, compare_positions, positions, read_positions, state_text
     from .parallel import choose_workers, diagnostics_of, render_pages
     from .render import collect_assets, find_templates
     from .site_folder import check_output, cwd_inside

@@ -22,11 +22,10 @@ import copy
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from pydantic import ValidationError
 
-from . import company_cache
 from . import model as m
 from .diagnostics import Diagnostics, UsageError, format_path, suggestion
 from .company_checks import check_company, check_names
@@ -34,6 +33,9 @@ from .model_errors import shape_errors
 from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, read_in_order
 from .languages import check_languages, extract_translations
 from .site_checks import check_prospect, check_site
+
+if TYPE_CHECKING:  # serve's cache: imported when one is given (check starts without it)
+    from . import company_cache
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,10 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     shared: dict = {}  # one set per distinct set of given fields (_share_field_sets)
     site_key = None
     if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
+        from .company_cache import site_key as cache_key
+
         cache.start()
-        site_key = company_cache.site_key(tree.site.source if tree.site else None, day, cache.files)
+        site_key = cache_key(tree.site.source if tree.site else None, day, cache.files)
     kept: dict[str, tuple] = {}  # slug → (cache entry or None, its key)
     if cache is not None:
         for slug in sorted(tree.companies):

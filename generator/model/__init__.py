@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 # The package is the model's one public surface: every type, site and company class is re-exported here.
 from .types import *  # noqa: F401,F403
-from .types import Markdown, Name, Slug, Text, Weight, _Model, internal  # noqa: F401
+from .types import Markdown, Name, Slug, Text, Weight, _Model, empty_dict, empty_list, internal  # noqa: F401
 from .site import *  # noqa: F401,F403
 from .site import Site
 from .company import *  # noqa: F401,F403
@@ -29,9 +29,9 @@ class Prospect(_Model):
 
     name: Name = Field(min_length=1, description="Prospect organisation name.")
     segment: Slug = Field(description="Segment id from site.yaml (gives the price point).")
-    weights: dict[str, Weight] = Field(default_factory=dict,
+    weights: dict[str, Weight] = Field(default_factory=empty_dict,
                                        description="The prospect's own dimension weights (override the segment's).")
-    evaluating: list[Slug] = Field(default_factory=list, description="Competitor slugs the prospect evaluates.")
+    evaluating: list[Slug] = Field(default_factory=empty_list, description="Competitor slugs the prospect evaluates.")
     note: Markdown = Field("", description="A personal note shown on the prospect's page (Markdown).")
     internal_notes: Markdown = internal("Internal notes about the deal (Markdown).", default="")
 

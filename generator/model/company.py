@@ -9,7 +9,7 @@ from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag, mod
 from pydantic_core import PydanticCustomError
 
 from .types import (Currency, Date, Markdown, Name, PartialDate, Price, SCORE_DETAIL_KEYS, ScoreNumber, Seats, Slug,
-                     Text, UNKNOWN, _Model, _check_text, internal)
+                     Text, UNKNOWN, _Model, _check_text, empty_list, internal)
 
 
 # --- companies/<slug>.yaml ------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ class ScoreDetail(_Model):
     note: Text = Field("", description="Why this score (shown with its evidence).")
     note_audience: Audience = _note_audience("score")
     note_reviewed: Date | None = _note_reviewed()
-    evidence: list[Evidence] = Field(default_factory=list, description="Observations behind the score.")
+    evidence: list[Evidence] = Field(default_factory=empty_list, description="Observations behind the score.")
 
     @property
     def note_internal(self) -> bool:
@@ -232,7 +232,7 @@ class PricePoint(_Model):
     price: Price | None = Field(None, description="Price in the site's currency, on the site's price basis (a "
                                 "bare number: shown as unsupported; prefer observations with their source).")
     observations: list[PriceObservation] = Field(
-        default_factory=list, description="What several sources say the price is (each with its source and date).")
+        default_factory=empty_list, description="What several sources say the price is (each with its source and date).")
     per: Literal["seat", "account"] = Field(
         "seat", description="'account': the price is for the whole account; it is divided by the seats compared.")
     seats: SeatRange = Field(default_factory=SeatRange, description="Seat range the price applies to.")
@@ -267,11 +267,11 @@ class Company(_Model):
     scores: dict[str, DimensionScore] = Field(
         description="Per dimension id: a score, or a mapping of criterion id → score.")
     strengths: list[StatementItem] = Field(
-        default_factory=list, description="Where they beat the market: text, or {text, audience, reviewed}.")
+        default_factory=empty_list, description="Where they beat the market: text, or {text, audience, reviewed}.")
     weaknesses: list[StatementItem] = Field(
-        default_factory=list, description="Where they fall short: text, or {text, audience, reviewed}.")
+        default_factory=empty_list, description="Where they fall short: text, or {text, audience, reviewed}.")
     talk_track: Markdown = internal("Internal: how sales positions us against them (Markdown).", default="")
-    objections: list[Objection] = internal("Internal: objection handling.", default_factory=list)
+    objections: list[Objection] = internal("Internal: objection handling.", default_factory=empty_list)
     internal_notes: Markdown = internal("Internal notes (Markdown).", default="")
 
     def free_texts(self) -> list["FreeText"]:

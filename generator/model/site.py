@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .types import (Band, BillingFactor, Currency, Date, Markdown, Name, Rate, ScaleEnd, Seats, Slope, Slug,
-                     SourceWeight, Text, Weight, _Model)
+                     SourceWeight, Text, Weight, _Model, empty_dict, empty_list)
 
 
 # --- site.yaml ------------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ class Dimension(_Model):
     label: Name = Field(min_length=1, description="Name shown to readers.")
     description: Markdown = Field("", description="What the dimension means to a customer (Markdown).")
     weight: Weight = Field(description="Default weight (normalised across dimensions).")
-    criteria: list[Criterion] = Field(default_factory=list, description="Optional rubric items.")
+    criteria: list[Criterion] = Field(default_factory=empty_list, description="Optional rubric items.")
     input: Literal["scale", "relative"] = Field(
         "scale", description="'relative': scores are already relative to the market (100 = the market "
         "average), e.g. a published market-perceived quality index; they are used as ratios directly (score "
@@ -99,7 +99,7 @@ class Segment(_Model):
     price_reference: PriceReference | None = Field(
         None, description="Plan tier and seat count compared for this segment (default: the site's).")
     weights: dict[str, Weight] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Dimension weights for this segment; dimensions left out keep their default weight.")
 
 
@@ -179,7 +179,7 @@ class Site(_Model):
     lang: str = Field("en", description="Interface language (a table in generator/locales/), and the language "
                       "the content is written in: a translated field (label: {en: …, ja: …}) falls back to it.")
     languages: list[str] = Field(
-        default_factory=list, description="Build several languages side by side, e.g. [en, ja, ru, et]: one "
+        default_factory=empty_list, description="Build several languages side by side, e.g. [en, ja, ru, et]: one "
         "sub-folder per language (/en/, /ja/ …), a language switch and hreflang links on every page; the site's "
         "root redirects to the first. Empty (the default): one language, 'lang', at the root.")
     market: Name = Field(min_length=1, description="The market compared, e.g. 'Help-desk software'.")
@@ -195,7 +195,7 @@ class Site(_Model):
         None, ge=0, le=4, description="Decimals shown in prices; default: as many as the prices entered have "
         "(at most 2), so a price of 72 is never shown as 71.77.")
     dimensions: list[Dimension] = Field(min_length=1, description="The competing factors.")
-    segments: list[Segment] = Field(default_factory=list, description="Customer segments.")
+    segments: list[Segment] = Field(default_factory=empty_list, description="Customer segments.")
     source_kinds: list[SourceKind] = Field(min_length=1, description="Kinds of evidence source.")
     verification: Verification = Field(default_factory=Verification,
                                        description="Rules for the status of every score and price.")

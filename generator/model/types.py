@@ -19,6 +19,18 @@ UNION_TAGS = frozenset({"<number>", "<detail>", "<criteria>", "<unknown>"})
 UNKNOWN = "unknown"  # a score written as unknown: never filled in
 
 
+def empty_list() -> list:
+    """A field's default: a new empty list. Not ``default_factory=list``: pydantic asks each factory whether it
+    takes the validated data, through ``inspect.signature``, which parses a built-in's text signature (110 µs for
+    ``list``, 8 µs for a function) — each time a model is constructed (history snapshots), and at start-up."""
+    return []
+
+
+def empty_dict() -> dict:
+    """A field's default: a new empty mapping (see :func:`empty_list`)."""
+    return {}
+
+
 def internal(description: str, **kwargs) -> Any:
     """A field that only the internal audience may see."""
     return Field(description=description, json_schema_extra={"internal": True}, **kwargs)

@@ -22,7 +22,8 @@ RENDERING = ("jinja2", "plotly", "babel", "rich", "cmarkgfm", "nh3", "markdown",
              "generator.export")
 # check reads and scores; it never writes a site.
 CHECKING_ONLY = RENDERING + ("generator.write", "generator.site_folder", "generator.incremental", "generator.parallel",
-                            "generator.links")  # links: only when some text may link (generator/link_texts.py)
+                            "generator.links",  # links: only when some text may link (generator/link_texts.py)
+                            "generator.moved", "generator.company_cache")  # what moved; serve's cache
 # --version needs nothing but the version string.
 HEAVY = RENDERING + ("pydantic", "yaml", "generator.cli", "generator.build", "generator.model", "generator.validate")
 
@@ -94,3 +95,35 @@ def test_importing_the_cli_imports_no_pipeline():
     run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     modules = set(json.loads(run.stdout))
     assert loaded(modules, tuple(n for n in HEAVY if n != "generator.cli")) == []
+
+
+def _fake_pydantic_plugin(folder: Path) -> Path:
+    """An installed package that registers a pydantic plugin (as logfire does): importing it leaves a file."""
+    marker = folder / "plugin-loaded"
+    dist = folder / "fakeplugin-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fakeplugin\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[pydantic]\nfake = fakeplugin_mod:plugin\n", encoding="utf-8")
+    (folder / "fakeplugin_mod.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('loaded')\n"
+        "class _Plugin:\n    def new_schema_validator(self, *args, **kwargs):\n        return None, None, None\n"
+        "plugin = _Plugin()\n", encoding="utf-8")
+    return marker
+
+
+@pytest.mark.parametrize("setting, loads", [(None, False), ("", True)])
+def test_check_loads_no_pydantic_plugin_unless_asked(tmp_path, setting, loads):
+    """Start-up does not depend on what else is installed: a package registering a pydantic plugin is not
+    imported (PYDANTIC_DISABLE_PLUGINS defaults to __all__), unless the variable is set — even empty."""
+    import os
+
+    plugins = tmp_path / "site"
+    marker = _fake_pydantic_plugin(plugins)
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(plugins), str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    run = subprocess.run([sys.executable, "-m", "generator", "check", "--content", str(ROOT / "content")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert marker.exists() is loads
