@@ -22,7 +22,7 @@ from typing import Iterable
 
 from babel import Locale
 from babel.dates import format_skeleton
-from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol
+from babel.numbers import NumberPattern, get_currency_symbol, get_decimal_symbol, get_group_symbol
 
 MINUS = "\u2212"
 MEMO_SIZE = 20_000  # formatted numbers and dates a Formatter remembers (see Formatter._keep)
@@ -57,6 +57,81 @@ def _pattern(lang: str, kind: str, decimals: int) -> NumberPattern:
     pattern = copy.copy(base)
     pattern.frac_prec = (decimals, decimals)
     return pattern
+
+
+# Values a fast layout is checked against before it is used (quantized to its decimals first): every length of
+# integer part up to thirteen digits (the grouping), fractions that round up, down and to zero.
+_PROBES = tuple(Decimal(v) for v in ("0", "0.4", "0.05", "1", "7.25", "12", "99.999", "123", "999.5", "1000",
+                                     "1234.5", "12345", "123456.78", "1234567", "12345678.9", "123456789",
+                                     "1234567890.12", "9999999999999"))
+
+
+class _Layout:
+    """One Babel number pattern laid out without Babel's general path: its prefix and suffix (currency symbol
+    in place, quotes removed) computed once, the digits grouped by hand — ~2 µs against Babel's ~25 µs per
+    number, and a 1,000-company build lays out ~25,000 numbers no earlier page showed.
+
+    Only the plain shape is handled — no scientific or significant-digits pattern, no currency *name*, no
+    quote in a symbol — and only once the layout gives Babel's exact text for every value of :data:`_PROBES`
+    (:func:`_fast_layout`); any other pattern keeps Babel's path. The value is positive (the sign is added by
+    :class:`Formatter`), already a Decimal."""
+
+    __slots__ = ("prefix", "suffix", "quantum", "min_frac", "max_frac", "min_int", "first", "then", "group",
+                 "point")
+
+    def __init__(self, pattern: NumberPattern, loc: Locale, currency: str | None):
+        def fixed(text: str) -> str:
+            if currency is not None:
+                text = text.replace("¤¤", currency.upper()).replace("¤", get_currency_symbol(currency, loc))
+            return text
+
+        self.prefix, self.suffix = fixed(pattern.prefix[0]), fixed(pattern.suffix[0])
+        self.min_frac, self.max_frac = pattern.frac_prec
+        self.quantum = Decimal(1).scaleb(-self.max_frac)
+        self.min_int = pattern.int_prec[0]
+        self.first, self.then = pattern.grouping
+        self.group, self.point = get_group_symbol(loc), get_decimal_symbol(loc)
+
+    def __call__(self, value: Decimal) -> str:
+        whole, _, frac = f"{value.quantize(self.quantum, context=_WIDE):f}".partition(".")
+        if len(whole) < self.min_int:
+            whole = "0" * (self.min_int - len(whole)) + whole
+        if len(whole) > self.first:
+            parts = [whole[-self.first:]]
+            whole = whole[:-self.first]
+            while len(whole) > self.then:
+                parts.append(whole[-self.then:])
+                whole = whole[:-self.then]
+            parts.append(whole)
+            whole = self.group.join(reversed(parts))
+        frac = frac or "0"
+        if len(frac) < self.min_frac:
+            frac += "0" * (self.min_frac - len(frac))
+        if self.max_frac == 0 or (self.min_frac == 0 and int(frac) == 0):
+            return self.prefix + whole + self.suffix
+        while len(frac) > self.min_frac and frac[-1] == "0":
+            frac = frac[:-1]
+        return self.prefix + whole + self.point + frac + self.suffix
+
+
+@lru_cache(maxsize=None)
+def _fast_layout(lang: str, kind: str, decimals: int, currency: str | None) -> "_Layout | None":
+    """The fast layout of a pattern, or None where Babel's own path is kept (see :class:`_Layout`)."""
+    pattern, loc = _pattern(lang, kind, decimals), _locale(lang)
+    shape = pattern.prefix[0] + pattern.suffix[0]
+    if pattern.exp_prec or "@" in pattern.pattern or "¤¤¤" in shape or pattern.number_pattern == "" \
+            or (kind == "percent") != (pattern.scale == 2) or (kind != "percent" and pattern.scale):
+        return None
+    layout = _Layout(pattern, loc, currency)
+    if "'" in layout.prefix + layout.suffix + layout.group + layout.point or "¤" in layout.prefix + layout.suffix:
+        return None
+    with localcontext(_WIDE):
+        for probe in _PROBES:
+            value = probe.quantize(Decimal(1).scaleb(-decimals))
+            shown = value / 100 if kind == "percent" else value
+            if layout(value) != pattern.apply(shown, loc, currency=currency, currency_digits=False):
+                return None
+    return layout
 
 
 class Formatter:
@@ -97,6 +172,10 @@ class Formatter:
         return text
 
     def _layout(self, kind: str, value: Decimal, decimals: int) -> str:
+        fast = _fast_layout(self.lang, kind, decimals, self.currency if kind == "currency" else None)
+        if fast is not None:
+            text = fast(abs(value))
+            return (MINUS + text) if value < 0 else text
         with localcontext(_WIDE):  # Babel quantizes in the current context: keep every finite float in range
             if kind == "percent":
                 text = _pattern(self.lang, kind, decimals).apply(abs(value) / 100, self._loc)
