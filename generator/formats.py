@@ -126,11 +126,14 @@ def _fast_layout(lang: str, kind: str, decimals: int, currency: str | None) -> "
     if "'" in layout.prefix + layout.suffix + layout.group + layout.point or "¤" in layout.prefix + layout.suffix:
         return None
     with localcontext(_WIDE):
-        for probe in _PROBES:
-            value = probe.quantize(Decimal(1).scaleb(-decimals))
-            shown = value / 100 if kind == "percent" else value
-            if layout(value) != pattern.apply(shown, loc, currency=currency, currency_digits=False):
-                return None
+        try:
+            for probe in _PROBES:
+                value = probe.quantize(Decimal(1).scaleb(-decimals))
+                shown = value / 100 if kind == "percent" else value
+                if layout(value) != pattern.apply(shown, loc, currency=currency, currency_digits=False):
+                    return None
+        except ArithmeticError:  # hundreds of decimals: a probe needs more digits than _WIDE holds
+            return None
     return layout
 
 

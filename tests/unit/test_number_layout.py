@@ -91,3 +91,10 @@ def test_formatter_texts_are_unchanged():
     assert fmt.percent(-12.5) == MINUS + "13%"
     assert Formatter("ru", "RUB", 0).money(1234567) == _babel("ru", "currency", 0, "RUB", Decimal("1234567"))
     assert Formatter("et", "EUR", 0).number(12345.0, 0) == _babel("et", "decimal", 0, None, Decimal("12345"))
+
+
+def test_a_precision_the_probes_cannot_hold_keeps_babels_path():
+    """388 decimals and more: the largest probe no longer fits the 400 digits numbers are laid out in, so
+    Babel lays the number out, as it did before the fast path (found in review; no site asks for this)."""
+    assert _fast_layout("en", "decimal", 390, None) is None
+    assert Formatter("en", "EUR", 0).number(1.5, 390) == "1." + "5" + "0" * 389
