@@ -59,7 +59,8 @@ def main() -> int:
     # Pydantic loads every installed package that registers a "pydantic" plugin the first time a model is
     # built (an observability SDK such as logfire: 100 ms and hundreds of modules, to observe nothing of ours)
     # and scans every installed package's entry points to find them. valuemap's start-up must not depend on
-    # what else is installed beside it: plugins are off unless the variable is set (docs/performance.md).
+    # what else is installed beside it: plugins are off unless the variable is set
+    # (tests/unit/test_startup_imports.py).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     previous = None
     try:
