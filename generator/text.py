@@ -10,7 +10,9 @@ allow-list below: raw HTML in content can format text but cannot run script, loa
 has the measured worst cases.
 
 cmarkgfm's Python wrappers leak the parse tree and the output buffer of every call and cannot edit the tree,
-so the library it ships is driven here directly through cffi's ABI mode (same process, same library).
+so the library it ships is driven here directly through cffi's ABI mode (same process, same library). The
+functions' declarations are parsed once, by ``tools/cmark_ffi.py``, into ``generator/_cmark_ffi.py``
+(cffi's out-of-line ABI mode): declaring them at run time imported pycparser and parsed C on every start.
 """
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ import re
 from html import unescape
 from functools import lru_cache
 
-import cffi
 import cmarkgfm.cmark
 import nh3
 from cmarkgfm import _cmark
 from markupsafe import Markup
+
+from ._cmark_ffi import ffi as _ffi  # cmark-gfm's functions, declared once by tools/cmark_ffi.py
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark",
@@ -45,47 +48,8 @@ MAX_RAW_TAGS = 500
 """Above this many raw HTML start tags (counted as ``<`` + letter in the source, an upper bound) raw HTML is
 omitted: the HTML parser in nh3 is quadratic in nesting depth, and this bounds the depth raw HTML can add."""
 
-# --- cmark-gfm through cffi (ABI mode) ------------------------------------------------------------------
+# --- cmark-gfm through cffi (out-of-line ABI mode: the declarations in _cmark_ffi, see tools/cmark_ffi.py) ---
 
-_ffi = cffi.FFI()
-_ffi.cdef("""
-typedef struct cmark_node cmark_node;
-typedef struct cmark_parser cmark_parser;
-typedef struct cmark_syntax_extension cmark_syntax_extension;
-typedef struct _cmark_llist cmark_llist;
-typedef struct cmark_mem {
-  void *(*calloc)(size_t, size_t);
-  void *(*realloc)(void *, size_t);
-  void (*free)(void *);
-} cmark_mem;
-void cmark_gfm_core_extensions_ensure_registered(void);
-cmark_syntax_extension *cmark_find_syntax_extension(const char *name);
-cmark_mem *cmark_get_default_mem_allocator(void);
-cmark_parser *cmark_parser_new(int options);
-int cmark_parser_attach_syntax_extension(cmark_parser *parser, cmark_syntax_extension *extension);
-void cmark_parser_feed(cmark_parser *parser, const char *buffer, size_t len);
-cmark_node *cmark_parser_finish(cmark_parser *parser);
-cmark_llist *cmark_parser_get_syntax_extensions(cmark_parser *parser);
-void cmark_parser_free(cmark_parser *parser);
-char *cmark_render_html(cmark_node *root, int options, cmark_llist *extensions);
-void cmark_node_free(cmark_node *node);
-int cmark_node_get_type(cmark_node *node);
-cmark_node *cmark_node_first_child(cmark_node *node);
-cmark_node *cmark_node_next(cmark_node *node);
-int cmark_node_get_heading_level(cmark_node *node);
-int cmark_node_set_heading_level(cmark_node *node, int level);
-int cmark_node_insert_before(cmark_node *node, cmark_node *sibling);
-void cmark_node_unlink(cmark_node *node);
-typedef struct cmark_iter cmark_iter;
-cmark_iter *cmark_iter_new(cmark_node *root);
-void cmark_iter_free(cmark_iter *iter);
-int cmark_iter_next(cmark_iter *iter);
-cmark_node *cmark_iter_get_node(cmark_iter *iter);
-const char *cmark_node_get_url(cmark_node *node);
-const char *cmark_node_get_literal(cmark_node *node);
-int cmark_node_get_start_line(cmark_node *node);
-int cmark_node_get_start_column(cmark_node *node);
-""")
 _lib = _ffi.dlopen(_cmark.__file__)
 _NULL = _ffi.NULL
 _lib.cmark_gfm_core_extensions_ensure_registered()
