@@ -56,12 +56,6 @@ def main() -> int:
 
         sys.stdout.write(f"valuemap {__version__}\n")
         return 0
-    # Pydantic loads every installed package that registers a "pydantic" plugin the first time a model is
-    # built (an observability SDK such as logfire: 100 ms and hundreds of modules, to observe nothing of ours)
-    # and scans every installed package's entry points to find them. valuemap's start-up must not depend on
-    # what else is installed beside it: plugins are off unless the variable is set
-    # (tests/unit/test_startup_imports.py).
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     previous = None
     try:
         # From here Ctrl-C is a KeyboardInterrupt again, which the CLI turns into "interrupted" and exit 130.
@@ -89,6 +83,13 @@ def run() -> None:
     its start-up target), seconds after a 5,000-company build. So the streams are flushed and the process
     ends with ``os._exit``. An exception that escapes :func:`main` (a bug) still unwinds as usual, traceback
     included."""
+    # Pydantic loads every installed package that registers a "pydantic" plugin the first time a model is
+    # built (an observability SDK such as logfire: 100 ms and hundreds of modules, to observe nothing of ours)
+    # and scans every installed package's entry points to find them. valuemap's start-up must not depend on
+    # what else is installed beside it: plugins are off unless the variable is set
+    # (tests/unit/test_startup_imports.py). Set here, in the process that is valuemap and ends below, not in
+    # main(): a program that calls main() keeps its own environment.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = main()
     except KeyboardInterrupt:

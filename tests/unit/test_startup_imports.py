@@ -127,3 +127,17 @@ def test_check_loads_no_pydantic_plugin_unless_asked(tmp_path, setting, loads):
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert marker.exists() is loads
+
+
+def test_main_leaves_the_callers_environment_alone(monkeypatch, capsys):
+    """The plugin default is set by the console script's run(), which ends the process: a program that calls
+    generator.entry.main() itself keeps its environment (and its pydantic plugins for its own models)."""
+    import os
+
+    from generator import entry
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    monkeypatch.setattr(sys, "argv", ["valuemap", "check", "--content", str(ROOT / "content")])
+    assert entry.main() == 0
+    assert "no errors" in capsys.readouterr().out
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ
