@@ -374,7 +374,7 @@ def _fall_back_to_bundled(env: jinja2.Environment, templates: Path) -> None:
 def _preview_image(templates: Path) -> list[Asset]:
     """The link-preview image (og:image), fingerprinted like the other assets; none if the folder lacks it."""
     from .render import Asset, _fingerprint
-    from .views.common import OG_IMAGE
+    from .views.frame import OG_IMAGE
 
     source = templates / OG_IMAGE_FILE
     if not source.is_file():

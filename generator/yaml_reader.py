@@ -16,8 +16,9 @@ for every scalar), no second pass to bound the nesting (depth is counted as the 
 13 KB company files that is ~2.5x faster than composing a node tree after a separate depth pass, and it is
 the path every valid content file takes. A document the fast path does not handle itself — anchors and
 aliases, explicit tags, and any problem at all (a syntax error, a duplicate key, a YAML 1.1 number, nesting
-past :data:`MAX_DEPTH`…) — is parsed again by the reference path, :func:`_parse_composed` (depth pass,
-libyaml's composer, node tree), whose messages, positions and precedence of problems are the contract;
+past :data:`MAX_DEPTH`…) — is parsed again by the reference path, :func:`parse_composed`
+(:mod:`generator.yaml_reference`: depth pass, libyaml's composer, node tree), whose messages, positions and
+precedence of problems are the contract;
 ``tests/unit/test_yaml_fast_path.py`` compares the two on many documents. Without libyaml both paths run on
 PyYAML's pure-Python parser, with the same results.
 """
@@ -31,16 +32,13 @@ import yaml
 from yaml.events import (AliasEvent, DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                          SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
+from . import yaml_reference
+from .yaml_reference import MAX_DEPTH, MAX_NODES, _Loader
 from .yaml_scalars import FALSE, NULLS, NUMBER_START, TRUE, Mark, YamlProblem, plain_scalar
 
-try:  # libyaml is ~7x faster; the pure-Python loader is the fallback where it is not compiled in.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 MAX_FILE_BYTES = 1_000_000
-MAX_DEPTH = 40
-MAX_NODES = 200_000  # after alias expansion: stops "billion laughs"
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "Document", "Mark", "YamlProblem", "parse_yaml",
+           "parse_composed", "read_text"]
 
 Path_ = tuple  # a field path: ('scores', 'usability', 0, 'value')
 
@@ -89,112 +87,6 @@ class Document:
                 return {"file": self.file, "line": 1, "column": 1}
             probe = probe[:-1]
 
-
-
-# --- tags the reference path tells apart ----------------------------------------------------------------
-
-_STR = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()  # what libyaml would have resolved implicitly: tells explicit tags apart
-_STD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:value",  # what a plain '=' resolves to: read as the text '='
-}
-
-
-# --- node tree → data -----------------------------------------------------------------------------------
-
-class _Builder:
-    def __init__(self, doc: Document):
-        self.doc = doc
-        self.count = 0
-        self.offset = doc.line_offset
-
-    def mark(self, node) -> Mark:
-        return Mark(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
-
-    def build(self, node, path: tuple, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            m = self.mark(node)
-            raise YamlProblem("yaml-too-many-nodes",
-                             f"the file expands to more than {MAX_NODES:,} values (an alias bomb?)",
-                             m.line, m.column, hint="anchors and aliases (&name / *name) may not multiply data")
-        if depth > MAX_DEPTH:
-            m = self.mark(node)
-            raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", m.line, m.column)
-        mark = self.mark(node)
-        self.doc.values[path] = mark
-        tag = node.tag
-        if tag not in _STD_TAGS:
-            raise YamlProblem("yaml-unsupported-tag", f"unsupported YAML tag '{tag}'", mark.line, mark.column,
-                             hint="content files use plain YAML: remove the '!' tag")
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, mark)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.mapping(node, path, depth)
-
-    def scalar(self, node, mark: Mark) -> Any:
-        if node.style:  # quoted or block scalars are always text
-            return node.value
-        if node.tag == _STR and _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)) != _STR:
-            return node.value  # an explicit !!str on a plain scalar: the author said "text"
-        return plain_scalar(node.value, mark)
-
-    def mapping(self, node, path: tuple, depth: int) -> dict:
-        out: dict = {}
-        first_line: dict = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                m = self.mark(key_node)
-                raise YamlProblem("yaml-merge-key", "merge keys ('<<') are not supported", m.line, m.column,
-                                 hint="write the keys out; merges hide where a value comes from")
-            if not isinstance(key_node, yaml.ScalarNode):
-                m = self.mark(key_node)
-                raise YamlProblem("yaml-complex-key", "a mapping key must be a plain name", m.line, m.column)
-            if key_node.tag not in _STD_TAGS:
-                m = self.mark(key_node)
-                raise YamlProblem("yaml-unsupported-tag", f"unsupported YAML tag '{key_node.tag}' on a key",
-                                  m.line, m.column, hint="content files use plain YAML: remove the '!' tag")
-            key = key_node.value
-            key_mark = self.mark(key_node)
-            if key in out:
-                prev = first_line[key]
-                raise YamlProblem("yaml-duplicate-key",
-                                 f"duplicate key '{key}' (first defined on line {prev.line})",
-                                 key_mark.line, key_mark.column,
-                                 hint="YAML keeps only the last of duplicate keys; merge the two entries")
-            first_line[key] = key_mark
-            self.doc.keys[path + (key,)] = key_mark
-            out[key] = self.build(value_node, path + (key,), depth + 1)
-        return out
-
-
-def _check_depth(text: str, offset: int) -> None:
-    """Walk the event stream (no recursion) so deep nesting is refused before the recursive composer runs.
-
-    libyaml 0.2.6 (PyYAML 6.0.4 on) has a nesting limit of its own, and its scanner reads ahead: on a line of
-    10,000 '[' it stops with "exceeded maximum nesting depth" before the parser has handed over 41 events.
-    That is the same problem, reported where libyaml stopped."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    m = event.start_mark
-                    raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                                     m.line + 1 + offset, m.column + 1)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if mark is None or "nesting depth" not in (exc.problem or ""):
-            raise
-        raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1 + offset,
-                          mark.column + 1) from None
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
@@ -361,41 +253,13 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0, positions: bool = 
     try:
         return _parse_events(text, file, line_offset, positions)
     except _Unusual:
-        return _parse_composed(text, file, line_offset=line_offset)
+        return parse_composed(text, file, line_offset=line_offset)
 
 
-# --- the reference path: depth pass, libyaml's composer, node tree → data -------------------------------
-
-def _parse_composed(text: str, file: str, *, line_offset: int = 0) -> Document:
-    """The reference reader: every problem, its message, position and precedence are decided here."""
-    doc = Document(file=file, data=None, line_offset=line_offset)
-    try:
-        _check_depth(text, line_offset)
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1
-        column = (mark.column + 1) if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = None
-        if "\t" in problem or "'\\t'" in problem or "tab" in problem.split():
-            problem, hint = "a tab character is used for indentation", "YAML indents with spaces only"
-        elif "expected a single document" in str(exc) or "but found another document" in problem:
-            hint = "a content file holds one document: remove the extra '---'"
-        raise YamlProblem("yaml-syntax", f"invalid YAML: {problem}", line, column, hint=hint)
-    except yaml.YAMLError as exc:
-        raise YamlProblem("yaml-syntax", f"invalid YAML: {exc}")
-    except RecursionError:
-        raise YamlProblem("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels")
-    if node is None:
-        doc.data = None
-        return doc
-    doc.data = _Builder(doc).build(node, (), 0)
-    return doc
+def parse_composed(text: str, file: str, *, line_offset: int = 0) -> Document:
+    """The document as the reference path reads it (:func:`generator.yaml_reference.compose`)."""
+    data, values, keys = yaml_reference.compose(text, line_offset)
+    return Document(file=file, data=data, values=values, keys=keys, line_offset=line_offset)
 
 
 def read_text(path: Path, display: str) -> tuple[str, str | None]:

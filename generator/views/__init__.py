@@ -12,7 +12,8 @@ from __future__ import annotations
 from ..plan import EXTERNAL, PlannedPage
 from .audit import audit_view
 from .battlecard import battlecard_view
-from .common import SiteContext, absolute_url, make_context
+from .common import SiteContext, make_context
+from .frame import absolute_url
 from .company import competitor_view
 from .market import canvas_view, competitors_view, home_view, segment_view, segments_view
 from .prospect import prospect_view, prospects_view

@@ -6,7 +6,8 @@ import datetime as _dt
 
 from .. import audit as audit_
 from ..plan import INTERNAL, PlannedPage
-from .common import Links, SiteContext, base, cell, reference_label, table
+from .common import Links, SiteContext, cell, reference_label, table
+from .frame import base
 
 
 def status_word(ctx: SiteContext, status: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..plan import INTERNAL, PlannedPage
 from ..text import markdown, safe_href
 from ..verify import STATUSES
-from .common import Links, SiteContext, absolute_url, base, categories, newest_date, shown_score
+from .common import Links, SiteContext, categories, newest_date, shown_score
+from .frame import absolute_url, base
 from .company import _note, _price_table, _verdict, head_to_head_blocks, statements, where_they_sit
 
 EVIDENCE_ITEMS = 3

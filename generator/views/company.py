@@ -14,9 +14,10 @@ from ..quotes import Pricing, quote_at
 from ..comparisons import head_to_head, price_comparison
 from ..score import ValueMap
 from ..text import inline_markdown, markdown, safe_href
-from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, map_backed,
-                     map_numbers, map_range, newest_date, plotted_score, reference_label, shared_block, shown_score,
-                     table, tone, zone_label, zone_tone)
+from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, map_backed, map_numbers,
+                     map_range, newest_date, plotted_score, reference_label, shared_block, shown_score, table, tone,
+                     zone_label, zone_tone)
+from .frame import base
 
 
 def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:

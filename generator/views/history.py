@@ -14,7 +14,8 @@ from __future__ import annotations
 from ..history import Changes, History, Step, compare
 from ..plan import INTERNAL, PlannedPage
 from ..text import markdown
-from .common import Links, SiteContext, base, cell, table, tone, zone_label, zone_tone
+from .common import Links, SiteContext, cell, table, tone, zone_label, zone_tone
+from .frame import base
 
 
 def history_of(ctx: SiteContext) -> History | None:

@@ -9,9 +9,9 @@ from ..plan import PlannedPage, list_page_slice
 from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
-from .common import (Links, SiteContext, base, categories, cell, chart_block, dimension_status, headline,
-                     method_note, plotted_score, reference_label, shown_score, table, tone,
-                     weights_table, zone_label, zone_tone)
+from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, headline, method_note,
+                     plotted_score, reference_label, shown_score, table, tone, weights_table, zone_label, zone_tone)
+from .frame import base
 from .rankings import (OVERVIEW_ROWS, gaps_in, heat_map, overview_selection, ranking_more, ranking_selection,
                        ranking_summary, ranking_table, value_map_block)
 

@@ -12,8 +12,9 @@ from ..plan import PlannedPage
 from ..comparisons import head_to_head, price_comparison
 from ..score import Scenario, quality_of, scenario_map, scenario_weights
 from ..text import markdown
-from .common import (Links, SiteContext, absolute_url, base, cell, dimension_status, headline, newest_date,
-                     method_note, reference_label, table, tone, weights_table)
+from .common import (Links, SiteContext, cell, dimension_status, headline, newest_date, method_note, reference_label,
+                     table, tone, weights_table)
+from .frame import absolute_url, base
 from .rankings import value_map_block
 
 

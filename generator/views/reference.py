@@ -9,7 +9,8 @@ from ..score import median, point_weights, quality_terms
 from ..formats import decimals_of
 from ..text import markdown
 from ..verify import STATUSES
-from .common import Links, SiteContext, base, cell, chart_block, method_note, shown_score, table, weights_table
+from .common import Links, SiteContext, cell, chart_block, method_note, shown_score, table, weights_table
+from .frame import base
 from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, overview_selection
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from .common import Links, absolute_url
+from .common import Links
+from .frame import absolute_url
 from .languages import autonym
 
 

@@ -18,8 +18,8 @@ from .. import weighting
 from ..quotes import quotes_at
 from ..plan import PlannedPage
 from ..verify import STATUSES
-from .common import (Links, SiteContext, base, cell, headline, map_numbers, method_note, reference_label, table,
-                     unplaced_notes)
+from .common import Links, SiteContext, cell, headline, map_numbers, method_note, reference_label, table, unplaced_notes
+from .frame import base
 from . import rankings
 from .rankings import gaps_in, ranking_cells, selection_note, table_selection
 

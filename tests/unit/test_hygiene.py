@@ -16,7 +16,7 @@ from generator.build import check
 from generator.diagnostics import Diagnostics
 from generator.plan import PlannedPage, SitePlan
 from generator.views import make_context, page_view
-from generator.views.common import root_path
+from generator.views.frame import root_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

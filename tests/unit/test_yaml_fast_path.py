@@ -1,7 +1,7 @@
 """The one-pass YAML reader agrees with the reference reader, and valid content takes the one pass.
 
 :func:`generator.yaml_reader.parse_yaml` reads the event stream once (the fast path) and leaves every document
-it does not handle itself to :func:`generator.yaml_reader._parse_composed` (the reference: a depth pass, then
+it does not handle itself to :func:`generator.yaml_reader.parse_composed` (the reference: a depth pass, then
 libyaml's composer). These tests pin that the two give the same data, the same positions of every key and
 value, and the same problem (code, message, line, column, hint) — on hand-picked pitfalls and on generated
 documents — and that the sample content and a bench company never need the second pass (counted, not timed).
@@ -18,8 +18,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import yaml_reader
-from generator.yaml_reader import MAX_DEPTH, YamlProblem, _parse_composed, parse_yaml
+from generator import yaml_reader, yaml_reference
+from generator.yaml_reader import MAX_DEPTH, YamlProblem, parse_composed, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,9 +45,9 @@ def _comparable(value):
 
 
 def same(text: str, offset: int = 0) -> tuple:
-    fast, reference = outcome(parse_yaml, text, offset), outcome(_parse_composed, text, offset)
+    fast, reference = outcome(parse_yaml, text, offset), outcome(parse_composed, text, offset)
     assert fast == reference, text
-    # Read without positions (company files: yaml_reader._DataEvents): the same data, the same problem.
+    # Read without positions (company files: yaml_reader._Events with positions=False): the same data, the same problem.
     lean = outcome(lambda t, f, line_offset: parse_yaml(t, f, line_offset=line_offset, positions=False), text, offset)
     assert lean[:2] == fast[:2] if fast[0] == "ok" else lean == fast, text
     return fast
@@ -98,6 +98,7 @@ def test_without_libyaml_the_paths_agree_too(monkeypatch):
     """Where PyYAML has no libyaml, both paths run on its pure-Python parser (messages may differ from
     libyaml's; the two paths may not differ from each other)."""
     monkeypatch.setattr(yaml_reader, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_reference, "_Loader", yaml.SafeLoader)  # imported from yaml_reader: both paths
     for text in PITFALLS:
         same(text)
     assert same("a: [1, {b: 2026-10-01}]\n")[1] == [("dict",), ("a", [("list",), ("int", 1), [("dict",), (
@@ -105,7 +106,8 @@ def test_without_libyaml_the_paths_agree_too(monkeypatch):
 
 
 def test_alias_bomb_agrees(monkeypatch):
-    monkeypatch.setattr(yaml_reader, "MAX_NODES", 500)
+    monkeypatch.setattr(yaml_reader, "MAX_NODES", 500)  # the fast path's limit,
+    monkeypatch.setattr(yaml_reference, "MAX_NODES", 500)  # and the same (imported) in the reference path
     bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
     assert same(bomb)[1] == "yaml-too-many-nodes"
@@ -128,8 +130,8 @@ def test_sample_and_bench_files_take_one_pass(monkeypatch, tmp_path):
     company = bench.make_company(site, "Albel Point Hub", "albelpoint-hub", 2026)
     texts["bench"] = bench.company_yaml(company.data)
     assert len(texts) > 10
-    expected = {name: outcome(_parse_composed, text) for name, text in texts.items()}
-    monkeypatch.setattr(yaml_reader, "_parse_composed", never)
+    expected = {name: outcome(parse_composed, text) for name, text in texts.items()}
+    monkeypatch.setattr(yaml_reference, "compose", never)
     for name, text in texts.items():
         assert expected[name][0] == "ok", name
         assert outcome(parse_yaml, text) == expected[name], name
