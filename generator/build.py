@@ -296,7 +296,7 @@ def build(content_dir: Path, out_dir: Path, diagnostics: Diagnostics, *, templat
         except BaseException:
             writer.abort()
             raise
-    pages = sum(1 for page in checked.plan.pages if page.path.endswith(".html"))  # not robots.txt, sitemap.xml
+    pages = checked.plan.html_pages
     site_state = inc.next_state(out_real, decision, incremental if isinstance(incremental, inc.SiteState)
                                 else None, records, writer.sizes,
                                 (tuple(ctx.scores.maps()), state, state_file)) if decision else None

@@ -192,8 +192,9 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
         return EXIT_USAGE
     finally:
         progress.close()
+    reporter.attach("notes", list(result.notes))  # before the first report: JSON's one document holds them
     if result.moved is not None:
-        reporter.attach("moved", result.moved.as_dict())  # before the first report: JSON's one document holds it
+        reporter.attach("moved", result.moved.as_dict())
     if diagnostics.items:
         reporter.diagnostics(diagnostics.sorted())
     reporter.message(f"✓ built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) "
@@ -221,9 +222,12 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
         checked = check(args.content, diagnostics, timings=timings, strict=args.strict)
     except ContentError:
         return _report_failure(reporter, diagnostics)
+    reporter.attach("notes", list(checked.plan.notes))
     reporter.diagnostics(diagnostics.sorted()) if diagnostics.items else None
-    reporter.message(f"✓ {len(checked.content.companies)} companies, {len(checked.plan.pages)} pages: "
+    reporter.message(f"✓ {len(checked.content.companies)} companies, {checked.plan.html_pages} pages: "
                      f"no errors ({timings.total * 1000:.0f} ms)")
+    for note in checked.plan.notes:  # what build would tell (no sitemap, no prospect pages: why)
+        reporter.message(f"  note: {note}")
     return EXIT_OK
 
 

@@ -73,6 +73,11 @@ class SitePlan:
     def of_kind(self, kind: str) -> list[PlannedPage]:
         return list(self._by_kind.get(kind, ()))
 
+    @property
+    def html_pages(self) -> int:
+        """How many pages a reader can open (not robots.txt, sitemap.xml): the count build and check report."""
+        return sum(1 for page in self.pages if page.path.endswith(".html"))
+
     def listed(self) -> list[PlannedPage]:
         """The pages a sitemap offers: listed HTML pages, in plan order."""
         return [p for p in self.pages if p.listed and p.path.endswith(".html")]

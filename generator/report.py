@@ -235,7 +235,9 @@ class JsonReporter(TerminalReporter):
         self._emit([Diagnostic(code or _problem_code(text), text).as_dict()])
 
     def attach(self, key: str, value) -> None:
-        """``value`` (JSON-able) becomes the document's member ``key``: ``"moved"`` after a build is
+        """``value`` (JSON-able) becomes the document's member ``key``: ``"notes"`` after a build or a check
+        that succeeded is the list of what the text output prints as ``note:`` lines (not problems: why there
+        is no sitemap, no prospect page); ``"moved"`` after a build is
         ``{"first_build": bool, "moves": [{"map", "map_label", "company", "name", "changes": {what: {"before",
         "after"}}}]}``, ``what`` one of rank, zone, justified, placed, unplaced."""
         if not self.written:

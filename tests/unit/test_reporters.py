@@ -8,6 +8,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from generator.diagnostics import ERROR, WARNING, Diagnostic, caret_excerpt, visible
 from generator.report import GithubReporter, JsonReporter, TerminalReporter, github_data, github_property
 
@@ -117,7 +119,8 @@ def test_github_file_name_cannot_forge_an_annotation():
 def _json_run(run) -> dict:
     assert "Traceback" not in run.err
     data = json.loads(run.out)  # exactly one document
-    assert set(data) - {"moved"} == {"ok", "summary", "diagnostics"}  # a build also says what moved
+    # a build also says what moved; a build or check that succeeds, its notes
+    assert set(data) - {"moved", "notes"} == {"ok", "summary", "diagnostics"}
     assert set(data["summary"]) == {"errors", "warnings", "files"}
     return data
 
@@ -128,7 +131,34 @@ def test_json_report_is_one_document_on_success(tree, cli):
         assert run.code == 0, run.err
         data = _json_run(run)
         data.pop("moved", None) if command == "build" else None
+        assert isinstance(data.pop("notes"), list)
         assert data == {"ok": True, "summary": {"errors": 0, "warnings": 0, "files": 0}, "diagnostics": []}
+
+
+@pytest.mark.parametrize("secret", ["", "s3cret"])
+def test_check_tells_what_build_tells(sample, cli, monkeypatch, tmp_path, secret):
+    """check is build without the writing: the same page count and the same notes (no sitemap, no prospect
+    pages: why), as text and in the JSON document."""
+    monkeypatch.setenv("VALUEMAP_PROSPECT_SECRET", secret)
+
+    def summary(run) -> tuple[str, list[str]]:
+        pages = re.search(r"(\d+) pages", run.out).group(1)
+        return pages, [line.strip()[len("note: "):] for line in run.out.splitlines()
+                       if line.strip().startswith("note: ")]
+
+    checked = cli(sample.root, "check")
+    built = cli(sample.root, "build", "--out", str(tmp_path / "out"))
+    assert checked.code == built.code == 0, (checked.err, built.err)
+    pages, notes = summary(checked)
+    assert (pages, notes) == summary(built)
+    assert int(pages) == sum(1 for _ in (tmp_path / "out").rglob("*.html"))
+    sitemap = [n for n in notes if n.startswith("no sitemap.xml: base_url in content/site.yaml is '/'")]
+    prospects = [n for n in notes if "VALUEMAP_PROSPECT_SECRET is not set (2 prospect files skipped)" in n]
+    assert len(sitemap) == 1 and len(prospects) == (0 if secret else 1), notes
+    for command in ("check", "build"):
+        run = cli(sample.root, command, "--format", "json", *(["--out", str(tmp_path / "json")]
+                                                             if command == "build" else []))
+        assert _json_run(run)["notes"] == notes, command
 
 
 def test_json_report_counts_and_names_files_from_the_project_folder(tree, cli, tmp_path):
