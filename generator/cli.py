@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                         f"than {PROGRESS_MIN_PAGES} pages)")
     p.set_defaults(func=cmd_build)
 
-    p = commands.add_parser("check", help="validate, score and plan the site without writing anything")
+    p = commands.add_parser("check", help="validate, score and plan the site (as the default, external build "
+                                          "would: its page count and notes) without writing anything")
     common(p)
     p.add_argument("--strict", action="store_true", help="the publishing gate: every warning is an error, and so is every score or price an external page would show below verification.min_status")
     p.set_defaults(func=cmd_check)
@@ -192,7 +193,10 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
         return EXIT_USAGE
     finally:
         progress.close()
-    reporter.attach("notes", list(result.notes))  # before the first report: JSON's one document holds them
+    notes = ["your current folder was the old site and has been replaced; run 'cd \"$PWD\"' (or cd .) to see "
+             "the new files"] if result.replaced_cwd else []
+    notes += result.notes
+    reporter.attach("notes", notes)  # before the first report: JSON's one document holds them
     if result.moved is not None:
         reporter.attach("moved", result.moved.as_dict())
     if diagnostics.items:
@@ -200,10 +204,7 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
     reporter.message(f"✓ built {result.pages} pages ({result.files} files, {result.bytes / 1e6:.1f} MB) "
                      f"in {result.timings.total:.2f} s → {args.out}/"
                      + (" [internal audience: do not share]" if args.audience != EXTERNAL else ""))
-    if result.replaced_cwd:
-        reporter.message("  note: your current folder was the old site and has been replaced; "
-                         "run 'cd \"$PWD\"' (or cd .) to see the new files")
-    for note in result.notes:
+    for note in notes:
         reporter.message(f"  note: {note}")
     if args.timings:
         for name, seconds in result.timings.phases.items():

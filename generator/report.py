@@ -187,7 +187,10 @@ def _problem_code(text: str) -> str:
 class JsonReporter(TerminalReporter):
     """Exactly one JSON document on stdout, for editors and scripts — on success too::
 
-        {"ok": bool, "summary": {"errors": n, "warnings": n, "files": n}, "diagnostics": [...]}
+        {"ok": bool, "summary": {"errors": n, "warnings": n, "files": n}, "diagnostics": [...],
+         "notes": [...], "moved": {...}}
+
+    ``notes`` (a build or a check that succeeded) and ``moved`` (a build) only where they apply (:meth:`attach`).
 
     ``files`` counts the files named by a diagnostic; ``file`` paths are relative to the project folder
     (the content folder's parent), with ``/``, wherever valuemap was run from (absolute when outside it).
@@ -199,7 +202,7 @@ class JsonReporter(TerminalReporter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.written = False
-        self.extra: dict = {}  # further top-level members of the document (a build's "moved")
+        self.extra: dict = {}  # further top-level members of the document ("notes", a build's "moved")
 
     def _file(self, file: str | None) -> str | None:
         if not file:

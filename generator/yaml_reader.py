@@ -33,7 +33,7 @@ from yaml.events import (AliasEvent, DocumentEndEvent, MappingEndEvent, MappingS
                          SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
 from . import yaml_reference
-from .yaml_reference import MAX_DEPTH, MAX_NODES, _Loader
+from .yaml_reference import MAX_DEPTH, MAX_NODES, _Loader  # set there, for both paths (constants: never changed)
 from .yaml_scalars import FALSE, NULLS, NUMBER_START, TRUE, Mark, YamlProblem, plain_scalar
 
 MAX_FILE_BYTES = 1_000_000

@@ -1,7 +1,8 @@
 """How a plain YAML scalar reads — the YAML 1.2 core schema, with the YAML 1.1 traps refused rather than
 guessed: ``yes``/``no``/``on``/``off`` stay text, ``1e3`` is a number, ``2026-10-01`` is a date, ``012`` is
 an error (YAML 1.1 tools read it as octal 10), and numbers too large or too small to be content are refused
-with their position. Both of :mod:`generator.yaml_reader`'s paths resolve scalars here.
+with their position. Both readers (:mod:`generator.yaml_reader`'s one pass and
+:mod:`generator.yaml_reference`) resolve scalars here.
 """
 from __future__ import annotations
 

@@ -153,7 +153,9 @@ def test_check_tells_what_build_tells(sample, cli, monkeypatch, tmp_path, secret
     assert (pages, notes) == summary(built)
     assert int(pages) == sum(1 for _ in (tmp_path / "out").rglob("*.html"))
     sitemap = [n for n in notes if n.startswith("no sitemap.xml: base_url in content/site.yaml is '/'")]
-    prospects = [n for n in notes if "VALUEMAP_PROSPECT_SECRET is not set (2 prospect files skipped)" in n]
+    count = len(list((sample.content / "prospects").glob("*.yaml")))
+    assert count >= 2  # the sample has prospects: without the secret their pages are skipped, and the note says so
+    prospects = [n for n in notes if f"VALUEMAP_PROSPECT_SECRET is not set ({count} prospect files skipped)" in n]
     assert len(sitemap) == 1 and len(prospects) == (0 if secret else 1), notes
     for command in ("check", "build"):
         run = cli(sample.root, command, "--format", "json", *(["--out", str(tmp_path / "json")]
@@ -201,3 +203,16 @@ def test_json_report_escapes_controls_and_holds_problems():
         assert data["ok"] is False and data["summary"]["errors"] == 1
         assert data["diagnostics"][0]["code"] == code and data["diagnostics"][0]["message"] == problem
         assert err.getvalue() == "progress goes to stderr\n"
+
+
+def test_a_build_run_inside_the_old_site_says_so_as_text_and_in_json(tree, cli, tmp_path):
+    """The shell sits in a folder the swap removed: the note says how to see the new files, in both formats."""
+    out = tmp_path / "out"
+    content = str(tree.content)
+    assert cli(tree.root, "build", "--content", content, "--out", str(out)).code == 0
+    (out / "assets").mkdir(exist_ok=True)
+    text = cli(out / "assets", "build", "--content", content, "--out", str(out))
+    assert text.code == 0 and "note: your current folder was the old site and has been replaced" in text.out
+    as_json = cli(out / "assets", "build", "--content", content, "--out", str(out), "--format", "json")
+    notes = _json_run(as_json)["notes"]
+    assert any(n.startswith("your current folder was the old site and has been replaced") for n in notes), notes

@@ -98,7 +98,7 @@ def test_without_libyaml_the_paths_agree_too(monkeypatch):
     """Where PyYAML has no libyaml, both paths run on its pure-Python parser (messages may differ from
     libyaml's; the two paths may not differ from each other)."""
     monkeypatch.setattr(yaml_reader, "_Loader", yaml.SafeLoader)
-    monkeypatch.setattr(yaml_reference, "_Loader", yaml.SafeLoader)  # imported from yaml_reader: both paths
+    monkeypatch.setattr(yaml_reference, "_Loader", yaml.SafeLoader)  # yaml_reader imports it from here: patch both
     for text in PITFALLS:
         same(text)
     assert same("a: [1, {b: 2026-10-01}]\n")[1] == [("dict",), ("a", [("list",), ("int", 1), [("dict",), (
@@ -106,8 +106,8 @@ def test_without_libyaml_the_paths_agree_too(monkeypatch):
 
 
 def test_alias_bomb_agrees(monkeypatch):
-    monkeypatch.setattr(yaml_reader, "MAX_NODES", 500)  # the fast path's limit,
-    monkeypatch.setattr(yaml_reference, "MAX_NODES", 500)  # and the same (imported) in the reference path
+    monkeypatch.setattr(yaml_reader, "MAX_NODES", 500)  # the fast path's copy of the limit,
+    monkeypatch.setattr(yaml_reference, "MAX_NODES", 500)  # and the reference path's (where it is set)
     bomb = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
     assert same(bomb)[1] == "yaml-too-many-nodes"
