@@ -41,6 +41,29 @@ def check_names(companies: dict[str, m.Company], documents: dict[str, Document],
             **doc.where(("name",)))
 
 
+def check_tiers(companies: dict[str, m.Company], site: m.Site, site_doc: Document, diagnostics: Diagnostics) -> None:
+    """A price reference whose tier no company has (``standrd``): said once, at site.yaml, with the tiers the
+    companies use — instead of a "no plan" error in every company file, which is where the mistake is not.
+    Called when every company file validated (a file that did not might have held that tier)."""
+    tiers = {p.tier for c in companies.values() for p in c.prices if p.tier is not None}
+    if not tiers:
+        return
+    refs = [(("price_reference",), site.price_reference, "price_reference")] + [
+        (("segments", i, "price_reference"), s.price_reference, f"segment '{s.id}'")
+        for i, s in enumerate(site.segments) if s.price_reference is not None]
+    wrong = set()
+    for where, ref, label in refs:
+        if ref is None or ref.tier in tiers:
+            continue
+        wrong.add(ref.tier)
+        diagnostics.error("unknown-tier", f"no company has a '{ref.tier}' plan (the tier {label} compares)",
+                          path=format_path(where + ("tier",)), hint=suggestion(ref.tier, tiers),
+                          **site_doc.where(where + ("tier",)))
+    if wrong:  # each company's "no 'standrd' plan" says the same again, in the wrong file
+        diagnostics.discard(lambda d: d.code == "no-price" and any(d.message.startswith(f"no '{tier}' plan for ")
+                                                                  for tier in wrong))
+
+
 # What a score is checked against: the site's scale, a measured unit, or a relative index (100 = average).
 MAX_RELATIVE = 1000.0
 

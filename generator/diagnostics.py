@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 ERROR = "error"
 WARNING = "warning"
@@ -72,6 +72,10 @@ class Diagnostics:
 
     def extend(self, items: Iterable[Diagnostic]) -> None:
         self.items.extend(items)
+
+    def discard(self, replaced: Callable[[Diagnostic], bool]) -> None:
+        """Drop the diagnostics one better placed has replaced (said once where the mistake is)."""
+        self.items[:] = [d for d in self.items if not replaced(d)]
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
 from .yaml_reader import MAX_FILE_BYTES, Document, Mark, YamlProblem, parse_yaml, read_text
 
 __all__ = ["Document", "Mark", "Page", "PendingFile", "SourceTree", "MAX_FILE_BYTES", "parse_yaml", "load_content",
@@ -124,7 +124,7 @@ def load_yaml_file(path: Path, display: str, diagnostics: Diagnostics, *, requir
     if not positions and not doc.values:  # read without them (a problem in the file reads them at once)
         doc.reread = True
     if require_mapping and not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else ("empty" if doc.data is None else "a single value")
+        kind = "a list" if isinstance(doc.data, list) else ("no value" if doc.data is None else "a single value")
         diagnostics.error("file-not-mapping", f"the file holds {kind}; expected a mapping (key: value pairs)",
                           file=display, line=1, column=1, hint="start the file with keys such as 'name: ...'")
         return None
@@ -202,6 +202,11 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
     """(slug, path, display) for each content file in ``folder``, with slugs and paths checked. A file whose
     name is refused goes to ``misnamed`` as (stand-in slug, path, display): its content is still checked."""
     if not folder.is_dir():
+        if os.path.lexists(folder):  # a file, or a link that leads nowhere, where the folder should be
+            what = ("a link that leads nowhere (a loop or a missing target)"
+                    if folder.is_symlink() and not folder.exists() else "a file")
+            diagnostics.error("not-a-folder", f"'{folder.name}' is {what}, not a folder", file=_display(folder, base),
+                              hint=f"the {'/'.join(suffixes)} files go in a folder named '{folder.name}/'")
         return []
     out: list[tuple[str, Path, str]] = []
     if not _inside(folder, root):
@@ -209,8 +214,13 @@ def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, di
                           file=_display(folder, base), hint="make it a real folder inside the content folder")
         return out
     # os.scandir: the kind of each entry comes with the listing (no system call per file for most checks)
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda e: e.name)
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        diagnostics.error("folder-unreadable", f"cannot read the folder: {exc.strerror or exc}",
+                          file=_display(folder, base), hint="check its permissions")
+        return out
     folder_display = _display(folder, base)
     by_folded: dict[str, list[str]] = {}
     for entry in entries:
@@ -301,9 +311,13 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
                               file=site_display)
         else:
             site = load_yaml_file(site_path, site_display, diagnostics)
+    elif os.path.lexists(site_path):  # a folder, or a link that leads nowhere
+        diagnostics.error("site-missing", "site.yaml is not a file", file=site_display,
+                          hint="every content folder has a site.yaml file with the title, dimensions and segments")
     else:
-        diagnostics.error("site-missing", "content/site.yaml is missing", file=site_display,
+        diagnostics.error("site-missing", "site.yaml is missing from the content folder", file=site_display,
                           hint="every content folder has a site.yaml with the title, dimensions and segments")
+    _check_root(root, base, diagnostics)
     misnamed: list = []
     found = {}
     for kind, folder, suffixes in (("company", "companies", (".yaml", ".yml")),
@@ -327,6 +341,32 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
 
 
 HISTORY_FOLDER = "history"  # content/history/<YYYY-MM-DD>.yaml: dated snapshots (generator/history.py)
+CONTENT_FOLDERS = ("companies", "prospects", "pages", HISTORY_FOLDER)
+
+
+def _check_root(root: Path, base: Path, diagnostics: Diagnostics) -> None:
+    """What at the top of the content folder is never read, said: a YAML file other than site.yaml (content
+    files live in the folders), and a folder whose name is close to a content folder's (``compnies/``). Other
+    folders and files (a README, notes) are the author's own and pass silently."""
+    try:
+        with os.scandir(root) as listing:
+            entries = sorted((e.name, e.is_dir()) for e in listing)
+    except OSError:
+        return  # site.yaml and each folder report what cannot be read
+    for name, is_dir in entries:
+        if name.startswith(".") or name == "site.yaml" or name in CONTENT_FOLDERS:
+            continue
+        display = _display(root / name, base)
+        if is_dir:
+            close = did_you_mean(name, CONTENT_FOLDERS)
+            if close:
+                diagnostics.warning("folder-ignored", f"ignored: '{name}/' is not a content folder", file=display,
+                                    hint=f"did you mean '{close}/'?")
+        elif os.path.splitext(name)[1].lower() in (".yaml", ".yml"):
+            close = did_you_mean(os.path.splitext(name)[0], ["site"])
+            diagnostics.warning("file-ignored", "ignored: only site.yaml is read at the top of the content folder",
+                                file=display, hint="rename it 'site.yaml'" if close else
+                                "company files go in companies/, prospects in prospects/, snapshots in history/")
 
 
 def load_snapshots(root: Path, base: Path, diagnostics: Diagnostics) -> dict[str, Document]:

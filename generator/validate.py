@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Mapping
 from pydantic import ValidationError
 
 from . import model as m
-from .diagnostics import Diagnostics, UsageError, format_path, suggestion
-from .company_checks import check_company, check_names
+from .diagnostics import Diagnostics, UsageError, did_you_mean, format_path, suggestion
+from .company_checks import check_company, check_names, check_tiers
 from .model_errors import shape_errors
 from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, read_in_order
 from .languages import check_languages, extract_translations
@@ -112,37 +112,88 @@ def _share_field_sets(model: m._Model, shared: dict) -> None:
 _LEAVES = frozenset({str, int, float, bool, type(None), _dt.date})  # values that hold no model
 
 
-def _salvage(doc: Document, model: type[m._Model]) -> tuple[m._Model, list[str]] | None:
+UNKNOWN_KEY = "extra_forbidden"  # pydantic's error type for a key the model does not have
+UNKNOWN_KEYS = frozenset({UNKNOWN_KEY})
+SALVAGE_ROUNDS = 8  # a removal can make its container fail in turn (a price without its price): a few rounds
+
+
+def _salvage(doc: Document, model: type[m._Model], only: frozenset[str] | None = None
+             ) -> tuple[m._Model, list[str]] | None:
     """The document without the values that failed the shape check, if that validates.
 
     Lets the reference checks run on the rest of a file that has a shape error, so one typo does not hide
-    the file's other problems. Returns the partial model and the field paths that were left out."""
+    the file's other problems. Returns the partial model and the field paths that were left out.
+
+    What failed goes, and if its container then fails (a price item without its price, a score without its
+    evidence), the container goes in the next round. A mapping loses the key; a list loses the item *and the
+    items after it*: the items kept keep their index, so every later message names the right item and line
+    (the items cut off had their own shape problems reported already).
+
+    ``only``: the kinds of problem (pydantic error types) that may be salvaged; any other gives None."""
     data = copy.deepcopy(doc.data)
     removed: list[str] = []
-    try:
-        model.model_validate(data)
-        return None
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-    for err in errors:
-        if err["type"] == "missing":
-            return None
-        loc = [p for p in err["loc"] if p not in m.UNION_TAGS]
-        parent = data
+    for _ in range(SALVAGE_ROUNDS):
         try:
-            for part in loc[:-1]:
-                parent = parent[part]
-            if isinstance(parent, dict):
-                parent.pop(loc[-1], None)
-            else:
-                return None
-        except (KeyError, IndexError, TypeError):
+            partial = model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+        else:
+            return (partial, removed) if removed else None  # nothing removed: nothing failed
+        errors = _rename_misspelled(data, errors, removed)
+        if only is not None and any(err["type"] not in only for err in errors):
             return None
-        removed.append(format_path(loc))
-    try:
-        return model.model_validate(data), removed
-    except ValidationError:
-        return None
+        targets = set()
+        for err in errors:
+            loc = tuple(p for p in err["loc"] if p not in m.UNION_TAGS)
+            if err["type"] == "missing":  # the object that lacks the field goes
+                loc = loc[:-1]
+            if not loc:  # the document itself fails: nothing to salvage
+                return None
+            targets.add(loc)
+        for loc in sorted(targets, key=len):
+            if any(loc[:k] in targets for k in range(1, len(loc))):
+                continue  # goes with its container
+            parent = data
+            try:
+                for part in loc[:-1]:
+                    parent = parent[part]
+                if isinstance(parent, dict):
+                    del parent[loc[-1]]
+                elif isinstance(parent, list) and isinstance(loc[-1], int):
+                    del parent[loc[-1]:]
+                else:
+                    return None
+            except (KeyError, IndexError, TypeError):
+                continue  # a list cut shorter already took it
+            removed.append(format_path(list(loc)))
+    return None
+
+
+def _rename_misspelled(data, errors: list[dict], removed: list[str]) -> list[dict]:
+    """A required field reported missing beside an unknown key that reads like it ('nmae' for 'name'): the key
+    takes the field's name — what the author meant — so the rest of the document can be checked. Both problems
+    are reported all the same, and the value is left out of what the later checks say (``removed``). Returns
+    the errors still to salvage."""
+    def path(err) -> tuple:
+        return tuple(p for p in err["loc"] if p not in m.UNION_TAGS)
+
+    unknown = {path(err): err for err in errors if err["type"] == UNKNOWN_KEY}
+    handled = set()
+    for err in errors:
+        loc = path(err)
+        if err["type"] != "missing" or not loc or not isinstance(loc[-1], str):
+            continue
+        siblings = [u[-1] for u in unknown if u[:-1] == loc[:-1] and u not in handled and isinstance(u[-1], str)]
+        close = did_you_mean(loc[-1], siblings)
+        if close is None or did_you_mean(close, [loc[-1]]) != loc[-1]:
+            continue
+        parent = data
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent[loc[-1]] = parent.pop(close)
+        handled.update({loc, loc[:-1] + (close,)})
+        removed.append(format_path(list(loc)))
+    return [err for err in errors if path(err) not in handled]
 
 
 def _related(a: str | None, b: str) -> bool:
@@ -199,6 +250,13 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     # label: {en: …, ja: …} → the lang text
     tree, translations, localize_company = extract_translations(tree, diagnostics)
     site = _validate_doc(tree.site, m.Site, diagnostics) if tree.site else None
+    if site is None and tree.site is not None:
+        # Unknown keys only (a typo such as 'tagine:'): the rest of site.yaml is what it says, so every other
+        # file is still checked against it — one typo in site.yaml hides no company's problems. (The build
+        # fails all the same: the typo is an error.) Anything else wrong in site.yaml could make those checks
+        # report problems that are not there, so they wait until site.yaml is right.
+        salvaged = _salvage(tree.site, m.Site, only=UNKNOWN_KEYS)
+        site = salvaged[0] if salvaged is not None else None
     if site is not None:
         check_site(site, tree.site, diagnostics, day)
         check_languages(site, tree.site, diagnostics)
@@ -206,7 +264,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     files: dict[str, str] = {}
     documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
     # One company file at a time: parsed, validated, then only its model kept (PendingFile, Document.released).
-    loaded: dict[str, None] = {}  # the company files that parsed, in order: what the cross-file checks know
+    loaded: dict[str, None] = {}  # company files found (readable or not): what cross-file checks know
     shared: dict = {}  # one set per distinct set of given fields (_share_field_sets)
     site_key = None
     if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
@@ -236,7 +294,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
         found, translated = len(diagnostics.items), len(translations)
         if isinstance(doc, PendingFile):
             doc = next(parsed)  # its problems reported now, in this file's turn
-            if doc is None:
+            if doc is None:  # unreadable: its own problem is reported; the company exists all the same (no
+                loaded[slug] = None  # "unknown company" where another file names it, no "no such file" for us)
                 continue
             doc = localize_company(slug, doc)
         loaded[slug] = None
@@ -253,6 +312,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     if cache is not None:
         cache.keep_only(tree.companies)
     check_names(companies, documents, site.us if site is not None else None, diagnostics)
+    if site is not None and tree.site is not None and len(companies) == len(loaded):
+        check_tiers(companies, site, tree.site, diagnostics)
     if site is not None and site.us not in loaded:
         choices = list(loaded)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",

@@ -151,7 +151,10 @@ def compose(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, Mark], di
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         hint = None
-        if "\t" in problem or "'\\t'" in problem or "tab" in problem.split():
+        lines = text.splitlines()
+        at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
+        if "\t" in problem or "'\\t'" in problem or "tab" in problem.split() or (
+                at == "\t" and "cannot start any token" in problem):  # libyaml's words for a tab, where it stands
             problem, hint = "a tab character is used for indentation", "YAML indents with spaces only"
         elif "expected a single document" in str(exc) or "but found another document" in problem:
             hint = "a content file holds one document: remove the extra '---'"

@@ -42,3 +42,96 @@ def test_a_badly_named_page_has_its_front_matter_checked(tree, cli):
     codes = _codes(run)
     assert ("slug-invalid", "content/pages/About Us.md", "") in codes
     assert ("invalid-choice", "content/pages/About Us.md", "audience") in codes
+
+
+def test_a_price_without_its_price_does_not_hide_the_rest_of_the_file(tree, cli):
+    """A removed value can make its container fail (a plan without a price): the container goes too, and the
+    file's reference checks still run on what is left."""
+    tree.replace("companies/beta.yaml", "name: Beta", "name: Beta\nwebsit: x")
+    tree.replace("companies/beta.yaml", "prices:\n", "prices:\n  - {plan: Pro, tier: premium, price: 90}\n")
+    tree.replace("companies/beta.yaml", "price: 40", "price: forty")
+    tree.replace("companies/beta.yaml", "    setup: 6", "    setup: 16")
+    tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    evidence:\n"
+                 "      - {source: mystery-shoper, value: 5, date: 2026-10-01}\n")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert _codes(run) == [
+        ("out-of-scale", "content/companies/beta.yaml", "scores.usability.setup"),
+        ("unknown-key", "content/companies/beta.yaml", "websit"),
+        ("unknown-source-kind", "content/companies/beta.yaml", "scores.service.evidence[0].source"),
+        ("wrong-type", "content/companies/beta.yaml", "prices[1].price"),
+    ]
+
+
+def test_a_bad_list_item_keeps_the_items_before_it_with_their_lines(tree, cli):
+    """A list loses the failing item and those after it, never the ones before: their messages keep their index
+    and line."""
+    tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    evidence:\n"
+                 "      - {source: mystery-shoper, value: 5, date: 2026-10-01}\n"
+                 "      - {source: mystery-shopper, value: 5, date: 2026-10}\n")
+    run = cli(tree.root, "check", "--format", "json")
+    found = {(d["code"], d["path"]): d["line"] for d in json.loads(run.out)["diagnostics"]}
+    assert found == {("unknown-source-kind", "scores.service.evidence[0].source"): 12,
+                     ("wrong-type", "scores.service.evidence[1].date"): 13}
+
+
+def test_a_misspelled_required_key_does_not_hide_the_rest_of_the_file(tree, cli):
+    tree.replace("companies/beta.yaml", "name: Beta", "nmae: Beta")
+    tree.replace("companies/beta.yaml", "    setup: 6", "    setup: 16")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [
+        ("missing-field", "content/companies/beta.yaml", "name"),
+        ("out-of-scale", "content/companies/beta.yaml", "scores.usability.setup"),
+        ("unknown-key", "content/companies/beta.yaml", "nmae"),
+    ]
+
+
+def test_a_typo_in_site_yaml_does_not_hide_the_companies_problems(tree, cli):
+    """An unknown key in site.yaml, or a required one misspelled: the rest of site.yaml still says what every
+    other file is checked against."""
+    tree.replace("site.yaml", "market: Widgets", "market: Widgets\ntagine: x")
+    tree.replace("site.yaml", "currency: EUR", "curency: EUR")
+    tree.replace("companies/beta.yaml", "    setup: 6", "    setup: 16")
+    tree.replace("companies/gamma.yaml", "  service: 7", "  servise: 7")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert _codes(run) == [
+        ("missing-field", "content/site.yaml", "currency"),
+        ("missing-score", "content/companies/gamma.yaml", "scores"),
+        ("out-of-scale", "content/companies/beta.yaml", "scores.usability.setup"),
+        ("unknown-dimension", "content/companies/gamma.yaml", "scores.servise"),
+        ("unknown-key", "content/site.yaml", "curency"),
+        ("unknown-key", "content/site.yaml", "tagine"),
+    ]
+
+
+def test_other_mistakes_in_site_yaml_hold_the_other_files_checks_back(tree, cli):
+    """A value of the wrong type in site.yaml: checking the companies against a guess could report problems
+    that are not there, so only site.yaml's own problem is reported until it is right."""
+    tree.replace("site.yaml", "    weight: 0.5\n    criteria:", "    weight: half\n    criteria:")
+    tree.replace("companies/beta.yaml", "    setup: 6", "    setup: 16")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("wrong-type", "content/site.yaml", "dimensions[0].weight")]
+
+
+def test_a_company_file_that_cannot_be_read_is_not_unknown_elsewhere(tree, cli):
+    """Its own problem is reported; no other file says it does not exist (us, a prospect, a snapshot)."""
+    tree.write("prospects/acme.yaml", "name: Acme\nsegment: small\nevaluating: [beta, gamma]\n")
+    tree.write("history/2026-01-01.yaml", "companies:\n  gamma: {prices: [{plan: Basic, tier: standard, price: 55}], "
+               "scores: {usability: {setup: 4, daily-use: 8}, service: 7}}\n")
+    assert cli(tree.root, "check").code == 0
+    tree.write("companies/gamma.yaml", "name: [\n")
+    tree.write("companies/alpha.yaml", "name: Alpha\n\tprices: []\n")  # us
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert _codes(run) == [("yaml-syntax", "content/companies/alpha.yaml", ""),
+                           ("yaml-syntax", "content/companies/gamma.yaml", "")]
+
+
+def test_a_tier_no_company_has_is_reported_once_at_site_yaml(tree, cli):
+    tree.replace("site.yaml", "price_reference: {tier: standard, seats: 2}", "price_reference: {tier: standrd, seats: 2}")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    diagnostics = json.loads(run.out)["diagnostics"]
+    assert [(d["code"], d["file"], d["path"], d["line"], d["hint"]) for d in diagnostics] == [
+        ("unknown-tier", "content/site.yaml", "segments[0].price_reference.tier", 20, "did you mean 'standard'?")]

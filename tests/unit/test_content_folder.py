@@ -1,0 +1,94 @@
+"""The content folder's own shape: a folder that is a file, a link that leads nowhere or cannot be read, a
+site.yaml that is a folder, and YAML left where it is never read — each said clearly (file, what, what to do),
+exit code 1, no traceback."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from generator import load
+
+
+def _diagnostics(run) -> list[tuple]:
+    assert "Traceback" not in run.err + run.out
+    return sorted((d["severity"], d["code"], d["file"], d["message"], d["hint"] or "")
+                  for d in json.loads(run.out)["diagnostics"])
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_not_a_crash(tree, cli, monkeypatch):
+    real = os.scandir
+
+    def scandir(path):
+        if os.path.basename(os.fspath(path)) == "companies":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(load.os, "scandir", scandir)
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert ("error", "folder-unreadable", "content/companies", "cannot read the folder: Permission denied",
+            "check its permissions") in _diagnostics(run)
+
+
+def test_a_content_folder_that_is_a_file_is_said(tree, cli):
+    assert not (tree.content / "prospects").exists()
+    (tree.content / "prospects").write_text("acme: 1\n", encoding="utf-8")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert _diagnostics(run) == [("error", "not-a-folder", "content/prospects", "'prospects' is a file, not a folder",
+                                  "the .yaml/.yml files go in a folder named 'prospects/'")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="symbolic links")
+def test_a_folder_link_that_leads_nowhere_is_said(tree, cli):
+    os.symlink("history", tree.content / "history")  # history → itself: a loop
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert ("error", "not-a-folder", "content/history",
+            "'history' is a link that leads nowhere (a loop or a missing target), not a folder",
+            "the .yaml/.yml files go in a folder named 'history/'") in _diagnostics(run)
+
+
+def test_a_site_yaml_that_is_a_folder_is_not_called_missing(tree, cli):
+    (tree.content / "site.yaml").unlink()
+    (tree.content / "site.yaml").mkdir()
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert ("error", "site-missing", "content/site.yaml", "site.yaml is not a file",
+            "every content folder has a site.yaml file with the title, dimensions and segments") in _diagnostics(run)
+
+
+def test_yaml_left_where_it_is_never_read_is_said(tree, cli):
+    tree.write("stray.yaml", "name: Delta\n")
+    tree.write("site.yml", "title: x\n")
+    tree.write("compnies/delta.yaml", "name: Delta\n")
+    tree.write("drafts/delta.yaml", "name: Delta\n")  # the author's own folder: not a content folder's name
+    tree.write("README.md", "# Our market\n")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 0, run.err  # warnings (errors under --strict)
+    assert _diagnostics(run) == [
+        ("warning", "file-ignored", "content/site.yml", "ignored: only site.yaml is read at the top of the content "
+         "folder", "rename it 'site.yaml'"),
+        ("warning", "file-ignored", "content/stray.yaml", "ignored: only site.yaml is read at the top of the "
+         "content folder", "company files go in companies/, prospects in prospects/, snapshots in history/"),
+        ("warning", "folder-ignored", "content/compnies", "ignored: 'compnies/' is not a content folder",
+         "did you mean 'companies/'?"),
+    ]
+
+
+def test_a_tab_that_starts_a_list_item_gets_the_tab_message(tree, cli):
+    tree.replace("companies/beta.yaml", 'strengths: ["Fast"]', "strengths:\n\t- Fast")
+    run = cli(tree.root, "check", "--format", "json")
+    found = [d for d in json.loads(run.out)["diagnostics"] if d["code"] == "yaml-syntax"]
+    assert [(d["message"], d["hint"]) for d in found] == [
+        ("invalid YAML: a tab character is used for indentation", "YAML indents with spaces only")]
+
+
+def test_a_file_that_holds_no_value(tree, cli):
+    tree.write("companies/delta.yaml", "---\n...\n")
+    run = cli(tree.root, "check", "--format", "json")
+    assert ("error", "file-not-mapping", "content/companies/delta.yaml",
+            "the file holds no value; expected a mapping (key: value pairs)",
+            "start the file with keys such as 'name: ...'") in _diagnostics(run)
