@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 from .diagnostics import ContentError, Diagnostics, UsageError
 from .gate import gate
 from .load import load_content
+from .map_notes import check_we_are_placed, internally_priced, unplaced_competitors
 from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SECRET_FOLDERS, SitePlan, make_plan
 from .score import MarketScores, score_market
 from .validate import Content, today, validate
@@ -155,8 +156,9 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
         plan = make_plan(content, audience, diagnostics,
                          prospect_secret if prospect_secret is not None else prospect_secret_from_env())
         _check_links(content, plan, diagnostics, cache)
-        if audience == EXTERNAL:
-            plan = replace(plan, notes=plan.notes + _internally_priced(content, scores))
+        check_we_are_placed(content, scores, diagnostics)
+        plan = replace(plan, notes=plan.notes + unplaced_competitors(content, scores)
+                       + (internally_priced(content, scores) if audience == EXTERNAL else ()))
     if strict:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built
             gate(content, diagnostics, today(), scores)
@@ -164,30 +166,6 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
     if diagnostics.has_errors():
         raise ContentError(diagnostics)
     return Checked(content, scores, plan)
-
-
-def _internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]:
-    """A note per company an external build leaves off a map only because the prices that would place it there
-    are internal: not a problem (a price may be confidential), but the author previews the internal site and
-    would not see it. Only the maps' unplaced companies are looked at (no cost at scale)."""
-    from .quotes import priced_only_internally
-
-    day = scores.today or today()
-    left: dict[str, list[str]] = {}
-    for vmap in scores.maps():
-        for u in vmap.unplaced:
-            if u.reason in ("no-price", "quote-only") and priced_only_internally(
-                    content.companies[u.slug], content.site, vmap.scenario.reference, day):
-                left.setdefault(u.slug, []).append(vmap.scenario.label or "the overview")
-    notes = []
-    for slug, maps in sorted(left.items()):
-        several = len(maps) > 1
-        notes.append(f"{content.files.get(f'company:{slug}', slug)}: {content.companies[slug].name} is left off "
-                     f"{len(maps)} map{'s' if several else ''} of this external site ({', '.join(maps)}): "
-                     + ("the prices it is compared at there come" if several else
-                        "the price it is compared at there comes")
-                     + f" only from internal observations (the internal build has {'them' if several else 'it'})")
-    return tuple(notes)
 
 
 def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,

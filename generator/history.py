@@ -153,7 +153,8 @@ def validate_snapshots(docs: Mapping[str, Document], site: m.Site | None, compan
         doc = docs[stem]
         day = _snapshot_date(stem)
         if day is None:
-            diagnostics.error("snapshot-name", f"'{Path(doc.file).name}': a snapshot's file name is its date",
+            unreal = f" ({stem} is not a date)" if DATE_NAME.match(stem) else ""  # 2026-02-30
+            diagnostics.error("snapshot-name", f"'{Path(doc.file).name}': a snapshot's file name is its date{unreal}",
                               file=doc.file, line=1, column=1, hint="name it YYYY-MM-DD.yaml, e.g. 2026-05-01.yaml")
             continue
         if day > today:

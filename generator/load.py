@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics, did_you_mean
+from .content_files import HISTORY_FOLDER, check_root, collect, display_path, inside
+from .diagnostics import Diagnostics
 from .yaml_reader import MAX_FILE_BYTES, Document, Mark, YamlProblem, parse_yaml, read_text
 
 __all__ = ["Document", "Mark", "Page", "PendingFile", "SourceTree", "MAX_FILE_BYTES", "parse_yaml", "load_content",
@@ -100,6 +101,9 @@ class SourceTree:
     misnamed: list = field(default_factory=list)
     # content/history/<YYYY-MM-DD>.yaml: dated snapshots (file stem → document), see generator/history.py
     history: dict = field(default_factory=dict)
+    # The companies/ folder could not be listed (a file, a loop, unreadable): which companies exist is unknown,
+    # so no other file is told that a company it names does not exist.
+    companies_unknown: bool = False
 
 
 
@@ -140,6 +144,9 @@ def load_page(path: Path, display: str, slug: str, diagnostics: Diagnostics) -> 
         if warning:
             diagnostics.warning("encoding-bom", warning, file=display, line=1, column=1)
         match = _FRONT.match(text)
+        if not match and re.match(r"---[ \t]*\r?\n", text):
+            raise YamlProblem("front-matter-missing", "the page's front matter is not closed",
+                              hint="end the front matter with a line '---' before the text of the page")
         if not match:
             raise YamlProblem("front-matter-missing", "the page has no front matter",
                              hint="start the page with a '---' block holding at least 'title:'")
@@ -159,134 +166,6 @@ def load_page(path: Path, display: str, slug: str, diagnostics: Diagnostics) -> 
     return Page(slug=slug, front=front, body=text[match.end():], body_line=body_line)
 
 
-# --- the content folder -------------------------------------------------------------------------------
-
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-# Names Windows keeps for devices, in any case and with any extension (con.html, COM1.yaml, lpt9.md): a file
-# so named cannot be created or opened there, so no id that becomes a file name may be one of them.
-DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                          *(f"lpt{i}" for i in range(10))})
-# Names of the site's own pages and folders: a content file so named would clash with them.
-SITE_NAMES = frozenset({"index", "assets", "404", "segments", "dimensions", "competitors", "pages",
-                        "methodology", "canvas", "export"})
-RESERVED_SLUGS = SITE_NAMES | DEVICE_NAMES
-
-
-def is_device_name(name: str) -> bool:
-    """True for a name Windows reserves for a device (``con``, ``COM1``, ``lpt9.html``, ``nul.tar.gz``)."""
-    return name.split(".", 1)[0].rstrip(" ").lower() in DEVICE_NAMES
-
-
-def unreserved(slug: str) -> str:
-    """``slug``, or a variant of it that is not reserved: a suggestion for a rename."""
-    return f"{slug}-1" if slug in RESERVED_SLUGS or is_device_name(slug) else slug
-
-
-def _display(path: Path, base: Path) -> str:
-    try:
-        return os.path.relpath(path, base)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
-def _collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, diagnostics: Diagnostics,
-             misnamed: list | None = None) -> list[tuple[str, Path, str]]:
-    """(slug, path, display) for each content file in ``folder``, with slugs and paths checked. A file whose
-    name is refused goes to ``misnamed`` as (stand-in slug, path, display): its content is still checked."""
-    if not folder.is_dir():
-        if os.path.lexists(folder):  # a file, or a link that leads nowhere, where the folder should be
-            what = ("a link that leads nowhere (a loop or a missing target)"
-                    if folder.is_symlink() and not folder.exists() else "a file")
-            diagnostics.error("not-a-folder", f"'{folder.name}' is {what}, not a folder", file=_display(folder, base),
-                              hint=f"the {'/'.join(suffixes)} files go in a folder named '{folder.name}/'")
-        return []
-    out: list[tuple[str, Path, str]] = []
-    if not _inside(folder, root):
-        diagnostics.error("path-outside-content", f"'{folder.name}/' is a link to a place outside the content folder",
-                          file=_display(folder, base), hint="make it a real folder inside the content folder")
-        return out
-    # os.scandir: the kind of each entry comes with the listing (no system call per file for most checks)
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda e: e.name)
-    except OSError as exc:
-        diagnostics.error("folder-unreadable", f"cannot read the folder: {exc.strerror or exc}",
-                          file=_display(folder, base), hint="check its permissions")
-        return out
-    folder_display = _display(folder, base)
-    by_folded: dict[str, list[str]] = {}
-    for entry in entries:
-        stem, suffix = os.path.splitext(entry.name)
-        if suffix.lower() in suffixes and not entry.name.startswith("."):
-            by_folded.setdefault(stem.lower(), []).append(entry.path)
-    for entry in entries:
-        name = entry.name
-        display = os.path.join(folder_display, name) if folder_display != "." else name
-        if name.startswith(".") or name.endswith("~"):
-            continue
-        slug, suffix = os.path.splitext(name)
-        if suffix.lower() not in suffixes:
-            if entry.is_file():
-                diagnostics.warning("file-ignored", f"ignored: not a {'/'.join(suffixes)} file", file=display)
-            continue
-        path = Path(entry.path)
-        if entry.is_symlink() and not path.exists():
-            diagnostics.error("broken-link", "the file is a link to something that does not exist", file=display,
-                              hint="remove the link or copy the file it meant into the content folder")
-            continue
-        if entry.is_symlink() and not _inside(path, root):
-            diagnostics.error("path-outside-content", "the file is a link to a place outside the content folder",
-                              file=display, hint="copy the file into the content folder instead of linking it")
-            continue
-        if not entry.is_file():
-            continue
-        same = by_folded.get(slug.lower(), ())
-        if len(same) > 1:
-            clashing = [Path(p) for p in same]
-            # Keep the one valid name (if any); the others would give the same page on a case-insensitive disk.
-            keep = next((p for p in clashing if SLUG.match(p.stem) and p.suffix == clashing[0].suffix), clashing[0])
-            if path != keep:
-                diagnostics.error("slug-clash", f"'{path.name}' and '{keep.name}' give the same page",
-                                  file=display, hint="names that differ only in case or extension clash; "
-                                  "merge or rename one of them")
-                continue
-        if not SLUG.match(slug):
-            diagnostics.error(
-                "slug-invalid", f"'{path.name}': the file name is used in URLs and must be lower-case letters, "
-                f"digits and hyphens", file=display,
-                hint=f"rename it to '{unreserved(_slugify(slug) or 'name')}{path.suffix.lower()}'")
-            if misnamed is not None:
-                misnamed.append((unreserved(_slugify(slug) or "name"), path, display))
-            continue
-        if is_device_name(slug):
-            diagnostics.error("slug-reserved", f"'{slug}' is a device name on Windows (CON, PRN, AUX, NUL, "
-                              f"COM0–COM9, LPT0–LPT9): its page {slug}.html could not be created there",
-                              file=display, hint=f"rename the file, e.g. to '{slug}-1{path.suffix}'")
-            if misnamed is not None:
-                misnamed.append((f"{slug}-1", path, display))
-            continue
-        if slug in RESERVED_SLUGS:
-            diagnostics.error("slug-reserved", f"'{slug}' is a reserved name and cannot be a file name here",
-                              file=display, hint=f"rename it, e.g. '{slug}-1{path.suffix}'")
-            if misnamed is not None:
-                misnamed.append((f"{slug}-1", path, display))
-            continue
-        out.append((slug, path, display))
-    return out
-
-
-def _slugify(text: str) -> str:
-    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]+", "-", text.lower())).strip("-")[:64]
-
-
 def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = None) -> SourceTree:
     """Read the whole content folder. Problems go to ``diagnostics``; unreadable files are left out."""
     root = Path(root)
@@ -294,19 +173,19 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
     if root.exists() and not root.is_dir():
         holder = root.parent if root.name in ("site.yaml", "site.yml") else None
         diagnostics.error("content-not-a-folder",
-                          f"the content folder '{_display(root, base)}' is a file, not a folder",
+                          f"the content folder '{display_path(root, base)}' is a file, not a folder",
                           hint=("pass the folder that holds site.yaml"
-                                + (f": --content {_display(holder, base)}" if holder is not None else "")))
+                                + (f": --content {display_path(holder, base)}" if holder is not None else "")))
         return SourceTree(root, None, {}, {}, {})
     if not root.is_dir():
-        diagnostics.error("content-missing", f"the content folder '{_display(root, base)}' does not exist",
+        diagnostics.error("content-missing", f"the content folder '{display_path(root, base)}' does not exist",
                           hint="run valuemap in the project folder, or pass --content DIR")
         return SourceTree(root, None, {}, {}, {})
     site_path = root / "site.yaml"
-    site_display = _display(site_path, base)
+    site_display = display_path(site_path, base)
     site = None
     if site_path.is_file():
-        if site_path.is_symlink() and not _inside(site_path, root):
+        if site_path.is_symlink() and not inside(site_path, root):
             diagnostics.error("path-outside-content", "the file is a link to a place outside the content folder",
                               file=site_display)
         else:
@@ -317,14 +196,16 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
     else:
         diagnostics.error("site-missing", "site.yaml is missing from the content folder", file=site_display,
                           hint="every content folder has a site.yaml with the title, dimensions and segments")
-    _check_root(root, base, diagnostics)
+    check_root(root, base, diagnostics)
     misnamed: list = []
     found = {}
+    unlisted: list = []
     for kind, folder, suffixes in (("company", "companies", (".yaml", ".yml")),
                                    ("prospect", "prospects", (".yaml", ".yml")), ("page", "pages", (".md",))):
         refused: list = []
         found[kind] = {}
-        for slug, path, display in _collect(root / folder, suffixes, root, base, diagnostics, refused):
+        for slug, path, display in collect(root / folder, suffixes, root, base, diagnostics, refused,
+                                            unlisted if kind == "company" else None):
             if kind == "company":
                 found[kind][slug] = PendingFile(path, display)
                 continue
@@ -335,45 +216,17 @@ def load_content(root: Path, diagnostics: Diagnostics, *, base: Path | None = No
             item = _load_item(kind, path, display, slug, diagnostics)
             if item is not None:
                 misnamed.append((kind, slug, item))
-    tree = SourceTree(root, site, found["company"], found["prospect"], found["page"], misnamed)
+    tree = SourceTree(root, site, found["company"], found["prospect"], found["page"], misnamed,
+                      companies_unknown=bool(unlisted))
     tree.history = load_snapshots(root, base, diagnostics)
     return tree
-
-
-HISTORY_FOLDER = "history"  # content/history/<YYYY-MM-DD>.yaml: dated snapshots (generator/history.py)
-CONTENT_FOLDERS = ("companies", "prospects", "pages", HISTORY_FOLDER)
-
-
-def _check_root(root: Path, base: Path, diagnostics: Diagnostics) -> None:
-    """What at the top of the content folder is never read, said: a YAML file other than site.yaml (content
-    files live in the folders), and a folder whose name is close to a content folder's (``compnies/``). Other
-    folders and files (a README, notes) are the author's own and pass silently."""
-    try:
-        with os.scandir(root) as listing:
-            entries = sorted((e.name, e.is_dir()) for e in listing)
-    except OSError:
-        return  # site.yaml and each folder report what cannot be read
-    for name, is_dir in entries:
-        if name.startswith(".") or name == "site.yaml" or name in CONTENT_FOLDERS:
-            continue
-        display = _display(root / name, base)
-        if is_dir:
-            close = did_you_mean(name, CONTENT_FOLDERS)
-            if close:
-                diagnostics.warning("folder-ignored", f"ignored: '{name}/' is not a content folder", file=display,
-                                    hint=f"did you mean '{close}/'?")
-        elif os.path.splitext(name)[1].lower() in (".yaml", ".yml"):
-            close = did_you_mean(os.path.splitext(name)[0], ["site"])
-            diagnostics.warning("file-ignored", "ignored: only site.yaml is read at the top of the content folder",
-                                file=display, hint="rename it 'site.yaml'" if close else
-                                "company files go in companies/, prospects in prospects/, snapshots in history/")
 
 
 def load_snapshots(root: Path, base: Path, diagnostics: Diagnostics) -> dict[str, Document]:
     """``content/history/*.yaml`` parsed with positions (file stem → document); problems reported. The
     snapshots are validated and scored by :mod:`generator.history`."""
     out: dict[str, Document] = {}
-    for stem, path, display in _collect(Path(root) / HISTORY_FOLDER, (".yaml", ".yml"), Path(root), base,
+    for stem, path, display in collect(Path(root) / HISTORY_FOLDER, (".yaml", ".yml"), Path(root), base,
                                         diagnostics):
         doc = load_yaml_file(path, display, diagnostics)
         if doc is not None:

@@ -99,6 +99,10 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
+_BOUNDS = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
+           "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
+
+
 def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], diagnostics: Diagnostics,
                  prefix: tuple = ()) -> None:
     """Translate pydantic errors into diagnostics with file, line, column and field path."""
@@ -186,8 +190,12 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
         message = err["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
-        elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-            message = f"{_describe(value)} is out of range: {message[0].lower()}{message[1:]}"
+        elif kind in _BOUNDS:
+            words, bound = _BOUNDS[kind]
+            limit = (err.get("ctx") or {}).get(bound)
+            message = (f"{_describe(value)} is out of range: it must be {words} {format_number(limit)}"
+                       if isinstance(limit, (int, float)) else
+                       f"{_describe(value)} is out of range: {message[0].lower()}{message[1:]}")
         diagnostics.error("invalid-value", message, path=path, **doc.where(loc))
 
 

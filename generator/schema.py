@@ -180,7 +180,8 @@ def read_vocabulary(content_dir: Path) -> tuple[Vocabulary | None, str | None]:
     """Load and validate ``site.yaml`` alone (and list the company files); ``(None, why)`` if it is broken."""
     from . import model as m
     from .diagnostics import Diagnostics
-    from .load import _collect, load_yaml_file
+    from .content_files import collect
+    from .load import load_yaml_file
     from .site_checks import check_site
     from .validate import _validate_doc, today
 
@@ -204,7 +205,7 @@ def read_vocabulary(content_dir: Path) -> tuple[Vocabulary | None, str | None]:
         count = len(errors)
         return None, (f"{site_path} has {count} error{'s' if count != 1 else ''} "
                       f"(run 'valuemap check' to see {'them' if count != 1 else 'it'})")
-    found = _collect(content_dir / "companies", (".yaml", ".yml"), content_dir, Path.cwd(), Diagnostics())
+    found = collect(content_dir / "companies", (".yaml", ".yml"), content_dir, Path.cwd(), Diagnostics())
     return vocabulary(site, tuple(sorted(slug for slug, _, _ in found))), None
 
 

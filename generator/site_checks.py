@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import model as m
 from .diagnostics import Diagnostics, format_path, suggestion
-from .load import is_device_name, unreserved
+from .content_files import is_device_name, unreserved
 from .yaml_reader import Document
 from .locales import available_languages
 
@@ -186,7 +186,13 @@ def check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Doc
     weights = _override(_segment_weights(site, site_doc, prospect.segment), prospect.weights, doc, ("weights",))
     _check_spread(list(weights.values()), "dimension", diagnostics)
     others = [s for s in companies if s != site.us]
+    seen: set[str] = set()
     for i, slug in enumerate(prospect.evaluating):
+        if slug in seen:
+            diagnostics.warning("duplicate-competitor", f"'{slug}' is listed twice", path=f"evaluating[{i}]",
+                                hint="list each competitor once", **doc.where(("evaluating", i)))
+            continue
+        seen.add(slug)
         if slug not in others:
             hint = "that is us" if slug == site.us else suggestion(slug, others)
             diagnostics.error("unknown-company", f"unknown competitor '{slug}'", path=f"evaluating[{i}]",

@@ -341,6 +341,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     _check_misnamed(tree, site, diagnostics, day, loaded)
     from .history import validate_snapshots  # content/history/: checked like company files
     history = validate_snapshots(tree.history, site, loaded, companies, tree.site, diagnostics, day)
+    if tree.companies_unknown:  # companies/ could not be listed (reported): no company is "unknown" elsewhere
+        diagnostics.discard(lambda d: d.code in ("unknown-company", "too-few-companies"))
     if diagnostics.has_errors() or site is None:
         return None
     return Content(site=site, companies=companies, prospects=prospects, pages=pages, files=files,

@@ -92,3 +92,38 @@ def test_a_file_that_holds_no_value(tree, cli):
     assert ("error", "file-not-mapping", "content/companies/delta.yaml",
             "the file holds no value; expected a mapping (key: value pairs)",
             "start the file with keys such as 'name: ...'") in _diagnostics(run)
+
+
+def test_smaller_messages_say_exactly_what_is_wrong(tree, cli):
+    tree.write("pages/about.md", "---\ntitle: About us\norder: 1\n# Why\n\nWe compete on *value*.\n")
+    tree.write("history/2026-02-30.yaml", "companies: {}\n")
+    tree.write("prospects/acme.yaml", "name: Acme\nsegment: small\nevaluating: [beta, gamma, beta]\n")
+    run = cli(tree.root, "check", "--format", "json")
+    found = {d["code"]: (d["file"], d["message"], d["hint"]) for d in json.loads(run.out)["diagnostics"]}
+    assert found == {
+        "front-matter-missing": ("content/pages/about.md", "the page's front matter is not closed",
+                                 "end the front matter with a line '---' before the text of the page"),
+        "snapshot-name": ("content/history/2026-02-30.yaml", "'2026-02-30.yaml': a snapshot's file name is its "
+                          "date (2026-02-30 is not a date)", "name it YYYY-MM-DD.yaml, e.g. 2026-05-01.yaml"),
+        "duplicate-competitor": ("content/prospects/acme.yaml", "'beta' is listed twice", "list each competitor once"),
+    }
+
+
+def test_a_number_out_of_range_says_the_bound_in_plain_words(tree, cli):
+    tree.replace("site.yaml", "market: Widgets", "market: Widgets\nprice_decimals: 5")
+    run = cli(tree.root, "check", "--format", "json")
+    assert [(d["code"], d["message"]) for d in json.loads(run.out)["diagnostics"]] == [
+        ("invalid-value", "the number 5 is out of range: it must be at most 4")]
+
+
+def test_when_the_companies_cannot_be_listed_no_other_file_calls_a_company_unknown(tree, cli):
+    """Which companies exist is unknown: the folder's own error is the one reported (not 'us names alpha, but
+    there is no companies/alpha.yaml', nor an unknown competitor in every prospect)."""
+    tree.write("prospects/acme.yaml", "name: Acme\nsegment: small\nevaluating: [beta]\n")
+    for path in (tree.content / "companies").iterdir():
+        path.unlink()
+    (tree.content / "companies").rmdir()
+    (tree.content / "companies").write_text("alpha: 1\n", encoding="utf-8")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert [d["code"] for d in json.loads(run.out)["diagnostics"]] == ["not-a-folder"]

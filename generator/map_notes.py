@@ -1,0 +1,70 @@
+"""What the maps leave out, told to the author after scoring (part of ``check`` and ``build``): a company an
+external build leaves off a map because its prices there are internal (a note), the competitors not on the
+overall map (a note), and our own company missing from a map (a warning: the site exists to show where we
+stand, and ``--strict`` stops it from being published so).
+
+Only the maps' unplaced companies are looked at: no cost at scale.
+"""
+from __future__ import annotations
+
+from .diagnostics import Diagnostics
+from .score import MarketScores
+from .validate import Content, today
+
+# Why a company is not placed, in the words of the CLI (the pages say it in the site's language).
+REASONS = {"no-price": "no comparable price", "quote-only": "price on request only, no estimate recorded",
+           "no-rate": "a price in a currency without an exchange rate", "no-known-score": "no score to compare",
+           "free-comparison": "every company it is compared with is free"}
+NAMED = 5  # unplaced competitors a note names; the rest are counted
+
+
+def internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]:
+    """A note per company an external build leaves off a map only because the prices that would place it there
+    are internal: not a problem (a price may be confidential), but the author previews the internal site and
+    would not see it."""
+    from .quotes import priced_only_internally
+
+    day = scores.today or today()
+    left: dict[str, list[str]] = {}
+    for vmap in scores.maps():
+        for u in vmap.unplaced:
+            if u.reason in ("no-price", "quote-only") and priced_only_internally(
+                    content.companies[u.slug], content.site, vmap.scenario.reference, day):
+                left.setdefault(u.slug, []).append(vmap.scenario.label or "the overview")
+    notes = []
+    for slug, maps in sorted(left.items()):
+        several = len(maps) > 1
+        notes.append(f"{content.files.get(f'company:{slug}', slug)}: {content.companies[slug].name} is left off "
+                     f"{len(maps)} map{'s' if several else ''} of this external site ({', '.join(maps)}): "
+                     + ("the prices it is compared at there come" if several else
+                        "the price it is compared at there comes")
+                     + f" only from internal observations (the internal build has {'them' if several else 'it'})")
+    return tuple(notes)
+
+
+def unplaced_competitors(content: Content, scores: MarketScores) -> tuple[str, ...]:
+    """One note naming the competitors that are not on the overall map, and why (the pages say so too)."""
+    left = [u for u in scores.overall.unplaced if not u.is_us]
+    if not left:
+        return ()
+    named = ", ".join(f"{u.name} ({REASONS.get(u.reason, u.reason)})" for u in left[:NAMED])
+    more = f" and {len(left) - NAMED} more" if len(left) > NAMED else ""
+    count = f"{len(left)} competitor{'s' if len(left) > 1 else ''}"
+    return (f"{count} not on the overall map: {named}{more} — the site lists {'them' if len(left) > 1 else 'it'} "
+            "under the map, with the reason",)
+
+
+def check_we_are_placed(content: Content, scores: MarketScores, diagnostics: Diagnostics) -> None:
+    """A warning per map our own company is not on (an error under --strict)."""
+    us = content.site.us
+    doc = content.documents.get(f"company:{us}")
+    for vmap in scores.maps():
+        for u in vmap.unplaced:
+            if not u.is_us:
+                continue
+            field = "scores" if u.reason == "no-known-score" else "prices"
+            where = doc.where((field,), key=True) if doc is not None else {}
+            diagnostics.warning("us-unplaced", f"{u.name} (us) is not on the {vmap.scenario.label or 'overall'} "
+                                f"map: {REASONS.get(u.reason, u.reason)}", path=field,
+                                hint="the site shows where we stand against the market: give us what that map "
+                                "compares (a price at its reference point, known scores)", **where)
