@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostics, format_path, suggestion
+from .diagnostics import Diagnostics, did_you_mean, format_path, suggestion
 from .yaml_reader import Document
-from .model import UNION_TAGS, format_number, visible
+from .model import SCORE_DETAIL_KEYS, UNION_TAGS, format_number, visible
 
 _EXPECTED = {
     "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
@@ -99,6 +99,23 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
+def _mixed_score_hint(doc: Document, loc: tuple) -> str | None:
+    """A score's mapping that holds a score ('value', 'evidence'…) and keys such as criterion ids: the score's
+    key decided it is one score, so the other keys are unknown — said where the score's key is."""
+    mapping = doc.data
+    try:
+        for part in loc[:-1]:
+            mapping = mapping[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+    given = [k for k in SCORE_DETAIL_KEYS if isinstance(mapping, dict) and k in mapping]
+    if not given or len(loc) < 2:
+        return None
+    line = doc.where(loc[:-1] + (given[0],), key=True)["line"]
+    return (f"'{given[0]}' (line {line}) makes '{visible(str(loc[-2]))}' one score: to score each of its "
+            f"criteria instead, remove {', '.join(repr(k) for k in given)}")
+
+
 _BOUNDS = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
            "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
 
@@ -117,6 +134,8 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
             allowed = _allowed_keys(model, tuple(err["loc"]))
             key = str(loc[-1]) if loc else ""
             hint = suggestion(key, allowed)
+            if "<detail>" in raw_loc and not did_you_mean(key, allowed):
+                hint = _mixed_score_hint(doc, loc) or hint
             diagnostics.error("unknown-key", f"unknown field '{visible(key)}'", path=path, hint=hint,
                               **doc.where(loc, key=True))
             continue

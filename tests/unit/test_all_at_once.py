@@ -135,3 +135,21 @@ def test_a_tier_no_company_has_is_reported_once_at_site_yaml(tree, cli):
     diagnostics = json.loads(run.out)["diagnostics"]
     assert [(d["code"], d["file"], d["path"], d["line"], d["hint"]) for d in diagnostics] == [
         ("unknown-tier", "content/site.yaml", "segments[0].price_reference.tier", 20, "did you mean 'standard'?")]
+
+
+def test_a_score_beside_criterion_scores_is_named_where_it_stands(tree, cli):
+    """'value' under a dimension that has criteria makes the mapping one score: its criteria are then unknown
+    keys, and the hint names the line of the key that decided it."""
+    tree.replace("companies/beta.yaml", "  usability:\n", "  usability:\n    value: 5\n")
+    run = cli(tree.root, "check", "--format", "json")
+    found = [(d["code"], d["path"], d["hint"]) for d in json.loads(run.out)["diagnostics"]]
+    hint = "'value' (line 8) makes 'usability' one score: to score each of its criteria instead, remove 'value'"
+    assert found == [("unknown-key", "scores.usability.setup", hint),
+                     ("unknown-key", "scores.usability.daily-use", hint)]
+
+
+def test_a_misspelled_score_key_keeps_its_did_you_mean(tree, cli):
+    tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    value: 5\n    evidense: []\n")
+    run = cli(tree.root, "check", "--format", "json")
+    assert [(d["code"], d["hint"]) for d in json.loads(run.out)["diagnostics"]] == [
+        ("unknown-key", "did you mean 'evidence'?")]
