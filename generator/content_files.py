@@ -128,9 +128,9 @@ def _listed(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, dia
             diagnostics.error(
                 "slug-invalid", f"'{path.name}': the file name is used in URLs and must be lower-case letters, "
                 f"digits and hyphens", file=display,
-                hint=f"rename it to '{unreserved(_slugify(slug) or 'name')}{path.suffix.lower()}'")
+                hint=f"rename it to '{unreserved(slugify(slug) or 'name')}{path.suffix.lower()}'")
             if misnamed is not None:
-                misnamed.append((unreserved(_slugify(slug) or "name"), path, display))
+                misnamed.append((unreserved(slugify(slug) or "name"), path, display))
             continue
         if is_device_name(slug):
             diagnostics.error("slug-reserved", f"'{slug}' is a device name on Windows (CON, PRN, AUX, NUL, "
@@ -149,7 +149,8 @@ def _listed(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, dia
     return out
 
 
-def _slugify(text: str) -> str:
+def slugify(text: str) -> str:
+    """A text as the nearest slug: 'Lumen_Desk' → 'lumen-desk' (a rename or a correction to suggest)."""
     return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]+", "-", text.lower())).strip("-")[:64]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .content_files import slugify
 from .diagnostics import Diagnostics, did_you_mean, format_path, suggestion
 from .yaml_reader import Document
 from .model import SCORE_DETAIL_KEYS, UNION_TAGS, format_number, visible
@@ -187,7 +188,9 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
                 msg, hint = f"{_describe(value)} is not a currency code", "use the ISO 4217 code, e.g. EUR or USD"
             else:
                 msg = f"{_describe(value)} is not a valid id"
-                hint = "ids are lower-case letters, digits and hyphens, e.g. 'personal-approach'"
+                slug = slugify(value) if isinstance(value, str) else ""
+                hint = ("ids are lower-case letters, digits and hyphens: " + (f"write '{slug}'" if slug else
+                                                                               "e.g. 'personal-approach'"))
             diagnostics.error("invalid-id" if "currency" not in path else "invalid-value", msg, path=path,
                               hint=hint, **doc.where(loc))
             continue

@@ -127,3 +127,10 @@ def test_when_the_companies_cannot_be_listed_no_other_file_calls_a_company_unkno
     run = cli(tree.root, "check", "--format", "json")
     assert run.code == 1
     assert [d["code"] for d in json.loads(run.out)["diagnostics"]] == ["not-a-folder"]
+
+
+def test_an_id_with_underscores_or_capitals_gets_its_corrected_form(tree, cli):
+    tree.replace("site.yaml", "us: alpha", "us: Alpha_One")
+    run = cli(tree.root, "check", "--format", "json")
+    found = [(d["code"], d["path"], d["hint"]) for d in json.loads(run.out)["diagnostics"]]
+    assert ("invalid-id", "us", "ids are lower-case letters, digits and hyphens: write 'alpha-one'") in found
