@@ -41,11 +41,12 @@ def check_names(companies: dict[str, m.Company], documents: dict[str, Document],
             **doc.where(("name",)))
 
 
-def check_tiers(companies: dict[str, m.Company], site: m.Site, site_doc: Document, diagnostics: Diagnostics) -> None:
+def check_tiers(companies: dict[str, m.Company], site: m.Site, site_doc: Document, diagnostics: Diagnostics,
+                others: set[str] = frozenset()) -> None:
     """A price reference whose tier no company has (``standrd``): said once, at site.yaml, with the tiers the
     companies use — instead of a "no plan" error in every company file, which is where the mistake is not.
-    Called when every company file validated (a file that did not might have held that tier)."""
-    tiers = {p.tier for c in companies.values() for p in c.prices if p.tier is not None}
+    ``others``: the tiers written in company files whose shape failed (not called when some are unknown)."""
+    tiers = {p.tier for c in companies.values() for p in c.prices if p.tier is not None} | set(others)
     if not tiers:
         return
     refs = [(("price_reference",), site.price_reference, "price_reference")] + [

@@ -8,6 +8,7 @@ Only the maps' unplaced companies are looked at: no cost at scale.
 from __future__ import annotations
 
 from .diagnostics import Diagnostics
+from .plan import INTERNAL
 from .score import MarketScores
 from .validate import Content, today
 
@@ -15,6 +16,7 @@ from .validate import Content, today
 REASONS = {"no-price": "no comparable price", "quote-only": "price on request only, no estimate recorded",
            "no-rate": "a price in a currency without an exchange rate", "no-known-score": "no score to compare",
            "free-comparison": "every company it is compared with is free"}
+INTERNAL_ONLY = "its only prices there are internal, and this external site leaves them out"
 NAMED = 5  # unplaced competitors a note names; the rest are counted
 
 
@@ -42,12 +44,24 @@ def internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]
     return tuple(notes)
 
 
+def _why(content: Content, scores: MarketScores, vmap, u) -> str:
+    """Why ``u`` is not on ``vmap``, in the CLI's words: an external build that leaves out internal prices
+    says so (the company has a price; this site may not show it)."""
+    if u.reason in ("no-price", "quote-only") and scores.audience != INTERNAL:
+        from .quotes import priced_only_internally
+
+        if priced_only_internally(content.companies[u.slug], content.site, vmap.scenario.reference,
+                                  scores.today or today()):
+            return INTERNAL_ONLY
+    return REASONS.get(u.reason, u.reason)
+
+
 def unplaced_competitors(content: Content, scores: MarketScores) -> tuple[str, ...]:
     """One note naming the competitors that are not on the overall map, and why (the pages say so too)."""
     left = [u for u in scores.overall.unplaced if not u.is_us]
     if not left:
         return ()
-    named = ", ".join(f"{u.name} ({REASONS.get(u.reason, u.reason)})" for u in left[:NAMED])
+    named = ", ".join(f"{u.name} ({_why(content, scores, scores.overall, u)})" for u in left[:NAMED])
     more = f" and {len(left) - NAMED} more" if len(left) > NAMED else ""
     count = f"{len(left)} competitor{'s' if len(left) > 1 else ''}"
     return (f"{count} not on the overall map: {named}{more} — the site lists {'them' if len(left) > 1 else 'it'} "
@@ -64,7 +78,9 @@ def check_we_are_placed(content: Content, scores: MarketScores, diagnostics: Dia
                 continue
             field = "scores" if u.reason == "no-known-score" else "prices"
             where = doc.where((field,), key=True) if doc is not None else {}
+            why = _why(content, scores, vmap, u)
+            hint = ("the site shows where we stand against the market: " + (
+                "add a price observation that is not internal" if why == INTERNAL_ONLY else
+                "give us what that map compares (a price at its reference point, known scores)"))
             diagnostics.warning("us-unplaced", f"{u.name} (us) is not on the {vmap.scenario.label or 'overall'} "
-                                f"map: {REASONS.get(u.reason, u.reason)}", path=field,
-                                hint="the site shows where we stand against the market: give us what that map "
-                                "compares (a price at its reference point, known scores)", **where)
+                                f"map: {why}", path=field, hint=hint, **where)

@@ -74,7 +74,7 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+def allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     """The field names valid at ``loc`` (the location of an unknown key), for a did-you-mean."""
     annotation: Any = model
     pending_tag = None
@@ -132,7 +132,7 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
         value = err.get("input")
         hint = None
         if kind == "extra_forbidden":
-            allowed = _allowed_keys(model, tuple(err["loc"]))
+            allowed = allowed_keys(model, tuple(err["loc"]))
             key = str(loc[-1]) if loc else ""
             hint = suggestion(key, allowed)
             if "<detail>" in raw_loc and not did_you_mean(key, allowed):

@@ -18,7 +18,6 @@ Two passes per run, and neither stops at the first problem:
 """
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
@@ -27,11 +26,12 @@ from typing import TYPE_CHECKING, Mapping
 from pydantic import ValidationError
 
 from . import model as m
-from .diagnostics import Diagnostics, UsageError, did_you_mean, format_path, suggestion
+from .diagnostics import Diagnostics, UsageError, suggestion
 from .company_checks import check_company, check_names, check_tiers
 from .model_errors import shape_errors
 from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, read_in_order
 from .languages import check_languages, extract_translations
+from .salvage import UNKNOWN_KEYS, salvage
 from .site_checks import check_prospect, check_site
 
 if TYPE_CHECKING:  # serve's cache: imported when one is given (check starts without it)
@@ -112,92 +112,11 @@ def _share_field_sets(model: m._Model, shared: dict) -> None:
 _LEAVES = frozenset({str, int, float, bool, type(None), _dt.date})  # values that hold no model
 
 
-UNKNOWN_KEY = "extra_forbidden"  # pydantic's error type for a key the model does not have
-UNKNOWN_KEYS = frozenset({UNKNOWN_KEY})
-SALVAGE_ROUNDS = 8  # a removal can make its container fail in turn (a price without its price): a few rounds
-
-
-def _salvage(doc: Document, model: type[m._Model], only: frozenset[str] | None = None
-             ) -> tuple[m._Model, list[str]] | None:
-    """The document without the values that failed the shape check, if that validates.
-
-    Lets the reference checks run on the rest of a file that has a shape error, so one typo does not hide
-    the file's other problems. Returns the partial model and the field paths that were left out.
-
-    What failed goes, and if its container then fails (a price item without its price, a score without its
-    evidence), the container goes in the next round. A mapping loses the key; a list loses the item *and the
-    items after it*: the items kept keep their index, so every later message names the right item and line
-    (the items cut off had their own shape problems reported already).
-
-    ``only``: the kinds of problem (pydantic error types) that may be salvaged; any other gives None."""
-    data = copy.deepcopy(doc.data)
-    removed: list[str] = []
-    for _ in range(SALVAGE_ROUNDS):
-        try:
-            partial = model.model_validate(data)
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-        else:
-            return (partial, removed) if removed else None  # nothing removed: nothing failed
-        errors = _rename_misspelled(data, errors, removed)
-        if only is not None and any(err["type"] not in only for err in errors):
-            return None
-        targets = set()
-        for err in errors:
-            loc = tuple(p for p in err["loc"] if p not in m.UNION_TAGS)
-            if err["type"] == "missing":  # the object that lacks the field goes
-                loc = loc[:-1]
-            if not loc:  # the document itself fails: nothing to salvage
-                return None
-            targets.add(loc)
-        for loc in sorted(targets, key=len):
-            if any(loc[:k] in targets for k in range(1, len(loc))):
-                continue  # goes with its container
-            parent = data
-            try:
-                for part in loc[:-1]:
-                    parent = parent[part]
-                if isinstance(parent, dict):
-                    del parent[loc[-1]]
-                elif isinstance(parent, list) and isinstance(loc[-1], int):
-                    del parent[loc[-1]:]
-                else:
-                    return None
-            except (KeyError, IndexError, TypeError):
-                continue  # a list cut shorter already took it
-            removed.append(format_path(list(loc)))
-    return None
-
-
-def _rename_misspelled(data, errors: list[dict], removed: list[str]) -> list[dict]:
-    """A required field reported missing beside an unknown key that reads like it ('nmae' for 'name'): the key
-    takes the field's name — what the author meant — so the rest of the document can be checked. Both problems
-    are reported all the same, and the value is left out of what the later checks say (``removed``). Returns
-    the errors still to salvage."""
-    def path(err) -> tuple:
-        return tuple(p for p in err["loc"] if p not in m.UNION_TAGS)
-
-    unknown = {path(err): err for err in errors if err["type"] == UNKNOWN_KEY}
-    handled = set()
-    for err in errors:
-        loc = path(err)
-        if err["type"] != "missing" or not loc or not isinstance(loc[-1], str):
-            continue
-        siblings = [u[-1] for u in unknown if u[:-1] == loc[:-1] and u not in handled and isinstance(u[-1], str)]
-        close = did_you_mean(loc[-1], siblings)
-        if close is None or did_you_mean(close, [loc[-1]]) != loc[-1]:
-            continue
-        parent = data
-        for part in loc[:-1]:
-            parent = parent[part]
-        parent[loc[-1]] = parent.pop(close)
-        handled.update({loc, loc[:-1] + (close,)})
-        removed.append(format_path(list(loc)))
-    return [err for err in errors if path(err) not in handled]
-
-
-def _related(a: str | None, b: str) -> bool:
-    return bool(a) and (a.startswith(b) or b.startswith(a))
+def _tiers_written(data) -> set[str]:
+    """The plan tiers a company file gives, read off its raw data (its shape failed)."""
+    prices = data.get("prices") if isinstance(data, dict) else None
+    return {p["tier"] for p in prices if isinstance(p, dict) and isinstance(p.get("tier"), str)} \
+        if isinstance(prices, list) else set()
 
 
 def _check_misnamed(tree: SourceTree, site: m.Site | None, diagnostics: Diagnostics, day: _dt.date,
@@ -221,11 +140,11 @@ def _validate_company(slug: str, doc: Document, site: m.Site | None, diagnostics
     is salvaged), so one typo never hides the file's other problems."""
     company = _validate_doc(doc, m.Company, diagnostics)
     if company is None:
-        partial = _salvage(doc, m.Company) if site is not None else None
+        partial = salvage(doc, m.Company) if site is not None else None
         if partial is not None:
             found = Diagnostics()
-            check_company(slug, partial[0], site, doc, found, day)
-            diagnostics.extend(d for d in found.items if not any(_related(d.path, r) for r in partial[1]))
+            check_company(slug, partial.model, site, doc, found, day)
+            diagnostics.extend(d for d in found.items if partial.unaffected(d.path))
         return None
     if site is not None:
         check_company(slug, company, site, doc, diagnostics, day)
@@ -250,21 +169,28 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     # label: {en: …, ja: …} → the lang text
     tree, translations, localize_company = extract_translations(tree, diagnostics)
     site = _validate_doc(tree.site, m.Site, diagnostics) if tree.site else None
+    salvaged = None
     if site is None and tree.site is not None:
-        # Unknown keys only (a typo such as 'tagine:'): the rest of site.yaml is what it says, so every other
-        # file is still checked against it — one typo in site.yaml hides no company's problems. (The build
-        # fails all the same: the typo is an error.) Anything else wrong in site.yaml could make those checks
-        # report problems that are not there, so they wait until site.yaml is right.
-        salvaged = _salvage(tree.site, m.Site, only=UNKNOWN_KEYS)
-        site = salvaged[0] if salvaged is not None else None
+        # Unknown keys only (a typo such as 'tagine:', read as the field it resembles): the rest of site.yaml
+        # is what it says, so every other file is still checked against it — one typo in site.yaml hides no
+        # company's problems. (The build fails all the same: the typo is an error.) Anything else wrong in
+        # site.yaml could make those checks report problems that are not there: they wait until it is right.
+        salvaged = salvage(tree.site, m.Site, only=UNKNOWN_KEYS)
+        site = salvaged.model if salvaged is not None else None
     if site is not None:
-        check_site(site, tree.site, diagnostics, day)
-        check_languages(site, tree.site, diagnostics)
+        found = Diagnostics()
+        check_site(site, tree.site, found, day)
+        check_languages(site, tree.site, found)
+        diagnostics.extend(d for d in found.items if salvaged is None or salvaged.unaffected(d.path))
     companies: dict[str, m.Company] = {}
     files: dict[str, str] = {}
     documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
     # One company file at a time: parsed, validated, then only its model kept (PendingFile, Document.released).
     loaded: dict[str, None] = {}  # company files found (readable or not): what cross-file checks know
+    for kind, stand_in, _ in tree.misnamed:  # a refused file name: the company is there, under another name
+        if kind == "company":
+            loaded[stand_in] = None
+    other_tiers: set[str] | None = set()  # the tiers of company files whose shape failed (None: some unknown)
     shared: dict = {}  # one set per distinct set of given fields (_share_field_sets)
     site_key = None
     if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
@@ -290,12 +216,15 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
             documents[f"company:{slug}"] = entry.document
             if entry.company is not None:
                 companies[slug] = entry.company
+            else:
+                other_tiers = None  # its tiers are not known here
             continue
         found, translated = len(diagnostics.items), len(translations)
         if isinstance(doc, PendingFile):
             doc = next(parsed)  # its problems reported now, in this file's turn
             if doc is None:  # unreadable: its own problem is reported; the company exists all the same (no
                 loaded[slug] = None  # "unknown company" where another file names it, no "no such file" for us)
+                other_tiers = None
                 continue
             doc = localize_company(slug, doc)
         loaded[slug] = None
@@ -304,6 +233,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
         documents[f"company:{slug}"] = doc.released()
         if company is not None:
             companies[slug] = company
+        elif other_tiers is not None:  # its shape failed: the tiers it gives still count (check_tiers)
+            other_tiers.update(_tiers_written(doc.data))
         if cache is not None:
             if len(translations) == translated:
                 cache.put(slug, key, company, documents[f"company:{slug}"], diagnostics.items[found:])
@@ -312,8 +243,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     if cache is not None:
         cache.keep_only(tree.companies)
     check_names(companies, documents, site.us if site is not None else None, diagnostics)
-    if site is not None and tree.site is not None and len(companies) == len(loaded):
-        check_tiers(companies, site, tree.site, diagnostics)
+    if site is not None and tree.site is not None and other_tiers is not None:
+        check_tiers(companies, site, tree.site, diagnostics, other_tiers)
     if site is not None and site.us not in loaded:
         choices = list(loaded)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",

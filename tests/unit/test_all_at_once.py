@@ -153,3 +153,47 @@ def test_a_misspelled_score_key_keeps_its_did_you_mean(tree, cli):
     run = cli(tree.root, "check", "--format", "json")
     assert [(d["code"], d["hint"]) for d in json.loads(run.out)["diagnostics"]] == [
         ("unknown-key", "did you mean 'evidence'?")]
+
+
+def test_a_misspelled_optional_key_in_site_yaml_is_read_as_meant_not_as_its_default(tree, cli):
+    """'critera' dropped would leave the dimension without criteria: every company would be told its criterion
+    scores are wrong. Read as 'criteria', only the typo and the companies' real problems are reported."""
+    tree.replace("site.yaml", "    criteria:\n", "    critera:\n")
+    tree.replace("companies/beta.yaml", "    setup: 6", "    setup: 16")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("out-of-scale", "content/companies/beta.yaml", "scores.usability.setup"),
+                           ("unknown-key", "content/site.yaml", "dimensions[0].critera")]
+
+
+def test_a_left_out_field_hides_nothing_about_a_field_that_only_starts_like_it(tree, cli):
+    tree.replace("companies/beta.yaml", 'summary: "Beta sells widgets."', "summary: [oops]\nsummary_reviewed: 2099-01-01")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("date-in-future", "content/companies/beta.yaml", "summary_reviewed"),
+                           ("wrong-type", "content/companies/beta.yaml", "summary")]
+
+
+def test_a_key_read_as_meant_hides_no_problem_of_its_container(tree, cli):
+    tree.replace("companies/beta.yaml", "{plan: Basic, tier: standard, price: 40",
+                 "{plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n  - {plna: Pro, tier: premium, price: 90")
+    tree.replace("companies/beta.yaml", "{plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n",
+                 "{plan: Basic, tier: basic, price: 40, seats: {min: 1}}\n")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("missing-field", "content/companies/beta.yaml", "prices[1].plan"),
+                           ("no-price", "content/companies/beta.yaml", "prices"),
+                           ("no-price", "content/companies/beta.yaml", "prices"),
+                           ("unknown-key", "content/companies/beta.yaml", "prices[1].plna")]
+
+
+def test_a_tier_no_company_has_is_found_even_when_a_company_file_has_a_shape_error(tree, cli):
+    tree.replace("site.yaml", "price_reference: {tier: standard, seats: 2}", "price_reference: {tier: standrd, seats: 2}")
+    tree.replace("companies/beta.yaml", "name: Beta", "name: Beta\nwbsite: x")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("unknown-key", "content/companies/beta.yaml", "wbsite"),
+                           ("unknown-tier", "content/site.yaml", "segments[0].price_reference.tier")]
+
+
+def test_a_company_file_with_a_refused_name_is_not_unknown_elsewhere(tree, cli):
+    tree.write("prospects/acme.yaml", "name: Acme\nsegment: small\nevaluating: [beta, gamma]\n")
+    (tree.content / "companies" / "gamma.yaml").rename(tree.content / "companies" / "Gamma.yaml")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("slug-invalid", "content/companies/Gamma.yaml", "")]

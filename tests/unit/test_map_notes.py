@@ -53,3 +53,14 @@ def test_we_are_not_on_a_map_is_a_warning_and_an_error_under_strict(tree, cli):
          "Alpha (us) is not on the overall map: price on request only, no estimate recorded")]
     strict = cli(tree.root, "check", "--strict")
     assert strict.code == 1 and "error: Alpha (us) is not on the overall map" in strict.err
+
+
+def test_our_price_left_out_as_internal_is_named_as_the_reason(tree, cli):
+    tree.replace("companies/alpha.yaml", PLAN.replace("PRICE", "60"),
+                 "  - plan: Basic\n    tier: standard\n    seats: {min: 1}\n    observations:\n"
+                 "      - {price: 60, source: mystery-shopper, date: 2026-10-05, internal: true}\n")
+    run = cli(tree.root, "check", "--format", "json")
+    found = {(d["message"], d["hint"]) for d in json.loads(run.out)["diagnostics"]}
+    assert found == {(f"Alpha (us) is not on the {label} map: its only prices there are internal, and this external "
+                      "site leaves them out", "the site shows where we stand against the market: add a price "
+                      "observation that is not internal") for label in ("overall", "Small teams")}
