@@ -41,6 +41,11 @@ def check_names(companies: dict[str, m.Company], documents: dict[str, Document],
             **doc.where(("name",)))
 
 
+def _no_plan(tier: str) -> str:
+    """How a company's "no plan of this tier" error starts (check_tiers replaces it when no company has one)."""
+    return f"no '{tier}' plan for "
+
+
 def check_tiers(companies: dict[str, m.Company], site: m.Site, site_doc: Document, diagnostics: Diagnostics,
                 others: set[str] = frozenset()) -> None:
     """A price reference whose tier no company has (``standrd``): said once, at site.yaml, with the tiers the
@@ -61,7 +66,7 @@ def check_tiers(companies: dict[str, m.Company], site: m.Site, site_doc: Documen
                           path=format_path(where + ("tier",)), hint=suggestion(ref.tier, tiers),
                           **site_doc.where(where + ("tier",)))
     if wrong:  # each company's "no 'standrd' plan" says the same again, in the wrong file
-        diagnostics.discard(lambda d: d.code == "no-price" and any(d.message.startswith(f"no '{tier}' plan for ")
+        diagnostics.discard(lambda d: d.code == "no-price" and any(d.message.startswith(_no_plan(tier))
                                                                   for tier in wrong))
 
 
@@ -259,7 +264,7 @@ def check_company(slug: str, company: m.Company, site: m.Site, doc: Document, di
             why = f"; plan {names} has no tier, so it cannot be compared" if len(untiered) == 1 else \
                 f"; plans {names} have no tier, so they cannot be compared"
             hint = f"give each plan a tier (e.g. 'tier: {ref.tier}'), or " + hint
-        diagnostics.error("no-price", f"no '{ref.tier}' plan for {ref.seats} seats (needed by {label} in "
+        diagnostics.error("no-price", f"{_no_plan(ref.tier)}{ref.seats} seats (needed by {label} in "
                           f"site.yaml){why}", path="prices", hint=hint, **doc.where(("prices",), key=True))
     for i, price in enumerate(company.prices):
         if price.as_of and price.as_of > day:

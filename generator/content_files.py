@@ -54,31 +54,30 @@ def collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, dia
     """(slug, path, display) for each content file in ``folder``, with slugs and paths checked. A file whose
     name is refused goes to ``misnamed`` as (stand-in slug, path, display): its content is still checked.
     ``unlisted`` gets the folder when it is there but cannot be listed (the error is reported here)."""
-    found = len(diagnostics.items)
     out = _listed(folder, suffixes, root, base, diagnostics, misnamed)
-    if unlisted is not None and any(d.code in UNLISTED and d.file == display_path(folder, base)
-                                    for d in diagnostics.items[found:]):
-        unlisted.append(folder)
+    if out is None:  # there, but not a folder this build can list (its problem is reported)
+        if unlisted is not None:
+            unlisted.append(folder)
+        return []
     return out
 
 
-UNLISTED = frozenset({"not-a-folder", "folder-unreadable", "path-outside-content"})  # a folder's own problems
-
-
 def _listed(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, diagnostics: Diagnostics,
-            misnamed: list | None) -> list[tuple[str, Path, str]]:
+            misnamed: list | None) -> list[tuple[str, Path, str]] | None:
+    """What :func:`collect` returns; None when the folder is there but cannot be listed."""
     if not folder.is_dir():
-        if os.path.lexists(folder):  # a file, or a link that leads nowhere, where the folder should be
-            what = ("a link that leads nowhere (a loop or a missing target)"
-                    if folder.is_symlink() and not folder.exists() else "a file")
-            diagnostics.error("not-a-folder", f"'{folder.name}' is {what}, not a folder", file=display_path(folder, base),
-                              hint=f"the {'/'.join(suffixes)} files go in a folder named '{folder.name}/'")
-        return []
+        if not os.path.lexists(folder):
+            return []  # no such folder: nothing of that kind
+        what = ("a link that leads nowhere (a loop or a missing target)"
+                if folder.is_symlink() and not folder.exists() else "a file")
+        diagnostics.error("not-a-folder", f"'{folder.name}' is {what}, not a folder", file=display_path(folder, base),
+                          hint=f"the {'/'.join(suffixes)} files go in a folder named '{folder.name}/'")
+        return None
     out: list[tuple[str, Path, str]] = []
     if not inside(folder, root):
         diagnostics.error("path-outside-content", f"'{folder.name}/' is a link to a place outside the content folder",
                           file=display_path(folder, base), hint="make it a real folder inside the content folder")
-        return out
+        return None
     # os.scandir: the kind of each entry comes with the listing (no system call per file for most checks)
     try:
         with os.scandir(folder) as listing:
@@ -86,7 +85,7 @@ def _listed(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, dia
     except OSError as exc:
         diagnostics.error("folder-unreadable", f"cannot read the folder: {exc.strerror or exc}",
                           file=display_path(folder, base), hint="check its permissions")
-        return out
+        return None
     folder_display = display_path(folder, base)
     by_folded: dict[str, list[str]] = {}
     for entry in entries:

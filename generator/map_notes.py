@@ -24,14 +24,10 @@ def internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]
     """A note per company an external build leaves off a map only because the prices that would place it there
     are internal: not a problem (a price may be confidential), but the author previews the internal site and
     would not see it."""
-    from .quotes import priced_only_internally
-
-    day = scores.today or today()
     left: dict[str, list[str]] = {}
     for vmap in scores.maps():
         for u in vmap.unplaced:
-            if u.reason in ("no-price", "quote-only") and priced_only_internally(
-                    content.companies[u.slug], content.site, vmap.scenario.reference, day):
+            if _internal_only(content, scores, vmap, u):
                 left.setdefault(u.slug, []).append(vmap.scenario.label or "the overview")
     notes = []
     for slug, maps in sorted(left.items()):
@@ -47,13 +43,17 @@ def internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]
 def _why(content: Content, scores: MarketScores, vmap, u) -> str:
     """Why ``u`` is not on ``vmap``, in the CLI's words: an external build that leaves out internal prices
     says so (the company has a price; this site may not show it)."""
-    if u.reason in ("no-price", "quote-only") and scores.audience != INTERNAL:
-        from .quotes import priced_only_internally
-
-        if priced_only_internally(content.companies[u.slug], content.site, vmap.scenario.reference,
-                                  scores.today or today()):
-            return INTERNAL_ONLY
+    if scores.audience != INTERNAL and _internal_only(content, scores, vmap, u):
+        return INTERNAL_ONLY
     return REASONS.get(u.reason, u.reason)
+
+
+def _internal_only(content: Content, scores: MarketScores, vmap, u) -> bool:
+    """``u`` is off ``vmap`` only because the prices that would place it there are internal."""
+    from .quotes import priced_only_internally
+
+    return u.reason in ("no-price", "quote-only") and priced_only_internally(
+        content.companies[u.slug], content.site, vmap.scenario.reference, scores.today or today())
 
 
 def unplaced_competitors(content: Content, scores: MarketScores) -> tuple[str, ...]:

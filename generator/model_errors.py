@@ -100,15 +100,20 @@ def allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return []
 
 
+def value_at(data, loc: tuple):
+    """The raw value at field path ``loc`` (None when the path leads nowhere)."""
+    try:
+        for part in loc:
+            data = data[part]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return data
+
+
 def _mixed_score_hint(doc: Document, loc: tuple) -> str | None:
     """A score's mapping that holds a score ('value', 'evidence'…) and keys such as criterion ids: the score's
     key decided it is one score, so the other keys are unknown — said where the score's key is."""
-    mapping = doc.data
-    try:
-        for part in loc[:-1]:
-            mapping = mapping[part]
-    except (KeyError, IndexError, TypeError):
-        return None
+    mapping = value_at(doc.data, loc[:-1])
     given = [k for k in SCORE_DETAIL_KEYS if isinstance(mapping, dict) and k in mapping]
     if not given or len(loc) < 2:
         return None

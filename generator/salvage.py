@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from . import model as m
 from .diagnostics import did_you_mean, format_path
-from .model_errors import allowed_keys
+from .model_errors import allowed_keys, value_at
 from .yaml_reader import Document
 
 UNKNOWN_KEY = "extra_forbidden"  # pydantic's error type for a key the model does not have
@@ -73,7 +73,7 @@ def salvage(doc: Document, model: type[m._Model], only: frozenset[str] | None = 
         for loc in sorted(targets, key=len):
             if any(loc[:k] in targets for k in range(1, len(loc))):
                 continue  # goes with its container
-            parent = _at(data, loc[:-1])
+            parent = value_at(data, loc[:-1])
             try:
                 if isinstance(parent, dict):
                     del parent[loc[-1]]
@@ -91,16 +91,6 @@ def _path(err) -> tuple:
     return tuple(p for p in err["loc"] if p not in m.UNION_TAGS)
 
 
-def _at(data, loc: tuple):
-    """The value at ``loc`` (None when the path no longer leads anywhere)."""
-    try:
-        for part in loc:
-            data = data[part]
-    except (KeyError, IndexError, TypeError):
-        return None
-    return data
-
-
 def _read_as_meant(data, model: type[m._Model], errors: list[dict], renamed: list[str]) -> list[dict]:
     """Each unknown key that reads like a field absent from its mapping takes that field's name (a required
     field reported missing first, then any other). Returns the errors still to salvage."""
@@ -110,7 +100,7 @@ def _read_as_meant(data, model: type[m._Model], errors: list[dict], renamed: lis
                and isinstance(_path(err)[-1], str)]
     for err in sorted(unknown, key=lambda e: not any(u[:-1] == _path(e)[:-1] for u in missing)):
         loc = _path(err)
-        parent = _at(data, loc[:-1])
+        parent = value_at(data, loc[:-1])
         if not isinstance(parent, dict) or loc[-1] not in parent:
             continue
         absent = [name for name in allowed_keys(model, tuple(err["loc"])) if name not in parent]
