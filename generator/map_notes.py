@@ -15,6 +15,8 @@ from .validate import Content, today
 # Why a company is not placed, in the words of the CLI (the pages say it in the site's language).
 REASONS = {"no-price": "no comparable price", "quote-only": "price on request only, no estimate recorded",
            "no-rate": "a price in a currency without an exchange rate", "no-known-score": "no score to compare",
+           "no-comparable-score": "none of its known scores can be compared (every other company scores 0 on "
+                                  "them, or it scores 0 where lower is better)",
            "free-comparison": "every company it is compared with is free"}
 INTERNAL_ONLY = "its only prices there are internal, and this external site leaves them out"
 NAMED = 5  # unplaced competitors a note names; the rest are counted
@@ -76,7 +78,7 @@ def check_we_are_placed(content: Content, scores: MarketScores, diagnostics: Dia
         for u in vmap.unplaced:
             if not u.is_us:
                 continue
-            field = "scores" if u.reason == "no-known-score" else "prices"
+            field = "scores" if u.reason in ("no-known-score", "no-comparable-score") else "prices"
             where = doc.where((field,), key=True) if doc is not None else {}
             why = _why(content, scores, vmap, u)
             hint = ("the site shows where we stand against the market: " + (

@@ -174,7 +174,8 @@ class Unplaced:
     slug: str
     name: str
     is_us: bool
-    reason: str  # "no-price" | "quote-only" | "no-rate" | "no-known-score" | "free-comparison"
+    reason: str  # "no-price" | "quote-only" | "no-rate" | "no-known-score" | "no-comparable-score" |
+    #             "free-comparison"
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,15 @@ def market_quality(site: m.Site, scores: Mapping[str, CompanyScores], site_point
                          made_of=scores)
 
 
+def _no_quality_reason(units: Sequence[Point], company: CompanyScores, by_point: bool) -> str:
+    """Why a company has no relative quality on a map: none of its scores is known ("no-known-score"), or
+    those it has cannot be compared ("no-comparable-score": every other company scores 0 on them, or it
+    scores 0 where lower is better — no finite ratio)."""
+    known = any((company.points[u.key].value if by_point else company.dimensions[u.dimension]) is not None
+                for u in units)
+    return "no-comparable-score" if known else "no-known-score"
+
+
 def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping[str, Quote | None],
               scenario: Scenario, names: Mapping[str, str], quality: QualityTable | None = None) -> ValueMap:
     """Place every company of ``scores`` on the value map of ``scenario`` (pure; linear in companies).
@@ -266,7 +276,7 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
             unplaced.append(Unplaced(s, names[s], s == us, reason))
             continue
         if den <= 0:
-            unplaced.append(Unplaced(s, names[s], s == us, "no-known-score"))
+            unplaced.append(Unplaced(s, names[s], s == us, _no_quality_reason(quality.units, scores[s], by_point)))
             continue
         p_avg = comparison_average(price_total, price_count, priced[s], method.comparison)
         if p_avg is None or p_avg <= 0:

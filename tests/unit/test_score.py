@@ -768,6 +768,23 @@ def test_company_without_any_known_score_is_unplaced_no_known_score():
     assert (a.relative_quality, a.relative_price) == (approx(137.8571), approx(128.5714))
 
 
+def test_company_whose_known_scores_cannot_be_compared_is_unplaced_no_comparable_score():
+    # delta knows only service, and every other company scores service 0: no finite ratio, no relative quality
+    # — its scores are known, so the reason is not "no known score"
+    companies = {"alpha": make_company("Alpha", 50, 7, 7, 0), "beta": make_company("Beta", 40, 6, 6, 0),
+                 "delta": m.Company.model_validate({
+                     "name": "Delta", "prices": [{"plan": "Basic", "tier": "standard", "price": 45,
+                                                  "seats": {"min": 1}}], "scores": {"service": 4}})}
+    vmap = score(make_site(), companies).overall
+    assert vmap.unplaced == (sc.Unplaced("delta", "Delta", False, "no-comparable-score"),)
+    # where lower is better, a score of 0 has no finite ratio either (the average ÷ 0)
+    site = plain_site([{"id": "speed", "label": "Speed", "weight": 1, "criteria": [
+        {"id": "wait", "label": "Wait", "weight": 1, "unit": "minutes", "better": "lower"}]}])
+    vmap = score(site, {"a": company("A", {"speed": {"wait": 5}}), "b": company("B", {"speed": {"wait": 0}}),
+                        "c": company("C", {"speed": {"wait": 10}})}).overall
+    assert vmap.unplaced == (sc.Unplaced("b", "B", False, "no-comparable-score"),)
+
+
 def test_point_with_comparison_average_zero_is_left_out_with_its_weight():
     companies = {"alpha": make_company("Alpha", 50, 7, 7, 4), "beta": make_company("Beta", 50, 7, 7, 0),
                  "gamma": make_company("Gamma", 50, 7, 7, 0)}

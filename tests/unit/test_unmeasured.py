@@ -51,6 +51,29 @@ def test_neither_is_ranked_and_the_pages_say_why(tree, cli):
     assert "cannot both be placed on the overall map" in epsilon
 
 
+def test_known_scores_that_cannot_be_compared_are_not_called_unknown(tree, cli):
+    # zeta knows only service, and every other company scores service 0: no ratio, so no place — but its
+    # score is known, and neither the page nor the CLI may say otherwise
+    for slug, service in (("alpha", 9), ("beta", 5), ("gamma", 7)):
+        tree.replace(f"companies/{slug}.yaml", f"service: {service}", "service: 0")
+    tree.write("companies/zeta.yaml", """\
+name: Zeta
+prices:
+  - {plan: Basic, tier: standard, price: 45, seats: {min: 1}}
+scores:
+  usability: {setup: unknown, daily-use: unknown}
+  service: 6
+""")
+    tree.replace("site.yaml", "source_kinds:", "verification: {allow_missing: true}\nsource_kinds:")
+    run = cli(tree.root, "build")
+    assert run.code == 0, run.err
+    text = visible_text(load(tree.root / "site" / "index.html"))
+    assert ("Zeta — not placed: none of its known scores can be compared (every other company scores 0 on "
+            "them, or it scores 0 where lower is better)") in text
+    assert "none of its scores is known" not in text
+    assert "Zeta (none of its known scores can be compared" in run.out
+
+
 def test_the_export_lists_them_as_unplaced_with_the_reason(tree, cli):
     _market(tree)
     run = cli(tree.root, "export")
