@@ -266,6 +266,7 @@ def check_company(slug: str, company: m.Company, site: m.Site, doc: Document, di
             hint = f"give each plan a tier (e.g. 'tier: {ref.tier}'), or " + hint
         diagnostics.error("no-price", f"{_no_plan(ref.tier)}{ref.seats} seats (needed by {label} in "
                           f"site.yaml){why}", path="prices", hint=hint, **doc.where(("prices",), key=True))
+    _check_same_plans(company, doc, diagnostics)
     for i, price in enumerate(company.prices):
         if price.as_of and price.as_of > day:
             diagnostics.error("date-in-future", f"date {price.as_of.isoformat()} is in the future",
@@ -284,6 +285,34 @@ def check_company(slug: str, company: m.Company, site: m.Site, doc: Document, di
                               **doc.where(text.reviewed_path))
     if company.website:
         _check_url(company.website, ("website",), doc, diagnostics)
+
+
+def _check_same_plans(company: m.Company, doc: Document, diagnostics: Diagnostics) -> None:
+    """A warning for a plan listed again under the same name and tier with seats that overlap the first's: two
+    prices for one plan (usually meant as observations of it, or a copy left behind). The pages could not tell
+    the two apart, and where both are compared only the cheaper counts. Plans without a tier are never
+    compared; one name at several seat ranges (volume bands) is fine."""
+    seen: dict[tuple, list[int]] = {}
+    for i, plan in enumerate(company.prices):
+        if plan.tier is None:
+            continue
+        same = seen.setdefault((name_key(plan.plan), plan.tier), [])
+        first = next((j for j in same if _overlap(company.prices[j].seats, plan.seats)), None)
+        same.append(i)
+        if first is None:
+            continue
+        line = doc.where(("prices", first, "plan"))["line"]
+        diagnostics.warning(
+            "same-plan", f"plan '{m.visible(plan.plan)}' (tier '{plan.tier}') is listed again, with seats that "
+            f"overlap those of the plan at line {line}: the pages cannot tell the two apart, and where both are "
+            "compared only the cheaper one counts", path=format_path(("prices", i, "plan")),
+            hint="several prices seen for one plan are observations of that plan (each with its source and "
+            "date, see docs/content.md); a different plan needs a name of its own or a seat range of its own",
+            **doc.where(("prices", i, "plan")))
+
+
+def _overlap(a: m.SeatRange, b: m.SeatRange) -> bool:
+    return a.min <= (b.max if b.max is not None else a.min) and b.min <= (a.max if a.max is not None else b.min)
 
 
 def _check_observation(obs: m.PriceObservation, path: tuple, site: m.Site, kinds: list[str], doc: Document,

@@ -189,3 +189,37 @@ def test_a_range_of_the_wrong_length_says_how_many_it_takes(tree, cli, monkeypat
     [d] = diags
     assert (d["code"], d["path"], d["message"]) == ("wrong-length", "prices[0].observations[0].range", message)
     assert _place(d) == _at(tree, "companies/beta.yaml", written)
+
+
+def test_a_plan_listed_again_with_overlapping_seats_is_a_warning_at_the_second(tree, cli, monkeypatch):
+    # two prices for one plan written as two plans (a copy left behind, or observations meant): the second
+    # is named, with the line of the first; an error under --strict
+    tree.replace("companies/beta.yaml", "  - {plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n",
+                 "  - {plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n"
+                 "  - {plan: Team, tier: standard, price: 45, seats: {min: 1}}\n"
+                 "  - {plan: basic, tier: standard, price: 38, seats: {min: 5, max: 50}}\n")
+    run, diags = _run(tree, cli, monkeypatch)
+    assert run.code == 0, run.err
+    [d] = [d for d in diags if d["code"] == "same-plan"]
+    first = _at(tree, "companies/beta.yaml", "plan: Basic", column_of="Basic")
+    assert d["severity"] == "warning" and d["path"] == "prices[2].plan"
+    assert _place(d) == _at(tree, "companies/beta.yaml", "plan: basic", column_of="basic")
+    assert d["message"] == (f"plan 'basic' (tier 'standard') is listed again, with seats that overlap those of the "
+                            f"plan at line {first[1]}: the pages cannot tell the two apart, and where both are "
+                            "compared only the cheaper one counts")
+    assert "observations" in d["hint"]
+    strict, _ = _run(tree, cli, monkeypatch, "--strict")
+    assert strict.code == 1
+
+
+@pytest.mark.parametrize("second", [
+    "  - {plan: Basic, tier: standard, price: 30, seats: {min: 11}}\n",  # a volume band: seats of its own
+    "  - {plan: Basic, tier: enterprise, price: 90, seats: {min: 1}}\n",  # another tier
+    "  - {plan: Basic, price: 35}\n",  # no tier: never compared
+])
+def test_one_plan_name_at_other_seats_or_tiers_is_not_a_warning(tree, cli, monkeypatch, second):
+    tree.replace("companies/beta.yaml", "  - {plan: Basic, tier: standard, price: 40, seats: {min: 1}}\n",
+                 "  - {plan: Basic, tier: standard, price: 40, seats: {min: 1, max: 10}}\n" + second)
+    run, diags = _run(tree, cli, monkeypatch)
+    assert run.code == 0, run.err
+    assert [d for d in diags if d["code"] == "same-plan"] == []
