@@ -122,14 +122,30 @@ def _mixed_score_hint(doc: Document, loc: tuple) -> str | None:
             f"criteria instead, remove {', '.join(repr(k) for k in given)}")
 
 
+def _loc(prefix: tuple, err: dict) -> tuple:
+    """An error's field path as diagnostics show it (union tags left out)."""
+    return tuple(p for p in tuple(prefix) + tuple(err["loc"]) if p not in UNION_TAGS)
+
+
 _BOUNDS = {"greater_than": ("more than", "gt"), "greater_than_equal": ("at least", "ge"),
            "less_than": ("less than", "lt"), "less_than_equal": ("at most", "le")}
 
 
 def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], diagnostics: Diagnostics,
                  prefix: tuple = ()) -> None:
-    """Translate pydantic errors into diagnostics with file, line, column and field path."""
-    for err in error.errors(include_url=False):
+    """Translate pydantic errors into diagnostics with file, line, column and field path. A misspelled
+    required key (``nme:``) is one mistake, said once: at the key written, which names the field it
+    resembles and says that field is missing (not a second "missing" error at the mapping's first line)."""
+    errors = error.errors(include_url=False)
+    missing = {_loc(prefix, err) for err in errors if err["type"] == "missing"}
+    meant: dict[tuple, int] = {}  # a missing field → the error of the misspelled key that stands for it
+    for i, err in enumerate(errors):
+        if err["type"] == "extra_forbidden" and missing:
+            loc = _loc(prefix, err)
+            close = did_you_mean(str(loc[-1]), allowed_keys(model, tuple(err["loc"]))) if loc else None
+            if close is not None and loc[:-1] + (close,) in missing:
+                meant.setdefault(loc[:-1] + (close,), i)
+    for i, err in enumerate(errors):
         raw_loc = tuple(prefix) + tuple(err["loc"])
         loc = tuple(p for p in raw_loc if p not in UNION_TAGS)
         path = format_path(loc)
@@ -140,14 +156,18 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
             allowed = allowed_keys(model, tuple(err["loc"]))
             key = str(loc[-1]) if loc else ""
             hint = suggestion(key, allowed)
-            if "<detail>" in raw_loc and not did_you_mean(key, allowed):
+            close = did_you_mean(key, allowed)
+            if "<detail>" in raw_loc and not close:
                 hint = _mixed_score_hint(doc, loc) or hint
-            diagnostics.error("unknown-key", f"unknown field '{visible(key)}'", path=path, hint=hint,
-                              **doc.where(loc, key=True))
+            message = f"unknown field '{visible(key)}'"
+            if close is not None and meant.get(loc[:-1] + (close,)) == i:
+                message += f", and the required field '{close}' is missing"
+            diagnostics.error("unknown-key", message, path=path, hint=hint, **doc.where(loc, key=True))
             continue
         if kind == "missing":
-            diagnostics.error("missing-field", f"missing required field '{loc[-1] if loc else ''}'", path=path,
-                              **doc.where(loc[:-1], key=True))
+            if loc not in meant:
+                diagnostics.error("missing-field", f"missing required field '{loc[-1] if loc else ''}'",
+                                  path=path, **doc.where(loc[:-1], key=True))
             continue
         if kind in ("number_too_large", "number_too_small"):
             diagnostics.error(kind.replace("_", "-"), err["msg"], path=path, hint=BOUNDS_HINT, **doc.where(loc))
