@@ -26,11 +26,22 @@ HASHED = "sha256-"  # a manifest entry for a file at a secret address: its folde
 
 
 def manifest_entry(rel: str, hidden: Iterable[str] = ()) -> str:
-    """How the manifest lists ``rel``: as it is, or — inside a ``hidden`` folder — by the digest of its path."""
+    """How the manifest lists ``rel``: as it is, or — inside a ``hidden`` folder — by the digest of its path.
+    A hidden folder is hidden wherever it stands: a language's sub-site has its own (``ja/prospects/``)."""
     folder, _, _ = rel.rpartition("/")
-    if folder and any(rel.startswith(h.rstrip("/") + "/") for h in hidden):
+    if folder and _in_hidden(folder, hidden):
         return f"{folder}/{HASHED}{hashlib.sha256(rel.encode('utf-8', 'surrogateescape')).hexdigest()}"
     return rel
+
+
+def _in_hidden(folder: str, hidden: Iterable[str]) -> bool:
+    """``folder`` is a hidden one, is inside one, or has one among its parts (``en/prospects``)."""
+    parts = folder.split("/")
+    for h in hidden:
+        h = h.rstrip("/")
+        if folder == h or folder.startswith(h + "/") or h in parts:
+            return True
+    return False
 
 
 def _listed(rel: str, manifest: frozenset[str]) -> bool:

@@ -187,6 +187,23 @@ def test_the_manifest_does_not_name_prospect_pages(canary_site, tree, cli, monke
     assert refused.code == 2 and "prospects/planted.html" in refused.err
 
 
+def test_in_a_site_of_several_languages_the_token_is_in_no_file_but_its_page(tree, cli, monkeypatch):
+    """Each language's sub-site has its own prospects/ folder (en/prospects/…): the published manifest hashes
+    those too — listed by name, every prospect's address was one request away (/.valuemap-site)."""
+    canary_tree(tree)
+    tree.replace("site.yaml", "title: Test market\n", "title: Test market\nlanguages: [en, et]\n")
+    site, _ = build(cli, tree, monkeypatch, "site", SECRET)
+    for slug in ("acme", "zenith"):
+        token = prospect_token(SECRET, slug).encode()
+        pages = sorted(site.glob(f"*/prospects/{token.decode()}.html"))
+        assert [p.parent.parent.name for p in pages] == ["en", "et"]
+        assert [str(p.relative_to(site)) for p in files(site) if p not in pages and token in p.read_bytes()] == []
+    manifest = (site / ".valuemap-site").read_text(encoding="utf-8")
+    assert len(re.findall(r"^(en|et)/prospects/sha256-[0-9a-f]{64}$", manifest, re.M)) == 4
+    rebuilt, run = build(cli, tree, monkeypatch, "site", SECRET)  # still recognised as valuemap's own files
+    assert rebuilt == site and run.code == 0
+
+
 def test_the_internal_build_lists_the_same_addresses_with_copy_buttons(tree, cli, monkeypatch):
     canary_tree(tree)
     external, _ = build(cli, tree, monkeypatch, "site", SECRET)
