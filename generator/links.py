@@ -8,6 +8,8 @@ address and looked up in the plan. Every page is checked, internal ones too, wha
 
 * a page of this build (or a file the build writes beside its pages): fine;
 * a page only the internal site has, linked from an external page: ``link-to-internal-page``;
+* a prospect's page (its address is a secret between sales and the prospect), linked from external text:
+  ``link-to-prospect-page``;
 * nothing: ``dead-link``, with a did-you-mean among the addresses the page could link to; also a link that
   leads out of the site's folder;
 * a link starting with ``/``: ``rooted-link`` — it breaks when the site is opened from a file or served under
@@ -19,8 +21,8 @@ looked at.
 
 **Withheld** (:func:`withhold_links`, every page an external build renders). Whatever text a link comes from —
 a narrative page, a company's summary or notes, a prospect's note, a description in site.yaml — a link that
-leads to a page the external site leaves out (an internal page, the audit, the prospect list) is published as
-its text alone: the page's address never reaches the external site. Written in another case, without
+leads to a page the external site leaves out (an internal page, the audit, the prospect list) or to a
+prospect's page (:attr:`generator.plan.SitePlan.unlinked`) is published as its text alone: the page's address never reaches the external site. Written in another case, without
 ``.html``, percent-encoded or with a backslash, it is still recognised.
 """
 from __future__ import annotations
@@ -34,7 +36,7 @@ from urllib.parse import unquote
 from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostics, format_path, suggestion
-from .plan import absolute_base, page_path
+from .plan import SECRET_FOLDERS, absolute_base, page_path
 
 # A link written in content (nh3 gives every one rel="noopener noreferrer") with a relative address: the only
 # links that can lead to a withheld page (the templates' own links come from the plan). Matching only these
@@ -149,6 +151,13 @@ class _Checker:
         target = site_target(href, from_path, self.base)
         if target is None:
             return
+        if target and not internal and _secret(target):
+            self.diagnostics.warning(
+                "link-to-prospect-page", f"the link '{href}' leads to '{target}', a prospect's page: its address "
+                "is a secret between sales and that prospect", **where(),
+                hint="the external site shows the link's text without the link; a prospect page is reached only "
+                "by the address sales sends")
+            return
         reachable = self.everything if internal else self.paths
         rooted = _clean(href).startswith("/")
         known = _known(target, reachable, self.kept) if target else None
@@ -174,6 +183,12 @@ class _Checker:
             close = suggestion(re.split(r"[?#]", href, maxsplit=1)[0], self.hints[(start, internal)])
             warn("dead-link", f"the link '{href}' leads to '{target}', which is no page of the site", **where(),
                  hint=close if close and close.startswith("did you mean") else None)
+
+
+def _secret(target: str) -> bool:
+    """``target`` is a page at a secret address (a prospect's page, in any language's folder), not the list."""
+    folder, _, name = target.rpartition("/")
+    return bool(folder) and name != "index.html" and any(part in SECRET_FOLDERS for part in folder.split("/"))
 
 
 def _address_column(lines: list[str], line: int, column: int, href: str) -> int:

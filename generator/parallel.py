@@ -96,9 +96,9 @@ def _render_one(index: int) -> Rendered:
         reads = TrackedCompanies.reads
         TrackedCompanies.reads = None
     plan = _Job.ctx.plan
-    if plan.withheld:  # an external build: no link to a page it leaves out (generator/links.py)
+    if plan.unlinked:  # an external build: no link to a page it leaves out or to a prospect's (generator/links.py)
         site = _Job.ctx.content.site
-        html = withhold_links(html, page.path, plan.withheld, plan.paths, frozenset(site.keep),
+        html = withhold_links(html, page.path, plan.unlinked, plan.paths, frozenset(site.keep),
                               absolute_base(site.base_url))
     data = html.encode("utf-8")
     _Job.writer.write(page.path, data)

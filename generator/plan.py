@@ -55,9 +55,13 @@ class SitePlan:
     _by_key: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _by_kind: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _paths: set = field(default_factory=set, init=False, repr=False, compare=False)
+    # What no link written in content may lead to on this site: the pages left out (withheld) and the prospect
+    # pages, reached only by the secret address sales sends (generator/links.py shows such a link as its text).
+    unlinked: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self):  # look-ups by dictionary: a page asks for its links in constant time
         self._paths.update(page.path for page in self.pages)
+        object.__setattr__(self, "unlinked", self.withheld | {p.path for p in self.pages if p.kind == "prospect"})
         for page in self.pages:
             self._by_key.setdefault((page.kind, page.key), page)
             self._by_kind.setdefault(page.kind, []).append(page)
@@ -83,6 +87,7 @@ class SitePlan:
         return [p for p in self.pages if p.listed and p.path.endswith(".html")]
 
 
+MIN_SECRET = 16  # characters of VALUEMAP_PROSPECT_SECRET below which a build warns (weak-prospect-secret)
 SECRET_FOLDERS = ("prospects",)  # pages reachable only by a secret address: the published manifest hashes them
 _LAYOUT = {
     # kind: (path pattern, template)
@@ -229,6 +234,12 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
         add("page", slug, page.file, page.meta.audience)
     notes: list[str] = []
     prospect_links = _prospect_pages(content, audience, prospect_secret, pages, notes)
+    if prospect_links and len(prospect_secret) < MIN_SECRET:
+        diagnostics.warning(
+            "weak-prospect-secret", f"{PROSPECT_SECRET_ENV} is {len(prospect_secret)} characters long: a prospect "
+            "knows its own page's address, so it can try short secrets offline and, with the one that gives that "
+            "address, work out every other prospect's", hint=f"use at least {MIN_SECRET} random characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))' — and the same secret for both builds")
     add("not-found")
     # Crawler files. An internal build gets a robots.txt that turns every crawler away and no sitemap. An
     # external build gets a sitemap only when base_url is absolute: a sitemap must list absolute URLs.

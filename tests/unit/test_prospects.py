@@ -204,6 +204,22 @@ def test_in_a_site_of_several_languages_the_token_is_in_no_file_but_its_page(tre
     assert rebuilt == site and run.code == 0
 
 
+def test_a_link_written_to_a_prospect_page_is_warned_and_published_as_its_text(tree, cli, monkeypatch):
+    """A company's summary (shown on public pages) and another prospect's note that link to Acme's page: a
+    warning at each, and the page's address in no file of the external site but the page itself."""
+    canary_tree(tree)
+    acme = prospect_token(SECRET, "acme")
+    tree.replace("companies/beta.yaml", 'summary: "Beta sells widgets."',
+                 f'summary: "Beta sells widgets, see [a case](../prospects/{acme}.html)."')
+    tree.replace("prospects/zenith.yaml", 'note: "OWN-NOTE-zenith:', f'note: "[Acme]({acme}.html) OWN-NOTE-zenith:')
+    site, run = build(cli, tree, monkeypatch, "site", SECRET)
+    warned = [line for line in run.out.splitlines() + run.err.splitlines() if "(link-to-prospect-page)" in line]
+    assert [w.split(":")[0] for w in warned] == ["content/companies/beta.yaml", "content/prospects/zenith.yaml"]
+    page = page_of(site, SECRET, "acme")
+    assert [str(p.relative_to(site)) for p in files(site) if p != page and acme.encode() in p.read_bytes()] == []
+    assert "see a case." in (site / "competitors" / "beta.html").read_text(encoding="utf-8")
+
+
 def test_the_internal_build_lists_the_same_addresses_with_copy_buttons(tree, cli, monkeypatch):
     canary_tree(tree)
     external, _ = build(cli, tree, monkeypatch, "site", SECRET)
@@ -308,3 +324,14 @@ def test_a_secret_that_is_not_utf8_keys_the_addresses_by_its_bytes():
     digest = hmac.new(b"s\xff-secret", b"acme", hashlib.sha256).digest()
     assert token == base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")[:TOKEN_LENGTH]
     assert token != prospect_token("s-secret", "acme")
+
+
+def test_a_short_secret_is_a_warning_and_fails_the_gate(tree, cli, monkeypatch):
+    canary_tree(tree)
+    _, run = build(cli, tree, monkeypatch, "site", "s3cret")
+    assert f"warning: {PROSPECT_SECRET_ENV} is 6 characters long" in run.out + run.err
+    assert "(weak-prospect-secret)" in run.out + run.err
+    strict = cli(tree.root, "check", "--strict")
+    assert strict.code == 1 and "(weak-prospect-secret)" in strict.out + strict.err
+    _, run = build(cli, tree, monkeypatch, "site", "x" * 16)  # 16 characters: long enough
+    assert "weak-prospect-secret" not in run.out + run.err
