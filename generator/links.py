@@ -31,7 +31,7 @@ import posixpath
 import re
 from functools import lru_cache
 from html import unescape
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
@@ -47,7 +47,7 @@ _RELATIVE = r"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)"
 @lru_cache(maxsize=8)
 def _content_link(base: str | None) -> re.Pattern:
     """The pattern of a content link whose address is relative or, with ``base``, the site's own full address."""
-    address = _RELATIVE if not base else f"(?:{_RELATIVE}|(?i:{re.escape(base)}))"
+    address = _RELATIVE if not base else rf"(?:{_RELATIVE}|(?i:(?:https?:)?//))"  # the site's own: _own_path
     return re.compile(rf'<a\b(?=[^>]*\srel="noopener noreferrer")(?=[^>]*\shref="\s*{address})([^>]*)>(.*?)</a>',
                       re.S)
 _HREF = re.compile(r'\shref="([^"]*)"')  # nh3 keeps the author's attribute order: href anywhere
@@ -69,8 +69,10 @@ def site_target(href: str, from_path: str, base: str | None = None) -> str | Non
     address (base_url), under which a full address is the site's own. Read as a browser reads it (:func:`_clean`;
     an encoded backslash too, read leniently, as the withholding must be)."""
     href = _clean(href)
-    if base and href.lower().startswith(base.lower()):
-        href = "/" + href[len(base):]
+    if base and (href.startswith("//") or _SCHEME.match(href)):
+        own = _own_path(href, base)
+        if own is not None:
+            href = own
     if not href or _SCHEME.match(href) or href.startswith(("//", "#", "?")):
         return None
     path = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
@@ -83,6 +85,30 @@ def site_target(href: str, from_path: str, base: str | None = None) -> str | Non
     if joined == "." or path.endswith(("/", "/.", "/..")) or path in (".", ".."):
         return posixpath.join("" if joined == "." else joined, "index.html")
     return joined
+
+
+def _own_path(href: str, base: str) -> str | None:
+    """A full address (or ``//host/…``) of the site's own: its path from the site's root (``/pages/x.html``),
+    however the host is spelled — any case, a final dot, a user name, the scheme's default port, http for
+    https — and the path (percent-encoded, doubled slashes). None for another site's address."""
+    try:
+        url, site = urlsplit(href), urlsplit(base)
+        port, site_port = url.port, site.port
+    except ValueError:
+        return None
+    if url.scheme.lower() not in ("", "http", "https") or not url.netloc:
+        return None
+    defaults = {None, 80, 443}
+    if (url.hostname or "").rstrip(".") != (site.hostname or "").rstrip(".") or (
+            port != site_port and not (port in defaults and site_port in defaults)):
+        return None
+    path = re.sub(r"/{2,}", "/", unquote(url.path) or "/")
+    root = re.sub(r"/{2,}", "/", unquote(site.path) or "/")
+    root = root if root.endswith("/") else root + "/"
+    if not (path + "/").lower().startswith(root.lower()):
+        return None
+    rest = path[len(root):] if len(path) >= len(root) else ""
+    return "/" + rest + (f"?{url.query}" if url.query else "") + (f"#{url.fragment}" if url.fragment else "")
 
 
 def _known(target: str, paths, kept=()) -> str | None:
@@ -240,10 +266,16 @@ def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept
             return match.group(2)
         if target and _known(target, present, kept):
             return match.group(0)  # a page (or a kept file) of this site
-        path = unquote(re.split(r"[?#]", _clean(href), maxsplit=1)[0]).replace("\\", "/")
-        return match.group(2) if _loose(posixpath.normpath(path)).rsplit("/", 1)[-1] in names else match.group(0)
+        # leads to nothing this site has, but names a withheld page (``playbook.html;x``, ``playbook.html%3Fq``):
+        # dead either way, and its address would publish the name
+        return match.group(2) if any(_names_word(plain, name) for name in names) else match.group(0)
 
     return _content_link(base).sub(keep_or_unlink, html)
+
+
+def _names_word(address: str, name: str) -> bool:
+    """``name`` stands in ``address`` as a whole word of an address (not inside a longer name)."""
+    return re.search(rf"(?<![a-z0-9_-]){re.escape(name)}(?![a-z0-9_-])", address) is not None
 
 
 def rebase_links(html: str, written_in: str, shown_in: str) -> str:

@@ -234,6 +234,8 @@ def make_plan(content: Content, audience: str, diagnostics: Diagnostics, prospec
         add("page", slug, page.file, page.meta.audience)
     notes: list[str] = []
     prospect_links = _prospect_pages(content, audience, prospect_secret, pages, notes)
+    if audience == EXTERNAL and content.prospects:  # the internal build's list of their addresses
+        withheld.add(page_path("prospects"))
     if prospect_links and len(prospect_secret) < MIN_SECRET:
         diagnostics.warning(
             "weak-prospect-secret", f"{PROSPECT_SECRET_ENV} is {len(prospect_secret)} characters long: a prospect "

@@ -120,6 +120,10 @@ raw HTML, title first: <a title="t" href="battle-plan.html">one</a>
 [eight](../pages/battle-plan.html) [nine](.\\battle-plan.html) ![img](battle-plan.html)
 <a href=" battle-plan.html ">ten</a> <a href="battle-pl&#10;an.html">eleven</a> [twelve](battle-plan.html/.)
 [thirteen](battle-plan.html/x/..) [fourteen](https://map.example/pages/battle-plan.html)
+[fifteen](battle-plan.html%3Fq) [sixteen](battle-plan.html;x) [seventeen](https://map.example:443/pages/battle-plan.html)
+[eighteen](http://map.example/pages/battle-plan.html) [nineteen](https://MAP.example./pages/battle-plan.html)
+[twenty](https://user@map.example/pages/battle-plan.html) [twentyone](//map.example/pages/battle-plan.html)
+[twentytwo](https://map.example//pages/battle-plan.html) [twentythree](https://map.example/%70ages/battle-plan.html)
 
 [ref]: battle-plan.html
 """
@@ -151,7 +155,8 @@ def test_no_spelling_of_an_internal_page_address_reaches_the_external_site(tree,
     text = files_text(tree.root / "site")
     assert "battle-plan" not in text.lower() and "battle%2dplan" not in text.lower()
     for word in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                 "thirteen", "fourteen"):
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+                 "twentyone", "twentytwo", "twentythree"):
         assert word in text and f">{word}</a>" not in text, word  # the text stays, the link goes
     internal = cli(tree.root, "build", "--audience", "internal")
     assert internal.code == 0, internal.err
