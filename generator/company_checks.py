@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model as m
-from .diagnostics import Diagnostics, format_path, suggestion
+from .diagnostics import Diagnostics, did_you_mean, format_path, suggestion
 from .yaml_reader import Document
 from .quotes import price_at
 
@@ -247,6 +247,7 @@ def check_company(slug: str, company: m.Company, site: m.Site, doc: Document, di
     # one uses the site's, which is checked once, under price_reference).
     refs = [("price_reference", site.price_reference)] + [(f"segment '{s.id}'", s.price_reference)
                                                           for s in site.segments if s.price_reference is not None]
+    said: set[int] = set()  # plans whose misspelled tier is reported
     for label, ref in refs:
         if price_at(company, ref) is not None:
             continue
@@ -255,6 +256,18 @@ def check_company(slug: str, company: m.Company, site: m.Site, doc: Document, di
                               "price_reference, so each company lists exactly one price", path="prices",
                               hint="keep one plan, or add price_reference (tier and seats) to site.yaml to say "
                               "which plan is compared", **doc.where(("prices",), key=True))
+            continue
+        misspelled = next((i for i, p in enumerate(company.prices)
+                           if p.tier is not None and p.tier != ref.tier and did_you_mean(p.tier, [ref.tier])), None)
+        if misspelled is not None:  # 'standad': the mistake is at that plan's tier, not a plan missing
+            if misspelled in said:  # one mistake, said once (the segments compare the same tier)
+                continue
+            said.add(misspelled)
+            where = ("prices", misspelled, "tier")
+            diagnostics.error("no-price", f"{_no_plan(ref.tier)}{ref.seats} seats (needed by {label} in site.yaml): "
+                              f"plan '{m.visible(company.prices[misspelled].plan)}' has tier "
+                              f"'{m.visible(company.prices[misspelled].tier)}'", path=format_path(where),
+                              hint=f"did you mean '{ref.tier}'?", **doc.where(where))
             continue
         untiered = [p.plan for p in company.prices if p.tier is None]
         why = ""

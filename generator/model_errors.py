@@ -209,15 +209,24 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
                               hint=f"expected {expected}", **doc.where(loc))
             continue
         if kind == "string_pattern_mismatch":
-            if path.endswith("currency"):
-                msg, hint = f"{_describe(value)} is not a currency code", "use the ISO 4217 code, e.g. EUR or USD"
+            is_key = "[key]" in raw_loc  # a mapping's key: the path and the position are the key's
+            if is_key:
+                loc = tuple(p for p in loc if p != "[key]")
+                path = format_path(loc)
+            currency = path.endswith("currency") or path.startswith("currencies.rates.")
+            if currency:
+                msg = f"{_describe(value)} is not a currency code"
+                upper = value.upper() if isinstance(value, str) else ""
+                hint = (f"write '{upper}': currency codes are ISO 4217, three capital letters" if
+                        len(upper) == 3 and upper.isascii() and upper.isalpha() else
+                        "use the ISO 4217 code, e.g. EUR or USD")
             else:
                 msg = f"{_describe(value)} is not a valid id"
                 slug = slugify(value) if isinstance(value, str) else ""
                 hint = ("ids are lower-case letters, digits and hyphens: " + (f"write '{slug}'" if slug else
                                                                                "e.g. 'personal-approach'"))
-            diagnostics.error("invalid-id" if "currency" not in path else "invalid-value", msg, path=path,
-                              hint=hint, **doc.where(loc))
+            diagnostics.error("invalid-value" if currency else "invalid-id", msg, path=path, hint=hint,
+                              **doc.where(loc, key=is_key))
             continue
         if kind == "score_type":
             diagnostics.error("wrong-type", f"{err['msg']}, got {_describe(value)}", path=path, **doc.where(loc))

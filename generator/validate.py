@@ -177,11 +177,17 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
         # site.yaml could make those checks report problems that are not there: they wait until it is right.
         salvaged = salvage(tree.site, m.Site, only=UNKNOWN_KEYS)
         site = salvaged.model if salvaged is not None else None
+    against = site  # what the other files are checked against
     if site is not None:
         found = Diagnostics()
         check_site(site, tree.site, found, day)
         check_languages(site, tree.site, found)
         diagnostics.extend(d for d in found.items if salvaged is None or salvaged.unaffected(d.path))
+        if any(d.code == "duplicate-id" for d in found.errors):
+            # Which of two dimensions (criteria, source kinds…) of one id a company file means is unknown:
+            # checked against either, every file would report problems that are not there (146 for one
+            # repeated dimension id). Their checks wait until site.yaml is right; their shape is still checked.
+            against = None
     companies: dict[str, m.Company] = {}
     files: dict[str, str] = {}
     documents: dict[str, Document] = {"site": tree.site} if tree.site else {}
@@ -229,7 +235,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
             doc = localize_company(slug, doc)
         loaded[slug] = None
         files[f"company:{slug}"] = doc.file
-        company = _validate_company(slug, doc, site, diagnostics, day, shared)
+        company = _validate_company(slug, doc, against, diagnostics, day, shared)
         documents[f"company:{slug}"] = doc.released()
         if company is not None:
             companies[slug] = company
@@ -243,8 +249,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     if cache is not None:
         cache.keep_only(tree.companies)
     check_names(companies, documents, site.us if site is not None else None, diagnostics)
-    if site is not None and tree.site is not None and other_tiers is not None:
-        check_tiers(companies, site, tree.site, diagnostics, other_tiers)
+    if against is not None and tree.site is not None and other_tiers is not None:
+        check_tiers(companies, against, tree.site, diagnostics, other_tiers)
     if site is not None and site.us not in loaded:
         choices = list(loaded)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",
@@ -261,17 +267,17 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
         if prospect is None:
             continue
         prospects[slug] = prospect
-        if site is not None:
-            check_prospect(prospect, site, loaded, doc, diagnostics, tree.site)
+        if against is not None:
+            check_prospect(prospect, against, loaded, doc, diagnostics, tree.site)
     pages: dict[str, NarrativePage] = {}
     for slug in sorted(tree.pages):
         page = tree.pages[slug]
         meta = _validate_doc(page.front, m.PageMeta, diagnostics)
         if meta is not None:
             pages[slug] = NarrativePage(slug, meta, page.body, page.front.file, page.body_line)
-    _check_misnamed(tree, site, diagnostics, day, loaded)
+    _check_misnamed(tree, against, diagnostics, day, loaded)
     from .history import validate_snapshots  # content/history/: checked like company files
-    history = validate_snapshots(tree.history, site, loaded, companies, tree.site, diagnostics, day)
+    history = validate_snapshots(tree.history, against, loaded, companies, tree.site, diagnostics, day)
     if tree.companies_unknown:  # companies/ could not be listed (reported): no company is "unknown" elsewhere
         diagnostics.discard(lambda d: d.code in ("unknown-company", "too-few-companies"))
     if diagnostics.has_errors() or site is None:

@@ -198,3 +198,15 @@ def test_a_company_file_with_a_refused_name_is_not_unknown_elsewhere(tree, cli):
     (tree.content / "companies" / "gamma.yaml").rename(tree.content / "companies" / "Gamma.yaml")
     run = cli(tree.root, "check", "--format", "json")
     assert _codes(run) == [("slug-invalid", "content/companies/Gamma.yaml", "")]
+
+
+def test_a_repeated_id_in_site_yaml_is_one_error_not_one_in_every_company_file(tree, cli):
+    """Two criteria of one id: which one a company's score means is unknown, so the company files' reference
+    checks wait (their shape is still checked) — they once gave an "unknown criterion" error in every file."""
+    tree.replace("site.yaml", "      - {id: daily-use, label: Daily use, weight: 3}",
+                 "      - {id: setup, label: Daily use, weight: 3}")
+    tree.replace("companies/gamma.yaml", "name: Gamma", "name: Gamma\nwebsit: https://gamma.example")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    assert _codes(run) == [("duplicate-id", "content/site.yaml", "dimensions[0].criteria[1].id"),
+                           ("unknown-key", "content/companies/gamma.yaml", "websit")]

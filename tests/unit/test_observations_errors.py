@@ -223,3 +223,25 @@ def test_one_plan_name_at_other_seats_or_tiers_is_not_a_warning(tree, cli, monke
     run, diags = _run(tree, cli, monkeypatch)
     assert run.code == 0, run.err
     assert [d for d in diags if d["code"] == "same-plan"] == []
+
+
+def test_a_misspelled_tier_is_named_at_the_tier_with_a_did_you_mean(tree, cli, monkeypatch):
+    tree.replace("companies/beta.yaml", "{plan: Basic, tier: standard,", "{plan: Basic, tier: standad,")
+    run, diags = _run(tree, cli, monkeypatch)
+    assert run.code == 1
+    [d] = [d for d in diags if d["severity"] == "error"]
+    assert (d["code"], d["path"], d["hint"]) == ("no-price", "prices[0].tier", "did you mean 'standard'?")
+    assert _place(d) == _at(tree, "companies/beta.yaml", "tier: standad", column_of="standad")
+    assert "plan 'Basic' has tier 'standad'" in d["message"]
+
+
+def test_a_lower_case_currency_code_is_named_at_its_key_with_the_code_to_write(tree, cli, monkeypatch):
+    tree.write_bytes("site.yaml", (tree.read("site.yaml") + "currencies:\n  as_of: 2026-06-01\n  rates:\n"
+                                   "    usd: 0.92\n").encode())
+    run, diags = _run(tree, cli, monkeypatch)
+    assert run.code == 1
+    [d] = diags
+    assert (d["code"], d["path"], d["message"]) == ("invalid-value", "currencies.rates.usd",
+                                                     "the text 'usd' is not a currency code")
+    assert d["hint"] == "write 'USD': currency codes are ISO 4217, three capital letters"
+    assert _place(d) == _at(tree, "site.yaml", "    usd: 0.92", column_of="usd")
