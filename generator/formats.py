@@ -38,8 +38,8 @@ def rounded(value: float, decimals: int = 1) -> Decimal:
 def decimals_of(values: Iterable[float], cap: int = 2) -> int:
     """The most decimals any of ``values`` was written with (at most ``cap``): 19 and 39.5 → 1."""
     most = 0
-    for v in values:
-        exponent = Decimal(repr(float(v))).normalize().as_tuple().exponent
+    for v in values:  # to 9 decimals first: a computed 250.00000000000003 was written as 250
+        exponent = Decimal(repr(round(float(v), 9))).normalize().as_tuple().exponent
         most = max(most, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
     return min(most, cap)
 
@@ -258,12 +258,22 @@ class Formatter:
         """The value-for-money ratio RQ ÷ RP: ``1.05``; a free offer has none → ``—``."""
         return self.number(value, 2)
 
-    def measure(self, value: float | None, unit: str | None) -> str:
-        """A measured value with its unit: ``23 minutes``, ``99.9 %``."""
+    def measure(self, value: float | None, unit: str | None, decimals: int | None = None) -> str:
+        """A measured value with its unit: ``23 minutes``, ``99.9 %``. ``decimals``: the criterion's (as many
+        as its values are written with, :func:`generator.views.common.unit_decimals`), so that one criterion's
+        values read alike; without it, as many as ``value`` has (at most 2)."""
         if value is None:
             return "—"
-        decimals = decimals_of([value], cap=2)
+        if decimals is None:
+            decimals = decimals_of([value], cap=2)
         return self.number(value, decimals) + (f" {unit}" if unit else "")
+
+    def difference(self, a: float | None, b: float | None, decimals: int = 1) -> str:
+        """``a − b`` as a reader works it out from the two numbers shown beside it (each rounded to
+        ``decimals``): 8.45 and 4.55 read 8.5 and 4.5, so their difference reads +4.0, not +3.9."""
+        if a is None or b is None:
+            return "—"
+        return self.signed(float(rounded(a, decimals) - rounded(b, decimals)), decimals)
 
     def date(self, day: _dt.date | None) -> str:
         """A day in the site's language: ``Nov 2, 2026`` · ``2026年11月2日`` · ``2 нояб. 2026 г.``."""

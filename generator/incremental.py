@@ -144,6 +144,7 @@ def site_digest(content_dir: Path, templates: Path, ctx, audience: str, files=No
     h.update(repr([(slug, c.name) for slug, c in dict.items(content.companies)]).encode())
     h.update(repr(sorted((k, v) for k, v in vars(ctx.fmt).items() if isinstance(v, (str, int, float, type(None))))
                   ).encode())
+    h.update(repr(sorted(ctx.decimals.items())).encode())  # a measured criterion's decimals: on every page of it
     return h.hexdigest()
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 from typing import Mapping, NamedTuple, Sequence
 
-_NO_RANGE = ("unknown", "unsupported")  # trace statuses that do not count as backed by evidence
+# Trace statuses that do not count as backed by evidence: none, or evidence that contradicts the score.
+_NOT_BACKED = ("unknown", "unsupported", "conflicting")
 
 
 def comparison_average(total: float, count: int, own: float | None, comparison: str) -> float | None:
@@ -190,6 +191,6 @@ def quality_table(units: Sequence, values: Mapping[str, Mapping], comparison: st
             spread = (trace.verdict.uncertainty or 0.0) if trace is not None else 0.0
             ratios.append(ratio)
             ends.append(_ends(u, own, average, ratio, spread, scale, *totals[u.key], comparison))
-            backed.append(trace.status not in _NO_RANGE if mine is not None else ratio is not None)
+            backed.append(trace.status not in _NOT_BACKED if mine is not None else ratio is not None)
         companies[slug] = CompanyRatios(tuple(ratios), tuple(ends), tuple(backed))
     return QualityTable(values if made_of is None else made_of, units, companies)

@@ -116,6 +116,9 @@ def verdict(value: float | None, given: bool, evidence: Sequence, kinds: Mapping
         return Verdict("stale", **base)
     checked = values + ([value] if given else [])
     if len(checked) > 1 and not _agree(checked, tolerance, measured):
+        if given:  # the team's number could be what its evidence says: its range reaches the farthest report
+            # (a given 9 that one report puts at 2 spans 2…16, not the default 8…10)
+            base["uncertainty"] = max(uncertainty, max(abs(v - value) for v in values))
         return Verdict("conflicting", **base)
     if n_kinds >= 2:
         return Verdict("verified", **base)

@@ -6,7 +6,7 @@ import datetime as _dt
 
 from .. import audit as audit_
 from ..plan import INTERNAL, PlannedPage
-from .common import Links, SiteContext, cell, reference_label, table
+from .common import Links, SiteContext, cell, point_number, reference_label, table
 from .frame import base
 
 
@@ -35,8 +35,7 @@ def _value(ctx: SiteContext, item: audit_.AuditItem, value: float | None) -> str
         return ctx.t("score.unknown")
     if item.kind == "price":
         return fmt.money(value)
-    unit = ctx.points[(item.dimension, item.criterion)].unit
-    return fmt.measure(value, unit) if unit else fmt.number(value)
+    return point_number(ctx, (item.dimension, item.criterion), value)
 
 
 def _uncertainty(ctx: SiteContext, item: audit_.AuditItem) -> str:
@@ -47,8 +46,7 @@ def _uncertainty(ctx: SiteContext, item: audit_.AuditItem) -> str:
         return t("audit.range", low=_value(ctx, item, item.low), high=_value(ctx, item, item.high))
     if item.kind == "price":
         return "±" + fmt.money(item.uncertainty)
-    unit = ctx.points[(item.dimension, item.criterion)].unit
-    return "±" + (fmt.measure(item.uncertainty, unit) if unit else fmt.number(item.uncertainty))
+    return "±" + point_number(ctx, (item.dimension, item.criterion), item.uncertainty)
 
 
 def _rank(ctx: SiteContext, item: audit_.AuditItem) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..plan import INTERNAL, PlannedPage
 from ..text import markdown, safe_href
 from ..verify import STATUSES
-from .common import Links, SiteContext, categories, newest_date, shown_score
+from .common import Links, SiteContext, categories, newest_date, point_number, shown_score
 from .frame import absolute_url, base
 from .company import _note, _price_table, _verdict, head_to_head_blocks, statements, where_they_sit
 
@@ -77,13 +77,12 @@ def strongest_evidence(ctx: SiteContext, slug: str, count: int = EVIDENCE_ITEMS)
     items = []
     for _, dl, cl, d, c, ev in best[:count]:
         kind = kinds.get(ev.source)
-        unit = ctx.points[(d, c)].unit
         items.append({
             "dimension": dl, "criterion": cl, "score": str(shown_score(ctx, slug, d, c)),
             "status": company.point(d, c).status,
             "source": kind.label if kind else ev.source,
             "badge": "independent" if kind is None or kind.independent else "gameable",
-            "value": fmt.measure(ev.value, unit) if unit else fmt.number(ev.value),
+            "value": point_number(ctx, (d, c), ev.value),
             "date": fmt.date(ev.date), "note": _note(ctx, ev), "href": safe_href(ev.url),
         })
     return items

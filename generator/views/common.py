@@ -35,6 +35,8 @@ class SiteContext:
     variants: Mapping[str, "SiteContext"] = field(default_factory=dict, repr=False, compare=False)
     # Blocks two pages of one company show alike, made once (shared_block); bounded, never a page's HTML.
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # The decimals of each measured criterion (unit_decimals): every value of it reads alike.
+    decimals: Mapping[tuple[str, str | None], int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def site(self) -> m.Site:
@@ -67,9 +69,38 @@ def make_context(content: Content, scores: MarketScores, plan: SitePlan, asset_p
                                for v in ([p.price] if p.price is not None else
                                          [x for o in p.observations if visible or not o.internal
                                           for x in (o.low, o.high, o.estimate) if x is not None]))
+    site_points = {p.key: p for p in points(site)}
     ctx = SiteContext(content, scores, plan, Translator(site.lang), asset_paths,
-                      formatter(site.lang, site.currency, decimals), {p.key: p for p in points(site)})
+                      formatter(site.lang, site.currency, decimals), site_points,
+                      decimals=unit_decimals(site_points, scores))
     return with_languages(ctx, lambda localized, sub: make_context(localized, scores, sub, asset_paths, formatter))
+
+
+def unit_decimals(site_points: Mapping, scores: MarketScores) -> dict:
+    """Per measured criterion, the decimals its values are written with — given values and evidence this
+    audience sees, in every company (at most 2): one format for the criterion in every table, label and hover,
+    its computed values (a mean, a median, a difference) included. 23 and 35 minutes: a mean of 23.3 reads 23."""
+    return {key: decimals_of(v for c in scores.companies.values() for v in _written(c.points[key]))
+            for key, p in site_points.items() if p.unit}
+
+
+def _written(trace) -> list[float]:
+    return ([trace.value] if trace.given and trace.value is not None else []) + [ev.value for ev in trace.evidence]
+
+
+def point_number(ctx: SiteContext, key: tuple[str, str | None], value: float | None) -> str:
+    """A value of a point as every page writes it: in the criterion's unit and decimals, or on the scale."""
+    unit = ctx.points[key].unit
+    return ctx.fmt.measure(value, unit, ctx.decimals.get(key)) if unit else ctx.fmt.number(value)
+
+
+def point_difference(ctx: SiteContext, key: tuple[str, str | None], a: float | None, b: float | None) -> str:
+    """``a − b`` on a point, as worked out from the two values shown (:meth:`Formatter.difference`)."""
+    unit = ctx.points[key].unit
+    if not unit:
+        return ctx.fmt.difference(a, b)
+    text = ctx.fmt.difference(a, b, ctx.decimals.get(key, 0))
+    return text if a is None or b is None else f"{text} {unit}"
 
 
 SHARED_BLOCKS = 16  # entries kept by shared_block: a company's pages render one after the other
@@ -283,14 +314,11 @@ def point_of(ctx: SiteContext, dim: str, crit: str | None):
 def shown_score(ctx: SiteContext, slug: str, dim: str, crit: str | None) -> Shown:
     """A point's score as every table and chart label shows it: on the scale, in its unit, or an index —
     carrying its verification status (a table cell shows the mark beside it)."""
-    pt = ctx.points[(dim, crit)]
     trace = ctx.scores.companies[slug].point(dim, crit)
     value = trace.value
     if value is None:
         return Shown(ctx.t("score.unknown"), "unknown")
-    if pt.unit:
-        return Shown(ctx.fmt.measure(value, pt.unit), trace.status)
-    return Shown(ctx.fmt.number(value), trace.status)
+    return Shown(point_number(ctx, (dim, crit), value), trace.status)
 
 
 def dimension_status(ctx: SiteContext, slug: str, dim: str) -> str:

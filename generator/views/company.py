@@ -15,19 +15,19 @@ from ..comparisons import head_to_head, price_comparison
 from ..score import ValueMap
 from ..text import inline_markdown, markdown, safe_href
 from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, map_backed, map_numbers,
-                     map_range, newest_date, plotted_score, reference_label, shared_block, shown_score, table, tone,
-                     zone_label, zone_tone)
+                     map_range, newest_date, plotted_score, point_difference, point_number, reference_label,
+                     shared_block, shown_score, table, tone, zone_label, zone_tone)
 from .frame import base
 
 
-def _sources(ctx: SiteContext, trace, unit: str | None = None) -> dict:
+def _sources(ctx: SiteContext, trace, key: tuple[str, str | None]) -> dict:
     """The evidence behind one score, as this page's audience may see it (``trace`` was scored for it)."""
     kinds = {k.id: k for k in ctx.site.source_kinds}
     items = []
     for ev in sorted(trace.evidence, key=lambda e: (e.date, e.source), reverse=True):
         kind = kinds[ev.source]
         items.append({"source": kind.label, "badge": "independent" if kind.independent else "gameable",
-                      "value": ctx.fmt.measure(ev.value, unit) if unit else ctx.fmt.number(ev.value),
+                      "value": point_number(ctx, key, ev.value),
                       "date": ctx.fmt.date(ev.date), "note": _note(ctx, ev),
                       "href": safe_href(ev.url), "internal": ev.internal})
     t = ctx.t
@@ -64,7 +64,7 @@ def evidence_rows(ctx: SiteContext, slug: str) -> list[dict]:
     for dl, cl, d, c in categories(ctx.site, ctx.t):
         score = shown_score(ctx, slug, d, c)
         rows.append({"dimension": dl, "criterion": cl, "score": str(score), "status": score.status,
-                     **_sources(ctx, company.point(d, c), ctx.points[(d, c)].unit)})
+                     **_sources(ctx, company.point(d, c), (d, c))})
     return rows
 
 
@@ -128,12 +128,11 @@ def _head_to_head(ctx: SiteContext, slug: str) -> dict:
     curve_rows = []
     for (dl, cl, d, c), our, their in zip(cats, ours["labels"], theirs["labels"]):
         r = rows[(d, c)]
-        unit = ctx.points[(d, c)].unit
-        diff = fmt.signed(r.difference) + (f" {unit}" if unit and r.difference is not None else "")
+        diff = point_difference(ctx, (d, c), r.a, r.b)
         curve_rows.append([cell(dl), cell(cl), cell(our), cell(their), cell(diff, tone=tone(r.lead))])
     dims = head_to_head(site, ctx.scores.companies, us_slug, slug, level="dimension")
     labels = {d.id: d.label for d in site.dimensions}
-    shown = [fmt.signed(r.difference) for r in dims]
+    shown = [fmt.difference(r.a, r.b) for r in dims]
     return {
         "axes": [(dl, cl) for dl, cl, _, _ in cats], "series": [ours, theirs],
         "curves_label": t("chart.curves_label", us=us.name, them=them.name),
@@ -246,7 +245,8 @@ def _prices(ctx: SiteContext, maps: list, slug: str, them: str, us: str) -> dict
 
 def _seen(ctx: SiteContext, obs, decimals: int | None = None) -> str:
     """An observation as it was seen: its figure in its own currency, with its billing. ``decimals``: the ones
-    of its whole column (one format per column: €34.00 beside €56.63, never €34)."""
+    of its figures (as written, at least the site's price decimals) — the same observation reads the same on
+    every page, whichever company's prices stand beside it."""
     fmt, t = ctx.fmt, ctx.t
     currency = obs.currency or ctx.site.currency
     money = lambda v: _in(fmt, v, currency, decimals)  # noqa: E731
@@ -271,7 +271,7 @@ def _in(fmt, value: float, currency: str, decimals: int | None = None) -> str:
 
 
 def _figures(obs) -> list[float]:
-    """The figures an observation was seen with (for the decimals of its column)."""
+    """The figures an observation was seen with (for the decimals it is shown with)."""
     return [v for v in (getattr(obs, "amount", None), obs.low, obs.high, obs.estimate) if v is not None]
 
 
@@ -283,7 +283,7 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
     kinds = {k.id: k.label for k in site.source_kinds}
     maps = [ctx.scores.overall] + [ctx.scores.segments[s.id] for s in site.segments]  # each at its price point
     pricing = None
-    rows, seen, shown = [], set(), []
+    rows, seen = [], set()
     for who, name in ((slug, them), (site.us, us)):
         company = ctx.content.companies[who]
         for vmap in maps:
@@ -321,17 +321,14 @@ def _observations_table(ctx: SiteContext, slug: str, them: str, us: str) -> dict
                     notes.append(t("evidence.internal"))
                 if obs.note and (ctx.scores.audience == INTERNAL or not obs.note_internal):
                     notes.append(obs.note)
-                shown.append(obs)
-                rows.append([cell(name, strong=who == site.us), cell(q.plan.plan), cell(_seen(ctx, obs)),
+                rows.append([cell(name, strong=who == site.us), cell(q.plan.plan),
+                             cell(_seen(ctx, obs, max(fmt.price_decimals, decimals_of(_figures(obs))))),
                              cell(converted, status=status), cell(" · ".join(notes)),
                              cell(kinds.get(obs.source or "", obs.source or "—")),
                              cell(fmt.partial_date(obs.date)), cell(t("evidence.link"), safe_href(obs.url)) if safe_href(obs.url)
                              else cell("—")])
     if not rows:
         return None
-    decimals = max(fmt.price_decimals, decimals_of(v for obs in shown for v in _figures(obs)))
-    for row, obs in zip(rows, shown):  # the "as seen" column in one format
-        row[2] = cell(_seen(ctx, obs, decimals))
     return table(t.html("table.observations_caption", name=them),
                  [(t("col.company"), False), (t("col.plan"), False), (t("col.as_seen"), False),
                   (t("col.compared_at"), True), (t("col.observation"), False), (t("col.source"), False),
@@ -345,16 +342,18 @@ def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
     t = ctx.t
     if a is None or b is None:
         return t.html("competitor.verdict.unplaced", us=us, them=them)
-    if vmap.rank_by == "ratio":
-        ahead = a.rank < b.rank
-        gap = ctx.fmt.number(abs((a.ratio or 0) - (b.ratio or 0)), 2)
+    fmt = ctx.fmt
+    if vmap.rank_by == "ratio":  # the measure as the ranking shows it: equal there is a tie, not a win
+        shown = [fmt.ratio(p.ratio) if p.ratio is not None else "free" for p in (a, b)]
+        gap = fmt.number(abs((a.ratio or 0) - (b.ratio or 0)), 2)
     else:
-        ahead = a.rank < b.rank
-        gap = ctx.fmt.number(abs(a.customer_value - b.customer_value))
-    key = f"competitor.verdict.{vmap.rank_by}.{'ahead' if ahead else 'behind'}"
+        shown = [fmt.signed(p.customer_value) for p in (a, b)]
+        gap = fmt.number(abs(a.customer_value - b.customer_value))
+    side = "even" if shown[0] == shown[1] else "ahead" if a.rank < b.rank else "behind"
+    key = f"competitor.verdict.{vmap.rank_by}.{side}"
     # In a buyer's words: what each one's quality justifies against what it asks (the gap stays for translations
     # that still say it in points).
-    money = ctx.fmt.money
+    money = fmt.money
     return t.html(key, us=us, them=them, gap=gap, us_justified=money(a.justified_price), us_price=money(a.price),
                   them_justified=money(b.justified_price), them_price=money(b.price))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..history import Changes, History, Step, compare
 from ..plan import INTERNAL, PlannedPage
 from ..text import markdown
-from .common import Links, SiteContext, cell, table, tone, zone_label, zone_tone
+from .common import Links, SiteContext, cell, point_number, table, tone, zone_label, zone_tone
 from .frame import base
 
 
@@ -83,8 +83,8 @@ def _same(ctx: SiteContext):
     def same(kind: str, point, before: float, after: float) -> bool:
         if kind == "price":
             return fmt.money(before) == fmt.money(after)
-        if point is not None and point.unit:
-            return fmt.measure(before, point.unit) == fmt.measure(after, point.unit)
+        if point is not None:
+            return point_number(ctx, point.key, before) == point_number(ctx, point.key, after)
         return fmt.number(before) == fmt.number(after)
     return same
 
@@ -92,7 +92,7 @@ def _same(ctx: SiteContext):
 def _shown(ctx: SiteContext, point, value: float | None) -> str:
     if value is None:
         return ctx.t("score.unknown")
-    return ctx.fmt.measure(value, point.unit) if point.unit else ctx.fmt.number(value)
+    return point_number(ctx, point.key, value)
 
 
 def _price_source(ctx: SiteContext, position, kinds: dict) -> str:

@@ -10,7 +10,7 @@ from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
 from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, headline, method_note,
-                     plotted_score, reference_label, shown_score, table, tone, weights_table, zone_label, zone_tone)
+                     plotted_score, point_number, reference_label, shown_score, table, tone, weights_table, zone_label, zone_tone)
 from .frame import base
 from .rankings import (OVERVIEW_ROWS, gaps_in, heat_map, overview_selection, ranking_more, ranking_selection,
                        ranking_summary, ranking_table, value_map_block)
@@ -150,9 +150,9 @@ def canvas_view(ctx: SiteContext, page: PlannedPage) -> dict:
         crit_series.append({"name": median_name, "is_us": False, "median": True,
                             "values": [v if ctx.points[(d, c)].on_scale else None
                                        for v, (_, _, d, c) in zip(crit_medians, cats)],
-                            "labels": [fmt.number(v) for v in crit_medians]})
-        for row, v in zip(crit_rows, crit_medians):
-            row.append(cell(fmt.number(v)))
+                            "labels": [point_number(ctx, (d, c), v) for v, (_, _, d, c) in zip(crit_medians, cats)]})
+        for row, v, (_, _, d, c) in zip(crit_rows, crit_medians, cats):
+            row.append(cell(point_number(ctx, (d, c), v)))
         columns.append((median_name, True))
     view["criteria_chart"] = chart_block(
         "canvas-criteria", charts.value_curves_figure([(dl, cl) for dl, cl, _, _ in cats], crit_series, t, scale, 520),

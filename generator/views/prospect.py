@@ -66,7 +66,7 @@ def _head_to_head(ctx: SiteContext, links: Links, vmap, slug: str) -> dict:
         rows.append([cell(labels[dim], links.page_of("dimension", dim)), cell(fmt.share(vmap.scenario.weights[dim])),
                      cell(fmt.number(r.a), status=dimension_status(ctx, site.us, dim)),
                      cell(fmt.number(r.b), status=dimension_status(ctx, slug, dim)),
-                     cell(fmt.signed(r.difference), tone=tone(r.lead))])
+                     cell(fmt.difference(r.a, r.b), tone=tone(r.lead))])
     cmp = price_comparison(vmap, site.us, slug)
     b = cmp.theirs
     if b is None:

@@ -9,7 +9,8 @@ from ..score import median, point_weights, quality_terms
 from ..formats import decimals_of
 from ..text import markdown
 from ..verify import STATUSES
-from .common import Links, SiteContext, cell, chart_block, method_note, shown_score, table, weights_table
+from .common import (Links, SiteContext, cell, chart_block, method_note, point_number, shown_score, table,
+                     weights_table)
 from .frame import base
 from .rankings import OVERVIEW_ROWS, TOP_ROWS, gaps_in, overview_selection
 
@@ -49,7 +50,8 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
         middle = median(values[s] for s in every)
         labels.append(t("canvas.median")), plotted.append(middle), ours.append(False), shown.append(fmt.number(middle))
         rows.append([cell(t("canvas.median")), cell(shown[-1])] +
-                    [cell(fmt.number(median(ctx.scores.companies[s].point(dim.id, c.id).value for s in every)))
+                    [cell(point_number(ctx, (dim.id, c.id),
+                                       median(ctx.scores.companies[s].point(dim.id, c.id).value for s in every)))
                      for c in dim.criteria])
     figure = charts.bars_figure(labels, plotted, shown, ours, t, t("chart.score_axis"), scale,
                                 median=len(order) if selected else None)

@@ -83,6 +83,14 @@ def test_a_hand_set_value_far_from_its_evidence_conflicts():
     assert status(6.0, [Ev("shopper", 8.0), Ev("review", 8.4)], given=True).status == "conflicting"
 
 
+def test_a_conflicting_score_could_be_what_its_farthest_report_says():
+    # the team wrote 9, one shopper report says 2: the range reaches 2 (±7), not the default ±1 — and it
+    # could be any of the reports when they disagree among themselves (mean 5, reports 2 and 8: ±3)
+    assert status(9.0, [Ev("shopper", 2.0)], given=True).uncertainty == 7.0
+    assert status(5.0, [Ev("shopper", 2.0), Ev("review", 8.0)]).uncertainty == 3.0
+    assert status(6.0, [Ev("shopper", 8.0), Ev("review", 8.4)], given=True).uncertainty == pytest.approx(2.4)
+
+
 def test_stale_when_the_newest_evidence_is_older_than_the_maximum_age():
     # newest 2025-10-31: 366 days before 2026-11-01 > 365 → stale
     old = [Ev("shopper", 8.0, dt.date(2025, 10, 31)), Ev("review", 8.0, dt.date(2025, 6, 1))]

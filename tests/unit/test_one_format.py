@@ -1,0 +1,108 @@
+"""One number, one format: a value reads the same wherever it is shown, and a number worked out from others
+on the page (a difference) is worked out from them as shown. Found by an exploratory review: a difference of
++3.9 beside 8.5 and 4.5, a phantom score change "250 minutes → 250.00 minutes", minutes with a decimal in
+one row and none in the next."""
+from __future__ import annotations
+
+from generator.formats import Formatter, decimals_of
+from tests.unit.test_build_pages import load, the_table, visible_text
+from tests.unit.test_method import MINUTES, build, company, make, site_yaml
+
+def test_a_difference_is_worked_out_from_the_numbers_shown():
+    fmt = Formatter("en", "EUR", 0)
+    assert (fmt.number(8.45), fmt.number(4.54), fmt.difference(8.45, 4.54)) == ("8.5", "4.5", "+4.0")  # not +3.9
+    assert fmt.difference(7.25, 7.25) == "0.0" and fmt.difference(None, 3) == "—"
+    assert fmt.difference(23, 35.4, 0) == "−12"
+
+
+def test_a_computed_value_has_the_decimals_it_was_written_with():
+    # 0.7 · 250 / 0.7 is 250.00000000000003: float noise is not a decimal the author wrote
+    assert decimals_of([0.7 * 250 / 0.7]) == 0 and decimals_of([19.99, 72]) == 2 and decimals_of([0.1 + 0.2]) == 1
+
+
+def test_a_measured_criterion_reads_in_one_format_on_every_page(tmp_path, cli):
+    # wait, written as whole minutes: 10, 30 and evidence 20 and 25 (mean 22.5) — every value of the criterion,
+    # computed ones too, in whole minutes; the difference of the two shown values
+    tree = make(tmp_path, site_yaml(MINUTES, us="slow"), {
+        "fast": company("Fast", 50, "  service: {craft: 5, wait: 10}\n"),
+        "mid": company("Mid", 50, "  service:\n    craft: 5\n    wait:\n      evidence:\n"
+                                   "        - {source: survey, value: 20, date: 2026-10-01}\n"
+                                   "        - {source: survey, value: 25, date: 2026-10-02}\n"),
+        "slow": company("Slow", 50, "  service: {craft: 5, wait: 30}\n"),
+    })
+    site = build(cli, tree)
+    mid = the_table(load(site / "competitors" / "mid.html"), "Scores per criterion")
+    wait = next(r for r in mid.rows if "Wait" in r)
+    assert wait[-3:] == ["30 minutes", "23 minutes", "+7 minutes"]  # 22.5 reads 23; 30 − 23 = 7
+    fast = the_table(load(site / "competitors" / "fast.html"), "Scores per criterion")
+    assert next(r for r in fast.rows if "Wait" in r)[-3:] == ["30 minutes", "10 minutes", "+20 minutes"]
+    text = visible_text(load(site / "competitors" / "mid.html"))
+    assert "20 minutes" in text and "25 minutes" in text and "22.5" not in text  # evidence as written
+
+
+def test_the_sample_reports_no_change_that_reads_the_same(tmp_path, cli, monkeypatch):
+    """The sample's Norbridge "time to first value": one evidence item of 250 in the snapshot and now (its
+    weight decays with age: on this day its weighted mean is 250.00000000000003)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "content")
+    run = cli(root, "build")
+    assert run.code == 0, run.err
+    changes = visible_text(load(root / "site" / "changes.html"))
+    assert "250.00" not in changes
+    assert "Norbridge Service Desk Time to first value" not in changes.replace(" · ", " ")
+
+
+def test_a_tie_is_not_called_a_win(tree, cli):
+    """A competitor identical to us: the same value for money, said so — not 'Alpha is better value'."""
+    tree.write("companies/twin.yaml", tree.read("companies/alpha.yaml").replace("name: Alpha", "name: Twin"))
+    run = cli(tree.root, "build")
+    assert run.code == 0, run.err
+    for page in ("competitors/twin.html", "battlecards/twin.html"):
+        text = visible_text(load(tree.root / "site" / page))
+        assert "Alpha and Twin are equal value for money on the overall map." in text, page
+        assert "better value for money" not in text
+    assert "Alpha is better value for money than Beta" in visible_text(load(tree.root / "site" / "competitors" /
+                                                                             "beta.html"))
+
+
+def _observed(tree, slug: str, price: str) -> None:
+    text = tree.read(f"companies/{slug}.yaml")
+    line = next(ln for ln in text.splitlines() if ln.startswith("  - {plan: Basic"))
+    tree.replace(f"companies/{slug}.yaml", line + "\n",
+                 "  - plan: Basic\n    tier: standard\n    seats: {min: 1}\n    observations:\n"
+                 f"      - {{price: {price}, source: mystery-shopper, date: 2026-10-01}}\n")
+
+
+def test_an_observed_price_reads_as_written_whatever_stands_beside_it(tree, cli, monkeypatch):
+    # price_decimals 0; ours observed at 60, beta at 40.5: on beta's page ours still reads €60 (as on every
+    # other page), not €60.0 because beta's figure beside it has a decimal
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    tree.replace("site.yaml", "currency: EUR\n", "currency: EUR\nprice_decimals: 0\n")
+    _observed(tree, "alpha", "60")
+    _observed(tree, "beta", "40.5")
+    run = cli(tree.root, "build")
+    assert run.code == 0, run.err
+    table = the_table(load(tree.root / "site" / "competitors" / "beta.html"), "Price observations: Beta and us", cls="observations")
+    seen = {row[0]: row[2] for row in table.rows}
+    assert seen["Alpha"].startswith("€60 ") and seen["Beta"].startswith("€40.5 "), seen
+
+
+def test_a_score_its_evidence_contradicts_is_not_backed_by_it(tree, cli, monkeypatch):
+    """Beta's service: the team wrote 9, the one mystery shop says 2. Service is half the quality weight;
+    Beta's usability scores are bare numbers (no evidence): nothing of Beta's score is backed."""
+    import json
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    value: 9\n    evidence:\n"
+                 "      - {source: mystery-shopper, value: 2, date: 2026-10-01}\n")
+    tree.replace("companies/gamma.yaml", "  service: 7\n", "  service:\n    value: 7\n    evidence:\n"
+                 "      - {source: mystery-shopper, value: 7, date: 2026-10-01}\n")
+    run = cli(tree.root, "export")
+    assert run.code == 0, run.err
+    overall = json.loads(run.out)["scenarios"][0]
+    coverage = {c["slug"]: c["coverage"] for c in overall["companies"]}
+    assert coverage["beta"] == 0.0 and coverage["gamma"] == 0.5  # gamma's agrees: backed
