@@ -225,8 +225,10 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
         return _report_failure(reporter, diagnostics)
     reporter.attach("notes", list(checked.plan.notes))
     reporter.diagnostics(diagnostics.sorted()) if diagnostics.items else None
+    warnings = len(diagnostics.items)  # no error got here: every item is a warning
+    said = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
     reporter.message(f"✓ {len(checked.content.companies)} companies, {checked.plan.html_pages} pages: "
-                     f"no errors ({timings.total * 1000:.0f} ms)")
+                     f"no errors{said} ({timings.total * 1000:.0f} ms)")
     for note in checked.plan.notes:  # what build would tell (no sitemap, no prospect pages: why)
         reporter.message(f"  note: {note}")
     return EXIT_OK

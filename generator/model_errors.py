@@ -188,16 +188,20 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
             continue
         if kind in _EXPECTED:
             expected = _EXPECTED[kind]
+            value_text = None
             if kind == "bool_type" and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
                 hint = f"'{value}' is text in YAML 1.2; write true or false"
             elif kind == "string_type" and isinstance(value, (bool, int, float, _dt.date)):
                 hint = "put the value in quotes if it is meant as text"
             elif kind in ("float_type", "int_type") and isinstance(value, str):
                 hint = "write the number without quotes or units"
+            elif kind in ("int_type", "int_from_float") and isinstance(value, float) and value.is_integer():
+                value_text = f"the number {format_number(value)}.0"  # "got the number 20" read as a contradiction
+                hint = f"write {format_number(value)}, without '.0'"
             elif kind == "date_type" and isinstance(value, str):
                 hint = DATE_HINT
-            diagnostics.error("wrong-type", f"expected {expected}, got {_describe(value)}", path=path, hint=hint,
-                              **doc.where(loc))
+            diagnostics.error("wrong-type", f"expected {expected}, got {value_text or _describe(value)}", path=path,
+                              hint=hint, **doc.where(loc))
             continue
         if kind == "finite_number":
             diagnostics.error("not-finite", f"expected a finite number, got {_describe(value)}", path=path,

@@ -193,7 +193,10 @@ def check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Doc
                                 hint="list each competitor once", **doc.where(("evaluating", i)))
             continue
         seen.add(slug)
-        if slug not in others:
-            hint = "that is us" if slug == site.us else suggestion(slug, others)
+        if slug == site.us:
+            diagnostics.error("us-evaluated", f"'{slug}' is our own company (site.yaml 'us'), not a competitor",
+                              path=f"evaluating[{i}]", hint="list the competitors the prospect compares us with; "
+                              "the page always shows us", **doc.where(("evaluating", i)))
+        elif slug not in others:
             diagnostics.error("unknown-company", f"unknown competitor '{slug}'", path=f"evaluating[{i}]",
-                              hint=hint, **doc.where(("evaluating", i)))
+                              hint=suggestion(slug, others), **doc.where(("evaluating", i)))

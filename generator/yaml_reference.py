@@ -134,6 +134,19 @@ def _check_depth(text: str, offset: int) -> None:
 
 # --- the reader -----------------------------------------------------------------------------------------
 
+def _quote_hint(line: str) -> str:
+    """The line with its value in quotes: a text holding ': ' is read as a second key."""
+    key, sep, rest = line.partition(": ")
+    rest = rest.strip()
+    if sep and rest and '"' not in rest:
+        return f'a text that holds \': \' needs quotes: {key.strip()}: "{rest}"'
+    return "a text that holds ': ' needs quotes around it"
+
+
+# libyaml's contexts whose mark is where the author's mistake is (its problem mark is where it gave up)
+_AT_CONTEXT = ("while scanning a simple key", "while scanning a quoted scalar")
+
+
 def compose(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, Mark], dict[tuple, Mark]]:
     """The reference reader: (data, the position of each value, of each mapping key), by field path; lines
     counted from ``line_offset`` (front matter). Every problem, its message, position and precedence are
@@ -147,6 +160,8 @@ def compose(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, Mark], di
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and exc.context in _AT_CONTEXT:  # where the mistake is, not where
+            mark = exc.context_mark  # libyaml gave up (the key without its ':' , the quote left open)
         line = (mark.line + 1 + line_offset) if mark else 1
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
@@ -158,6 +173,16 @@ def compose(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, Mark], di
             problem, hint = "a tab character is used for indentation", "YAML indents with spaces only"
         elif "expected a single document" in str(exc) or "but found another document" in problem:
             hint = "a content file holds one document: remove the extra '---'"
+        elif exc.context == "while scanning a simple key":
+            problem, hint = "a key without ':' after it", "write 'key: value' (a colon and a space after the key)"
+        elif exc.context == "while scanning a quoted scalar":
+            problem = "a quote that is not closed"
+            hint = "add the closing quote at the end of the text (a quote inside it is written \\\" between " \
+                   "double quotes, '' between single quotes)"
+        elif "mapping values are not allowed" in problem:
+            line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
+            if mark and 0 <= line_text.find(": ") < mark.column:  # a second ': ' on the line: a text, unquoted
+                hint = _quote_hint(line_text)
         raise YamlProblem("yaml-syntax", f"invalid YAML: {problem}", line, column, hint=hint)
     except yaml.YAMLError as exc:
         raise YamlProblem("yaml-syntax", f"invalid YAML: {exc}")

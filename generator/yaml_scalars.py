@@ -84,6 +84,9 @@ def plain_scalar(text: str, mark: Mark) -> Any:
         return text
     if len(text) == 10 and _DATE.match(text):  # early: the usual date matches none of the number patterns
         return _date(text, mark)
+    if "_" in text:  # YAML 1.2 numbers have no digit separators: text — refused where YAML 1.1 reads a number
+        _underscored(text, mark)
+        return text
     if _INT.match(text):
         return _integer(text.replace("_", ""), 10, mark)
     if _OCTAL_11.match(text):
@@ -114,6 +117,33 @@ def plain_scalar(text: str, mark: Mark) -> Any:
     if _DATE.match(text):
         return _date(text, mark)
     return text
+
+
+def _underscored(text: str, mark: Mark) -> None:
+    """Refuse ``text`` if YAML 1.1 reads it as a number with digit separators (``1_000``, ``0_6``, ``0x1_F``)
+    — YAML 1.2, which editors and the JSON Schema follow, reads it as text; either guess loses someone's
+    meaning. Other text with an underscore (``0_8``: text in both) is text."""
+    number = None
+    if _OCTAL_11.match(text):
+        digits = text.replace("_", "").lstrip("+-")
+        if set(digits) <= set("01234567"):
+            number = _integer(("-" if text.startswith("-") else "") + digits, 8, mark)
+    elif _INT.match(text):
+        number = _integer(text.replace("_", ""), 10, mark)
+    elif _HEX.match(text):
+        number = _integer(text[2:].replace("_", ""), 16, mark)
+    elif _OCT.match(text):
+        number = _integer(text[2:].replace("_", ""), 8, mark)
+    elif _FLOAT.match(text) and any(c.isdigit() for c in text):
+        number = float(text.replace("_", ""))
+    if number is None or isinstance(number, float) and math.isinf(number):
+        return
+    written = format(number, "g") if isinstance(number, float) else str(number)
+    raise YamlProblem("yaml-ambiguous-number",
+                      f"'{_short(text)}' is ambiguous: YAML 1.1 tools read it as the number {written}, YAML 1.2 "
+                      "(and editors) as text", mark.line, mark.column,
+                      hint=f"write {written} without underscores if it is a number, or quote it "
+                      f"(\"{_short(text)}\") if it is text")
 
 
 def _date(text: str, mark: Mark) -> _dt.date:

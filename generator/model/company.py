@@ -52,7 +52,9 @@ class Evidence(_Model):
     """One observation behind a score: who measured what, when, and where it can be checked."""
 
     source: Slug = Field(description="A source kind id from site.yaml.")
-    value: ScoreNumber = Field(description="The score this source gives, on the site's scale.")
+    value: ScoreNumber = Field(description="The score this source gives: on the site's scale; for a measured "
+                               "criterion, in its unit (minutes…); for a relative dimension, an index (100 = "
+                               "average).")
     date: Date = Field(description="When it was observed (YYYY-MM-DD).")
     url: Text | None = Field(None, description="Where it can be checked.")
     note: Text = Field("", description="What was observed.")

@@ -337,3 +337,13 @@ def test_a_short_secret_is_a_warning_and_fails_the_gate(tree, cli, monkeypatch):
     assert strict.code == 1 and "(weak-prospect-secret)" in strict.out + strict.err
     _, run = build(cli, tree, monkeypatch, "site", "x" * 16)  # 16 characters: long enough
     assert "weak-prospect-secret" not in run.out + run.err
+
+
+def test_check_counts_its_warnings_in_its_summary(tree, cli, monkeypatch):
+    canary_tree(tree)
+    monkeypatch.setenv(PROSPECT_SECRET_ENV, "short")
+    run = cli(tree.root, "check")
+    assert run.code == 0
+    summary = next(line for line in run.out.splitlines() if line.startswith("✓"))
+    warnings = (run.out + run.err).count(": warning: ")
+    assert warnings >= 1 and f"no errors, {warnings} warning{'s' * (warnings != 1)} (" in summary

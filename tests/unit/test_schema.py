@@ -186,7 +186,7 @@ AGREED = [
     ("prospect-weights-usabilty", ACME, ACME_OK, ACME_OK + "weights: {usabilty: 2}\n", "unknown-dimension"),
     ("prospect-weight-zero", ACME, ACME_OK, ACME_OK + "weights: {service: 0}\n", None),
     ("prospect-evaluates-unknown", ACME, ACME_OK, ACME_OK + "evaluating: [beta, gamm]\n", "unknown-company"),
-    ("prospect-evaluates-us", ACME, ACME_OK, ACME_OK + "evaluating: [alpha]\n", "unknown-company"),
+    ("prospect-evaluates-us", ACME, ACME_OK, ACME_OK + "evaluating: [alpha]\n", "us-evaluated"),
     ("prospect-missing-segment", ACME, ACME_OK, "name: Acme\n", "missing-field"),
     ("us-names-missing-company", SITE, "us: alpha", "us: alpah", "unknown-company"),
     ("bool-given-yes", SITE, "independent: false", "independent: yes", "wrong-type"),

@@ -128,6 +128,43 @@ def test_leading_zero_number_is_ambiguous(tree, cli, old, new, decimal):
     assert str(decimal) in d["hint"] and "quote" in d["hint"]
 
 
+@pytest.mark.parametrize("old, new, number", [
+    ("  service: 5", "  service: 1_0", "10"),
+    ("price: 40", "price: 4_0", "40"),
+    ("    setup: 6", "    setup: 0_6", "6"),
+], ids=["score-1_0", "price-4_0", "octal-0_6"])
+def test_digit_separators_are_ambiguous(tree, cli, old, new, number):
+    """YAML 1.1 reads 1_0 as 10, YAML 1.2 (editors, the JSON Schema) as text: refused, with both readings."""
+    put(tree, beta(tree).replace(old, new))
+    token = new.split(": ")[1]
+    line, column = locate(beta(tree), f": {token}")
+    d = fails_with(tree, cli, "yaml-ambiguous-number", line=line, column=column + 2)
+    assert d["message"] == (f"'{token}' is ambiguous: YAML 1.1 tools read it as the number {number}, YAML 1.2 "
+                            "(and editors) as text")
+    assert d["hint"].startswith(f"write {number} without underscores")
+
+
+def test_a_key_without_its_colon_is_named_on_its_own_line(tree, cli):
+    put(tree, beta(tree).replace("  service: 5", "  service 5"))
+    line, _ = locate(beta(tree), "  service 5")
+    d = fails_with(tree, cli, "yaml-syntax", line=line, column=3)  # libyaml gives up a line later
+    assert d["message"] == "invalid YAML: a key without ':' after it" and "colon" in d["hint"]
+
+
+def test_a_quote_left_open_is_named_where_it_opens(tree, cli):
+    put(tree, beta(tree).replace('internal_notes: "SECRET-NOTE-beta"', 'internal_notes: "SECRET-NOTE-beta'))
+    line, column = locate(beta(tree), '"SECRET-NOTE-beta')
+    d = fails_with(tree, cli, "yaml-syntax", line=line, column=column)  # not at the end of the file
+    assert d["message"] == "invalid YAML: a quote that is not closed" and "closing quote" in d["hint"]
+
+
+def test_a_text_holding_colon_space_gets_the_line_with_quotes_as_its_hint(tree, cli):
+    put(tree, beta(tree).replace('summary: "Beta sells widgets."', "summary: Annual billing: automations"))
+    line, column = locate(beta(tree), "billing: automations")
+    d = fails_with(tree, cli, "yaml-syntax", line=line, column=column + 7)
+    assert d["hint"] == 'a text that holds \': \' needs quotes: summary: "Annual billing: automations"'
+
+
 def test_exponent_is_a_number_and_out_of_scale(tree, cli):
     put(tree, beta(tree).replace("  service: 5", "  service: 1e3"))
     line, column = locate(beta(tree), "1e3")
