@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import math
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -253,6 +254,20 @@ class Formatter:
     def share(self, fraction: float) -> str:
         """A weight or a coverage, given as a fraction: 0.3 → ``30%``."""
         return self.percent(100.0 * fraction, 0, sign=False)
+
+    def shares(self, fractions: Mapping[Any, float]) -> dict[Any, str]:
+        """Parts of one whole (weights, normalised) as whole percents that add up to 100%, each written as
+        :meth:`share` writes it: largest remainder — three thirds read 34%, 33%, 33% (not 33% three times),
+        eight eighths 13% four times and 12% four times (not 13% eight times: 104%). Ties go to the first."""
+        total = math.fsum(fractions.values())
+        if total <= 0:
+            return {k: self.share(v) for k, v in fractions.items()}
+        exact = {k: 100.0 * v / total for k, v in fractions.items()}
+        whole = {k: math.floor(x) for k, x in exact.items()}
+        order = sorted(enumerate(exact), key=lambda item: (whole[item[1]] - exact[item[1]], item[0]))
+        for _, k in order[:100 - sum(whole.values())]:
+            whole[k] += 1
+        return {k: self.percent(whole[k], 0, sign=False) for k in fractions}
 
     def ratio(self, value: float | None) -> str:
         """The value-for-money ratio RQ ÷ RP: ``1.05``; a free offer has none → ``—``."""

@@ -290,8 +290,8 @@ def headline(ctx: SiteContext, vmap: ValueMap) -> list[dict]:
 
 def weights_table(ctx: SiteContext, weights: Mapping[str, float], caption: str, links: Links) -> dict:
     t = ctx.t
-    rows = [[cell(d.label, links.page_of("dimension", d.id)), cell(ctx.fmt.share(weights[d.id]))]
-            for d in ctx.site.dimensions]
+    shares = ctx.fmt.shares(weights)
+    rows = [[cell(d.label, links.page_of("dimension", d.id)), cell(shares[d.id])] for d in ctx.site.dimensions]
     return table(caption, [(t("col.dimension"), False), (t("col.weight"), True)], rows)
 
 

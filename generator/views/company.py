@@ -354,8 +354,12 @@ def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
     # In a buyer's words: what each one's quality justifies against what it asks (the gap stays for translations
     # that still say it in points).
     money = fmt.money
-    return t.html(key, us=us, them=them, gap=gap, us_justified=money(a.justified_price), us_price=money(a.price),
+    said = t.html(key, us=us, them=them, gap=gap, us_justified=money(a.justified_price), us_price=money(a.price),
                   them_justified=money(b.justified_price), them_price=money(b.price))
+    for name, p in ((us, a), (them, b)):  # a place on part of a score: said with the verdict, not only in a column
+        if p.partial:
+            said += Markup(" ") + t.html("competitor.verdict.partial", name=name, share=fmt.share(p.known))
+    return said
 
 
 def _internal_company(company: m.Company) -> dict:

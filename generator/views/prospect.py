@@ -63,7 +63,7 @@ def _head_to_head(ctx: SiteContext, links: Links, vmap, slug: str) -> dict:
     rows = []
     for r in head_to_head(site, ctx.scores.companies, site.us, slug, level="dimension"):
         dim = r.point.dimension
-        rows.append([cell(labels[dim], links.page_of("dimension", dim)), cell(fmt.share(vmap.scenario.weights[dim])),
+        rows.append([cell(labels[dim], links.page_of("dimension", dim)), cell(fmt.shares(vmap.scenario.weights)[dim]),
                      cell(fmt.number(r.a), status=dimension_status(ctx, site.us, dim)),
                      cell(fmt.number(r.b), status=dimension_status(ctx, slug, dim)),
                      cell(fmt.difference(r.a, r.b), tone=tone(r.lead))])

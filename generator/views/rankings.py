@@ -211,7 +211,7 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
         ours.append(False)
         gaps.append(True)
     columns = ([(t("col.rank"), True), (t("col.company"), False)] +
-               [(t("col.dimension_weight", label=d.label, weight=fmt.share(weights[d.id])), True)
+               [(t("col.dimension_weight", label=d.label, weight=fmt.shares(weights)[d.id]), True)
                 for d in site.dimensions] + [(t("col.customer_value"), True)])
     step = (hi - lo) / HEAT_BINS
     key = [{"cls": f"heat-{i}", "label": f"{fmt.number(lo + i * step)}–{fmt.number(lo + (i + 1) * step)}"}

@@ -19,9 +19,9 @@ def dimensions_view(ctx: SiteContext, page: PlannedPage) -> dict:
     t, site = ctx.t, ctx.site
     links = Links(ctx, page)
     view = base(ctx, page, t("dimensions.title"), t("dimensions.intro"))
-    weights = ctx.scores.overall.scenario.weights
+    shares = ctx.fmt.shares(ctx.scores.overall.scenario.weights)
     view["entries"] = [{"label": d.label, "href": links.page_of("dimension", d.id), "description": markdown(d.description),
-                      "weight": ctx.fmt.share(weights[d.id]), "criteria": len(d.criteria)}
+                      "weight": shares[d.id], "criteria": len(d.criteria)}
                      for d in site.dimensions]
     return view
 
@@ -60,12 +60,13 @@ def dimension_view(ctx: SiteContext, page: PlannedPage) -> dict:
                                        [(t("col.company"), False), (t("col.score"), True)] + crit_cols, rows, ours,
                                        gaps_in(every, order) + [True] if selected else None))
     view["charts"] = [view["scores"]]
-    view["criteria"] = [{"label": c.label, "description": markdown(c.description),
-                         "weight": fmt.share(ctx.points[(dim.id, c.id)].weight)} for c in dim.criteria]
+    within = fmt.shares({c.id: ctx.points[(dim.id, c.id)].weight for c in dim.criteria})
+    view["criteria"] = [{"label": c.label, "description": markdown(c.description), "weight": within[c.id]}
+                        for c in dim.criteria]
     weight_rows = [[cell(t("segment.overall"), links.page_of("home")),
-                    cell(fmt.share(ctx.scores.overall.scenario.weights[dim.id]))]]
+                    cell(fmt.shares(ctx.scores.overall.scenario.weights)[dim.id])]]
     weight_rows += [[cell(s.label, links.page_of("segment", s.id)),
-                     cell(fmt.share(ctx.scores.segments[s.id].scenario.weights[dim.id]))]
+                     cell(fmt.shares(ctx.scores.segments[s.id].scenario.weights)[dim.id])]
                     for s in site.segments]
     view["weights"] = table(t.html("table.dimension_weights_caption", label=dim.label),
                             [(t("col.segment"), False), (t("col.weight"), True)], weight_rows)
@@ -97,12 +98,13 @@ def methodology_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["has_relative"] = any(p.relative for p in ctx.points.values())
     view["weights"] = weights_table(ctx, vmap.scenario.weights, t("table.weights_caption"), links)
     rows = []
-    overall = point_weights(site, vmap.scenario)  # scoring's weights: dimension weight × criterion weight
+    overall = fmt.shares(point_weights(site, vmap.scenario))  # scoring's: dimension weight × criterion weight
     for d in site.dimensions:
+        within = fmt.shares({c.id: ctx.points[(d.id, c.id)].weight for c in d.criteria})
         for c in d.criteria:
             how = t("method.better.lower") if c.better == "lower" else t("method.better.higher")
             rows.append([cell(d.label, links.page_of("dimension", d.id)), cell(c.label),
-                         cell(fmt.share(ctx.points[(d.id, c.id)].weight)), cell(fmt.share(overall[(d.id, c.id)])),
+                         cell(within[c.id]), cell(overall[(d.id, c.id)]),
                          cell(how + (f" · {c.unit}" if c.unit else ""))])
     view["criteria"] = table(t("table.criteria_caption"),
                              [(t("col.dimension"), False), (t("col.criterion"), False),

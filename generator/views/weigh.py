@@ -137,8 +137,9 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["ranking_note"] = selection_note(ctx, vmap, links, only)
     view["unplaced"] = [u for u in unplaced_notes(ctx, vmap, links)]
     view["sensitivity"] = _sensitivity(ctx, found)
+    shares = fmt.shares(scenario.weights)
     view["sliders"] = [{"id": d.id, "label": d.label, "value": round(100.0 * scenario.weights[d.id], 6),
-                        "share": fmt.share(scenario.weights[d.id])} for d in site.dimensions]
+                        "share": shares[d.id]} for d in site.dimensions]
     # The figure's frame only (zones, line, styles, hover): weigh.js places the points for the weights set, so
     # no labels are placed here (place_labels' work stays with the maps the other pages draw).
     figure = value_map_chart.value_map_figure(replace(vmap, positions=()), names, t, lambda p: map_numbers(fmt, p))

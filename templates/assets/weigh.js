@@ -83,6 +83,20 @@
     this.signedMoney = function (x) { return signedNumber("currency", x, priceDecimals, true); };
     this.percent = function (x) { return signedNumber("percent", x, 0, true); };
     this.share = function (f) { return signedNumber("percent", 100 * f, 0, false); };
+    /* parts of one whole as whole percents adding up to 100% (largest remainder; formats.py: shares) */
+    this.shares = function (fractions) {
+      var total = fsum(fractions), share = this.share;
+      if (!(total > 0)) { return fractions.map(function (f) { return share(f); }); }
+      var exact = fractions.map(function (f) { return 100 * f / total; });
+      var whole = exact.map(Math.floor);
+      var left = 100 - whole.reduce(function (a, b) { return a + b; }, 0);
+      var order = exact.map(function (x, i) { return i; }).sort(function (a, b) {
+        var d = (whole[a] - exact[a]) - (whole[b] - exact[b]);
+        return d !== 0 ? d : a - b;
+      });
+      for (var k = 0; k < left && k < order.length; k++) { whole[order[k]] += 1; }
+      return whole.map(function (w) { return signedNumber("percent", w, 0, false); });
+    };
     this.ratio = function (x) { return plainNumber("decimal", x, 2); };
     this.whole = function (n) { return nf("decimal", 0).format(n); };  /* a rank or a count: 4,002 */
   }
@@ -462,7 +476,8 @@
       if (!(total > 0)) { message.textContent = data.strings.all_zero; return; }
       message.textContent = "";
       var shares = weights.map(function (w) { return w / total; });
-      shares.forEach(function (w, i) { if (outputs[i]) { outputs[i].textContent = fmt.share(w); } });
+      var texts = fmt.shares(shares);
+      texts.forEach(function (text, i) { if (outputs[i]) { outputs[i].textContent = text; } });
       var result = compute(data, shares);
       fillTable(tbody, result, data, fmt);
       fillFigures(figures, result, data, fmt);

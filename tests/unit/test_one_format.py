@@ -4,6 +4,8 @@ on the page (a difference) is worked out from them as shown. Found by an explora
 one row and none in the next."""
 from __future__ import annotations
 
+import re
+
 from generator.formats import Formatter, decimals_of
 from tests.unit.test_build_pages import load, the_table, visible_text
 from tests.unit.test_method import MINUTES, build, company, make, site_yaml
@@ -106,3 +108,49 @@ def test_a_score_its_evidence_contradicts_is_not_backed_by_it(tree, cli, monkeyp
     overall = json.loads(run.out)["scenarios"][0]
     coverage = {c["slug"]: c["coverage"] for c in overall["companies"]}
     assert coverage["beta"] == 0.0 and coverage["gamma"] == 0.5  # gamma's agrees: backed
+
+
+def test_weights_shown_as_percents_add_up_to_a_hundred():
+    fmt = Formatter("en", "EUR", 0)
+    assert list(fmt.shares({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}).values()) == ["34%", "33%", "33%"]
+    assert list(fmt.shares({i: 0.125 for i in range(8)}).values()) == ["13%"] * 4 + ["12%"] * 4
+    assert fmt.shares({"a": 0.25, "b": 0.75}) == {"a": "25%", "b": "75%"}  # exact ones stay as they are
+    # the site's own: its criteria's overall weights (methodology) sum to 100%, not 102%
+    assert sum(int(v.rstrip("%")) for v in fmt.shares({i: w for i, w in enumerate(
+        [0.3 * 2 / 8, 0.3 * 3 / 8, 0.3 * 2 / 8, 0.3 / 8, 0.25, 0.2, 0.25])}).values()) == 100
+
+
+def test_the_methodology_weights_add_up_to_a_hundred(tmp_path, cli, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "content")
+    assert cli(root, "build").code == 0
+    doc = load(root / "site" / "methodology.html")
+    criteria = the_table(doc, "Criteria and their weights")
+    overall = [int(r[3].rstrip("%")) for r in criteria.rows]
+    assert sum(overall) == 100, criteria.rows
+    by_dimension: dict[str, int] = {}
+    for r in criteria.rows:
+        by_dimension[r[0]] = by_dimension.get(r[0], 0) + int(r[2].rstrip("%"))
+    assert set(by_dimension.values()) == {100}, by_dimension
+
+
+def test_a_verdict_on_a_partly_known_score_says_so(tree, cli):
+    tree.replace("companies/gamma.yaml", "  service: 7\n", "  service: unknown\n")
+    run = cli(tree.root, "build")
+    assert run.code == 0, run.err
+    text = visible_text(load(tree.root / "site" / "competitors" / "gamma.html"))
+    assert re.search(r"Gamma\s*'s place rests on 50% of its score: the rest is unknown\.", text), text
+    assert "rests on" not in visible_text(load(tree.root / "site" / "competitors" / "beta.html"))
+
+
+def test_the_methodology_says_whose_values_the_averages_take(tree, cli):
+    """Averages take every known value, placed on the map or not (tests/unit/test_unmeasured.py shows it):
+    the page must say so, or a reader recomputing over the companies drawn finds other numbers."""
+    assert cli(tree.root, "build").code == 0
+    text = visible_text(load(tree.root / "site" / "methodology.html"))
+    assert "whether or not the company is placed on the map" in text
+    assert "the companies on it need not average 100" in text
