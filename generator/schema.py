@@ -102,14 +102,33 @@ def _fix_generic(kind: str, schema: dict) -> dict:
                 for branch in prop.get("anyOf", [prop]):
                     if branch.get("type") == "string":
                         branch["pattern"] = web
+    if "PricePoint" in defs:  # a plan has a price or observations, not both, not neither
+        defs["PricePoint"]["oneOf"] = [_only("price", ("observations",)), _only("observations", ("price",))]
+    if "PriceObservation" in defs:  # an observation is exactly one of these
+        kinds = ("price", "from", "range", "quote")
+        defs["PriceObservation"]["oneOf"] = [_only(k, tuple(o for o in kinds if o != k)) for k in kinds]
     if kind == "site":
         from .locales import available_languages
 
-        schema["properties"]["lang"]["enum"] = available_languages()
-        schema["properties"]["languages"]["items"]["enum"] = available_languages()
+        props = schema["properties"]
+        props["lang"]["enum"] = available_languages()
+        props["languages"]["items"]["enum"] = available_languages()
+        props["languages"]["uniqueItems"] = True
+        for branch in props["base_url"].get("anyOf", [props["base_url"]]):
+            if branch.get("type") == "string":
+                branch["pattern"] = "^(/|https?://)"  # as the model reads it (lower case)
+        props["keep"]["items"]["pattern"] = r"^(?!\.{1,2}$)(?!\.valuemap-)[^/\\\x00-\x1f]+$"
+        rates = defs["Currencies"]["properties"]["rates"]
+        rates["propertyNames"] = dict(rates.get("propertyNames", {}), pattern="^[A-Z]{3}$")
+        rates["additionalProperties"] = False
     from .languages import translatable_schema  # label: {en: …, ja: …} as well as plain text
 
     return translatable_schema(kind, schema)
+
+
+def _only(key: str, others: tuple[str, ...]) -> dict:
+    """``key`` is given and none of ``others``."""
+    return {"required": [key], "not": {"anyOf": [{"required": [o]} for o in others]}}
 
 
 def json_schemas() -> dict[str, dict]:
@@ -288,6 +307,10 @@ def _company(schema: dict, vocab: Vocabulary) -> dict:
     if vocab.source_kinds:
         evidence["source"]["description"] += " One of: " + ", ".join(
             f"{k} ({v['label']})" for k, v in vocab.source_kinds.items()) + "."
+    observation = defs["PriceObservation"]["properties"]
+    given = next(b for b in observation["source"]["anyOf"] if b.get("type") == "string")
+    observation["source"] = dict({k: v for k, v in observation["source"].items() if k != "anyOf"},
+                                 anyOf=[_ids(vocab.source_kinds, given, "source kinds"), {"type": "null"}])
     _score_defs(schema, vocab)
     if vocab.tiers:
         tier = defs["PricePoint"]["properties"]["tier"]
@@ -341,6 +364,12 @@ def _site(schema: dict, vocab: Vocabulary) -> dict:
         props["us"] = _ids(vocab.companies, props["us"], "companies")
     segment = schema["definitions"]["Segment"]["properties"]
     segment["weights"] = _weights(segment["weights"], vocab)
+    competitors = [slug for slug in vocab.companies if slug != vocab.us]
+    history = schema["definitions"]["HistorySettings"]["properties"]
+    if competitors:
+        given = next(b for b in history["rival"]["anyOf"] if b.get("type") == "string")
+        history["rival"] = dict({k: v for k, v in history["rival"].items() if k != "anyOf"},
+                                anyOf=[_ids(competitors, given, "competitors"), {"type": "null"}])
     return schema
 
 

@@ -221,7 +221,7 @@ def _check_text(value: str) -> str:
 
 
 # A name or label shown to readers: one line, no control or invisible (format) characters, not blank.
-Name = Annotated[str, Field(min_length=1), AfterValidator(_check_name)]
+Name = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": r"\S"}), AfterValidator(_check_name)]
 # Any other text (Markdown too): line breaks and tabs allowed; other controls and bidi overrides are not.
 Text = Annotated[str, AfterValidator(_check_text)]
 Markdown = Annotated[str, Field(description="Markdown text"), AfterValidator(_check_text)]
@@ -267,6 +267,8 @@ def _partial_date(value: Any) -> Any:
                               "(YYYY), got {shown}", {"shown": visible(str(value))})
 
 
+# The schema's pattern: a month 01–12, a day 01–31 (a day past its month's end: check says so)
+_PARTIAL_DATE_SCHEMA = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 PartialDate = Annotated[str, BeforeValidator(_partial_date),
-                        Field(json_schema_extra={"pattern": _PARTIAL_DATE.pattern})]
+                        Field(json_schema_extra={"pattern": _PARTIAL_DATE_SCHEMA})]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code, e.g. EUR")]

@@ -196,6 +196,24 @@ AGREED = [
     ("unknown-site-key", SITE, "currency: EUR", "currency: EUR\ncurency: EUR", "unknown-key"),
     ("currency-lower-case", SITE, "currency: EUR", "currency: eur", None),
     ("slope-too-steep", SITE, "us: alpha", "us: alpha\nmethod: {fair_value_line: slope, slope: 500}", None),
+    # found by an exploratory review: accepted by the schema, refused by check
+    ("observation-source-unknown", BETA, "{plan: Basic, tier: standard, price: 40,",
+     "{plan: Basic, tier: standard, observations: [{price: 40, source: review-sites, date: 2026-01}],",
+     "unknown-source-kind"),
+    ("observation-month-13", BETA, "{plan: Basic, tier: standard, price: 40,",
+     "{plan: Basic, tier: standard, observations: [{price: 40, date: 2026-13}],", "invalid-date"),
+    ("observation-two-kinds", BETA, "{plan: Basic, tier: standard, price: 40,",
+     "{plan: Basic, tier: standard, observations: [{price: 40, from: 30, date: 2026-01}],", None),
+    ("plan-price-and-observations", BETA, "{plan: Basic, tier: standard, price: 40,",
+     "{plan: Basic, tier: standard, price: 40, observations: [{price: 40, date: 2026-01}],", None),
+    ("plan-without-price", BETA, "{plan: Basic, tier: standard, price: 40,", "{plan: Basic, tier: standard,", None),
+    ("rate-lower-case", SITE, "us: alpha", "us: alpha\ncurrencies: {as_of: 2024-01-01, rates: {usd: 0.92}}",
+     "invalid-value"),
+    ("rival-unknown", SITE, "us: alpha", "us: alpha\nhistory: {rival: gamm}", "unknown-company"),
+    ("base-url-relative", SITE, "us: alpha", "us: alpha\nbase_url: sub/", None),
+    ("keep-a-path", SITE, "us: alpha", "us: alpha\nkeep: [../x]", None),
+    ("languages-repeated", SITE, "us: alpha", "us: alpha\nlanguages: [en, en]", None),
+    ("blank-name", BETA, "name: Beta", 'name: "  "', None),
 ]
 
 # What check catches and a JSON Schema cannot say: the schema accepts these (if it ever learns one, move it up).
