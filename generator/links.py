@@ -263,14 +263,24 @@ def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept
         if target is None:
             return match.group(0)  # another site
         if target and _known(target, withheld):
-            return match.group(2)
+            return _text_of(match.group(2), names)
         if target and _known(target, present, kept):
             return match.group(0)  # a page (or a kept file) of this site
         # leads to nothing this site has, but names a withheld page (``playbook.html;x``, ``playbook.html%3Fq``):
         # dead either way, and its address would publish the name
-        return match.group(2) if any(_names_word(plain, name) for name in names) else match.group(0)
+        return _text_of(match.group(2), names) if any(_names_word(plain, name) for name in names) \
+            else match.group(0)
 
     return _content_link(base).sub(keep_or_unlink, html)
+
+
+def _text_of(text: str, names: frozenset) -> str:
+    """A withheld link's text, published in its place — unless the text is the address itself (an autolink,
+    ``<https://…/pages/battle-plan.html>``): then an ellipsis, or the address would be published as text."""
+    shown = unquote(unescape(re.sub(r"<[^>]*>", "", text))).lower()
+    if ("/" in shown or ".htm" in shown) and any(_names_word(shown, name) for name in names):
+        return "…"
+    return text
 
 
 def _names_word(address: str, name: str) -> bool:

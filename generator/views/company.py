@@ -209,7 +209,9 @@ def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
                                (t("col.zone"), False)], rows, ours))
     block["unplaced"] = [{"name": u.name, "href": None, "reason": t(f"unplaced.{u.reason}")}
                          for u in market.unplaced if u.slug in (slug, ctx.site.us)]
-    block["as_of"] = t("chart.as_of", date=fmt.date(max(days))) if days else ""
+    # the dates of the two companies compared (the market's newest is the home map's): said as theirs
+    block["as_of"] = t("chart.as_of_pair", us=names[ctx.site.us], them=names[slug], date=fmt.date(max(days))) \
+        if days else ""
     block["lines"] = lines
     return block
 

@@ -124,6 +124,7 @@ raw HTML, title first: <a title="t" href="battle-plan.html">one</a>
 [eighteen](http://map.example/pages/battle-plan.html) [nineteen](https://MAP.example./pages/battle-plan.html)
 [twenty](https://user@map.example/pages/battle-plan.html) [twentyone](//map.example/pages/battle-plan.html)
 [twentytwo](https://map.example//pages/battle-plan.html) [twentythree](https://map.example/%70ages/battle-plan.html)
+<https://map.example/pages/battle-plan.html> twentyfour
 
 [ref]: battle-plan.html
 """
@@ -156,7 +157,7 @@ def test_no_spelling_of_an_internal_page_address_reaches_the_external_site(tree,
     assert "battle-plan" not in text.lower() and "battle%2dplan" not in text.lower()
     for word in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
-                 "twentyone", "twentytwo", "twentythree"):
+                 "twentyone", "twentytwo", "twentythree", "twentyfour"):
         assert word in text and f">{word}</a>" not in text, word  # the text stays, the link goes
     internal = cli(tree.root, "build", "--audience", "internal")
     assert internal.code == 0, internal.err
