@@ -184,6 +184,9 @@ def _source_lines(path: str, mtime_ns: int, size: int) -> list[str]:
     return raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
 
 
+EXCERPT_WIDTH = 160  # characters of a long source line shown in an excerpt
+
+
 def caret_excerpt(file: str | None, line: int | None, column: int | None, root: Path | None = None) -> str:
     """The offending source line with a caret under the column, as Zola prints TOML errors.
 
@@ -203,9 +206,13 @@ def caret_excerpt(file: str | None, line: int | None, column: int | None, root: 
     if line - 1 >= len(lines):
         return ""
     source = lines[line - 1].replace("\t", " ")
-    if len(source) > 160:
-        source = source[:157] + "..."
     col = max(1, min(column or 1, len(source) + 1))
+    if len(source) > EXCERPT_WIDTH:  # a window of the line around the column, the caret still under it
+        start = 0 if col <= EXCERPT_WIDTH - 40 else min(col - 1 - EXCERPT_WIDTH // 2, len(source) - EXCERPT_WIDTH + 3)
+        head = "..." if start > 0 else ""
+        room = EXCERPT_WIDTH - len(head)
+        tail = "..." if start + room < len(source) else ""
+        source, col = head + source[start:start + room - len(tail)] + tail, col - start + len(head)
     gutter = f"{line} | "
     return f"{gutter}{visible(source)}\n{' ' * (len(gutter) + len(visible(source[:col - 1])))}^"
 

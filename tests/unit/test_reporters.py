@@ -73,6 +73,16 @@ def test_terminal_reporter_escapes_content_everywhere(tmp_path, monkeypatch):
     assert excerpt[1].index("^") == excerpt[0].index(":", 4)
 
 
+@pytest.mark.parametrize("column_of", ["nte", "x:", "zz"])
+def test_a_long_line_is_shown_around_its_column_with_the_caret_under_it(tmp_path, column_of):
+    line = "x: " + "a" * 200 + " nte: 1 " + "b" * 100 + "zz"
+    (tmp_path / "f.yaml").write_text("first\n" + line + "\n", encoding="utf-8")
+    column = line.index(column_of) + 1
+    shown, caret = caret_excerpt("f.yaml", 2, column, tmp_path).splitlines()
+    assert len(shown) <= len("2 | ") + 160
+    assert shown[caret.index("^"):].startswith(column_of)
+
+
 def test_failure_summary_says_nothing_was_written_only_for_writing_commands(tmp_path, monkeypatch):
     reporter, err = _terminal(tmp_path, False, monkeypatch, writes=False)
     reporter.diagnostics([diag(), diag(severity=WARNING, code="w")])
