@@ -179,6 +179,9 @@ def _check_links(content: Content, plan: SitePlan, diagnostics: Diagnostics,
         from .links import check_links
         from .moved import STATE_FILE
         check_links(content, plan, diagnostics, pages, texts, files=(STATE_FILE, *content.site.keep))
+    if plan.prospect_links:  # a prospect page's address written in full, with any host
+        from .links import check_prospect_addresses
+        check_prospect_addresses(content, plan, diagnostics)
 
 
 def _with_history(content: Content, scores: MarketScores) -> MarketScores:

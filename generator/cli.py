@@ -225,7 +225,7 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
         return _report_failure(reporter, diagnostics)
     reporter.attach("notes", list(checked.plan.notes))
     reporter.diagnostics(diagnostics.sorted()) if diagnostics.items else None
-    warnings = len(diagnostics.items)  # no error got here: every item is a warning
+    warnings = len(diagnostics.sorted())  # as listed (no error got here: every one is a warning)
     said = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
     reporter.message(f"✓ {len(checked.content.companies)} companies, {checked.plan.html_pages} pages: "
                      f"no errors{said} ({timings.total * 1000:.0f} ms)")

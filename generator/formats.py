@@ -262,9 +262,10 @@ class Formatter:
         total = math.fsum(fractions.values())
         if total <= 0:
             return {k: self.share(v) for k, v in fractions.items()}
-        exact = {k: 100.0 * v / total for k, v in fractions.items()}
+        # to 9 decimals: a near-tie broken by float noise would break differently here and in weigh.js
+        exact = {k: round(100.0 * v / total, 9) for k, v in fractions.items()}
         whole = {k: math.floor(x) for k, x in exact.items()}
-        order = sorted(enumerate(exact), key=lambda item: (whole[item[1]] - exact[item[1]], item[0]))
+        order = sorted(enumerate(exact), key=lambda item: (round(whole[item[1]] - exact[item[1]], 9), item[0]))
         for _, k in order[:100 - sum(whole.values())]:
             whole[k] += 1
         return {k: self.percent(whole[k], 0, sign=False) for k in fractions}

@@ -63,6 +63,21 @@ def linking_texts(content, known: dict | None = None) -> tuple[list, list]:
     return pages, texts
 
 
+def every_text(content):
+    """Every Markdown text a page may show, unfiltered — ``(text, document id, field path, internal only)``,
+    and each narrative page's body as ``(body, page)``: where a prospect page's address is looked for
+    (:func:`generator.links.check_prospect_addresses`), whatever host it is written with."""
+    for slug, page in sorted(content.pages.items()):
+        yield page.body, page, ("body",), False
+    for text, _, doc_id, field, internal in _site_texts(content.site):
+        yield text, doc_id, field, internal
+    for slug, company in content.companies.items():
+        for text, field, internal in _company_texts(company):
+            yield text, f"company:{slug}", field, internal
+    for slug, prospect in content.prospects.items():
+        yield prospect.note, f"prospect:{slug}", ("note",), False
+
+
 def _site_texts(site):
     """site.yaml's Markdown: each segment's and dimension's description, each criterion's."""
     for i, seg in enumerate(site.segments):

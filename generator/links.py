@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup, escape
 
 from .diagnostics import Diagnostics, format_path, suggestion
-from .plan import SECRET_FOLDERS, absolute_base, page_path
+from .plan import SECRET_FOLDERS, TOKEN_LENGTH, absolute_base, page_path
 
 # A link written in content (nh3 gives every one rel="noopener noreferrer") with a relative address: the only
 # links that can lead to a withheld page (the templates' own links come from the plan). Matching only these
@@ -50,7 +50,9 @@ def _content_link(base: str | None) -> re.Pattern:
     address = _RELATIVE if not base else rf"(?:{_RELATIVE}|(?i:(?:https?:)?//))"  # the site's own: _own_path
     return re.compile(rf'<a\b(?=[^>]*\srel="noopener noreferrer")(?=[^>]*\shref="\s*{address})([^>]*)>(.*?)</a>',
                       re.S)
-_HREF = re.compile(r'\shref="([^"]*)"')  # nh3 keeps the author's attribute order: href anywhere
+_HREF = re.compile(r'\shref="([^"]*)"')
+_ANY_LINK = re.compile(r'<a\b(?=[^>]*\srel="noopener noreferrer")([^>]*)>(.*?)</a>', re.S)  # every content link
+_WORD = re.compile(r"[a-z0-9_-]+")  # a word of an address, as withheld names are written (lower case)  # nh3 keeps the author's attribute order: href anywhere
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _URL_TRIM = "".join(chr(c) for c in range(0x21))  # what a browser strips from both ends of an address
 _URL_DROP = str.maketrans("", "", "\t\n\r")  # and drops anywhere in it
@@ -217,6 +219,50 @@ def _secret(target: str) -> bool:
     return bool(folder) and name != "index.html" and any(part in SECRET_FOLDERS for part in folder.split("/"))
 
 
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{%d,}" % TOKEN_LENGTH)
+
+
+def holds_token(address: str, tokens: frozenset) -> bool:
+    """Whether ``address`` (read as a browser reads it) holds one of ``tokens`` — a prospect page's address,
+    whatever host or folder it is written with (a token is unguessable: nothing else holds it)."""
+    plain = _clean(address)
+    plain = unquote(plain) if "%" in plain else plain
+    for run in _TOKEN_RUN.findall(plain):
+        if any(run[i:i + TOKEN_LENGTH] in tokens for i in range(len(run) - TOKEN_LENGTH + 1)):
+            return True
+    return False
+
+
+def check_prospect_addresses(content, plan, diagnostics: Diagnostics) -> None:
+    """A warning (``link-to-prospect-page``) for each link in external text whose address holds a prospect
+    page's token but is not a relative link (those :func:`check_links` reports): a full address with any host
+    (``https://example.com/prospects/<token>.html``, ``www.`` or not, the site's base_url or another). The
+    external build publishes each as its text (:func:`withhold_links`). Texts are scanned for the token
+    first; only those holding one are parsed."""
+    tokens = frozenset(link.token for link in plan.prospect_links)
+    if not tokens:
+        return
+    from .link_texts import every_text
+    from .text import link_addresses
+
+    for text, where, path, internal in every_text(content):
+        if internal or not text or not holds_token(text, tokens):
+            continue
+        for href, line, column in link_addresses(text):
+            if site_target(_clean(href), "x/y.html") is not None or not holds_token(href, tokens):
+                continue  # relative: check_links says it (once)
+            if isinstance(where, str):  # a YAML text: at its field
+                doc = content.documents.get(where)
+                at = doc.where(path) if doc is not None else {"file": content.files.get(where)}
+            else:  # a narrative page: at the link
+                at = {"file": where.file, "line": where.body_line + line - 1, "column": column}
+            diagnostics.warning(
+                "link-to-prospect-page", f"the link '{href}' leads to a prospect's page: its address is a secret "
+                "between sales and that prospect", path=format_path(path), **at,
+                hint="the external site shows the link's text without the link; a prospect page is reached only "
+                "by the address sales sends")
+
+
 def _address_column(lines: list[str], line: int, column: int, href: str) -> int:
     """The column of the address itself when it is written on the link's line just after where the link starts
     (``[text](address)``); else the link's start (a reference link: its text)."""
@@ -237,16 +283,21 @@ def _withheld_names(withheld: frozenset) -> frozenset:
     return frozenset(name for name in (_loose(p).rsplit("/", 1)[-1] for p in withheld) if name)
 
 
-def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept=(), base: str | None = None) -> str:
+def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept=(), base: str | None = None,
+                   tokens: frozenset = frozenset()) -> str:
     """``html`` (a whole page at ``from_path``) with its text in place of every content link that leads to a
     page of ``withheld``, or names one: a relative link that leads to nothing the build writes (``present``:
     every path of the plan; ``kept``: the names site.yaml keeps at the root) and whose address ends in a
     withheld page's name — in any folder, any case, with or without ``.html``, encoded or not (a company
     summary shown under competitors/ that links ``battle-plan.html`` leads nowhere, but would still publish the
     name). Addresses are read as a browser reads them (spaces at the ends, tabs and newlines inside ignored).
-    Linear in the page: one pass over its content links; a link is resolved only when its address holds such
-    a name."""
-    if not withheld or "<a" not in html:
+    ``tokens``: the prospect pages' — a link whose address holds one goes whatever its host (``www.`` or not,
+    a custom domain or the host's own).
+
+    Linear in the page: one pass over its content links; another site's address is passed over after a look
+    at its host, and a link is resolved only when a word of its address is a withheld name (a set look-up,
+    whatever the number of names)."""
+    if (not withheld and not tokens) or "<a" not in html:
         return html
     names = _withheld_names(withheld)
 
@@ -255,9 +306,14 @@ def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept
         if found is None:
             return match.group(0)
         href = found.group(1)
+        if tokens and holds_token(href, tokens):
+            return _text_of(match.group(2), names)  # a prospect's address, on any host
         plain = _clean(href)
+        if plain.startswith("//") or _SCHEME.match(plain):  # a full address: this site's own, or passed over
+            if not base or _own_path(plain, base) is None:
+                return match.group(0)
         plain = (unquote(plain) if "%" in plain else plain).lower()
-        if not any(name in plain for name in names):
+        if names.isdisjoint(_WORD.findall(plain)):
             return match.group(0)
         target = site_target(href, from_path, base)
         if target is None:
@@ -268,24 +324,18 @@ def withhold_links(html: str, from_path: str, withheld: frozenset, present, kept
             return match.group(0)  # a page (or a kept file) of this site
         # leads to nothing this site has, but names a withheld page (``playbook.html;x``, ``playbook.html%3Fq``):
         # dead either way, and its address would publish the name
-        return _text_of(match.group(2), names) if any(_names_word(plain, name) for name in names) \
-            else match.group(0)
+        return _text_of(match.group(2), names)
 
-    return _content_link(base).sub(keep_or_unlink, html)
+    return (_ANY_LINK if tokens else _content_link(base)).sub(keep_or_unlink, html)
 
 
 def _text_of(text: str, names: frozenset) -> str:
     """A withheld link's text, published in its place — unless the text is the address itself (an autolink,
     ``<https://…/pages/battle-plan.html>``): then an ellipsis, or the address would be published as text."""
     shown = unquote(unescape(re.sub(r"<[^>]*>", "", text))).lower()
-    if ("/" in shown or ".htm" in shown) and any(_names_word(shown, name) for name in names):
+    if ("/" in shown or ".htm" in shown) and not names.isdisjoint(_WORD.findall(shown)):
         return "…"
     return text
-
-
-def _names_word(address: str, name: str) -> bool:
-    """``name`` stands in ``address`` as a whole word of an address (not inside a longer name)."""
-    return re.search(rf"(?<![a-z0-9_-]){re.escape(name)}(?![a-z0-9_-])", address) is not None
 
 
 def rebase_links(html: str, written_in: str, shown_in: str) -> str:

@@ -99,7 +99,7 @@ def _render_one(index: int) -> Rendered:
     if plan.unlinked:  # an external build: no link to a page it leaves out or to a prospect's (generator/links.py)
         site = _Job.ctx.content.site
         html = withhold_links(html, page.path, plan.unlinked, plan.paths, frozenset(site.keep),
-                              absolute_base(site.base_url))
+                              absolute_base(site.base_url), plan.secret_tokens)
     data = html.encode("utf-8")
     _Job.writer.write(page.path, data)
     return Rendered(index, page.path, len(data), tuple(sorted(reads)) if reads is not None else None)

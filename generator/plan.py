@@ -58,10 +58,15 @@ class SitePlan:
     # What no link written in content may lead to on this site: the pages left out (withheld) and the prospect
     # pages, reached only by the secret address sales sends (generator/links.py shows such a link as its text).
     unlinked: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
+    # The prospect pages' tokens (an external build): a link holding one goes, whatever host it names.
+    secret_tokens: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self):  # look-ups by dictionary: a page asks for its links in constant time
         self._paths.update(page.path for page in self.pages)
-        object.__setattr__(self, "unlinked", self.withheld | {p.path for p in self.pages if p.kind == "prospect"})
+        secret = {p.path for p in self.pages if p.kind == "prospect"}
+        object.__setattr__(self, "unlinked", self.withheld | secret)
+        object.__setattr__(self, "secret_tokens", frozenset(path.rpartition("/")[2][:-len(".html")]
+                                                            for path in secret))
         for page in self.pages:
             self._by_key.setdefault((page.kind, page.key), page)
             self._by_kind.setdefault(page.kind, []).append(page)

@@ -126,9 +126,16 @@ def _fix_generic(kind: str, schema: dict) -> dict:
     return translatable_schema(kind, schema)
 
 
+def _given(key: str) -> dict:
+    """``key`` holds something, as the model reads it: not null; a list not empty; ``quote`` true."""
+    value = {"observations": {"type": "array", "minItems": 1}, "quote": {"const": True}}.get(
+        key, {"not": {"type": "null"}})
+    return {"required": [key], "properties": {key: value}}
+
+
 def _only(key: str, others: tuple[str, ...]) -> dict:
-    """``key`` is given and none of ``others``."""
-    return {"required": [key], "not": {"anyOf": [{"required": [o]} for o in others]}}
+    """``key`` is given and none of ``others`` (:func:`_given`)."""
+    return {**_given(key), "not": {"anyOf": [_given(o) for o in others]}}
 
 
 def json_schemas() -> dict[str, dict]:

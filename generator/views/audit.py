@@ -3,6 +3,7 @@ rank, justified price and headroom on the overall map (numbers from :mod:`genera
 from __future__ import annotations
 
 import datetime as _dt
+import math
 
 from .. import audit as audit_
 from ..plan import INTERNAL, PlannedPage
@@ -28,14 +29,24 @@ def _field(ctx: SiteContext, item: audit_.AuditItem, labels: dict) -> str:
     return labels[(item.dimension, item.criterion)]
 
 
-def _value(ctx: SiteContext, item: audit_.AuditItem, value: float | None) -> str:
-    """A score or a price as the other pages show it (formats.py): on the scale, in its unit, or money."""
+def _value(ctx: SiteContext, item: audit_.AuditItem, value: float | None, size: float = 0.0) -> str:
+    """A score or a price as the other pages show it (formats.py): on the scale, in its unit, or money. A
+    measured value that bounds a spread of ``size`` gets the decimals that spread needs to show (±0.3 hours,
+    not ±0 beside a value of 2)."""
     fmt = ctx.fmt
     if value is None:
         return ctx.t("score.unknown")
     if item.kind == "price":
         return fmt.money(value)
-    return point_number(ctx, (item.dimension, item.criterion), value)
+    key = (item.dimension, item.criterion)
+    if size > 0 and ctx.points[key].unit:
+        return point_number(ctx, key, value, max(ctx.decimals.get(key, 0), _significant(size)))
+    return point_number(ctx, key, value)
+
+
+def _significant(size: float) -> int:
+    """The decimals that show one significant digit of ``size`` (0.3 → 1, 0.04 → 2; 5 → 0), at most 4."""
+    return 0 if size >= 1 else min(4, -math.floor(math.log10(size)))
 
 
 def _uncertainty(ctx: SiteContext, item: audit_.AuditItem) -> str:
@@ -43,10 +54,11 @@ def _uncertainty(ctx: SiteContext, item: audit_.AuditItem) -> str:
     if item.bound == "none":
         return "—"
     if item.bound in ("scale", "observations"):  # a range, not a half-width
-        return t("audit.range", low=_value(ctx, item, item.low), high=_value(ctx, item, item.high))
+        size = (item.high - item.low) if item.low is not None and item.high is not None else 0.0
+        return t("audit.range", low=_value(ctx, item, item.low, size), high=_value(ctx, item, item.high, size))
     if item.kind == "price":
         return "±" + fmt.money(item.uncertainty)
-    return "±" + point_number(ctx, (item.dimension, item.criterion), item.uncertainty)
+    return "±" + _value(ctx, item, item.uncertainty, item.uncertainty or 0.0)
 
 
 def _rank(ctx: SiteContext, item: audit_.AuditItem) -> str:

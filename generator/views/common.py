@@ -88,10 +88,14 @@ def _written(trace) -> list[float]:
     return ([trace.value] if trace.given and trace.value is not None else []) + [ev.value for ev in trace.evidence]
 
 
-def point_number(ctx: SiteContext, key: tuple[str, str | None], value: float | None) -> str:
-    """A value of a point as every page writes it: in the criterion's unit and decimals, or on the scale."""
+def point_number(ctx: SiteContext, key: tuple[str, str | None], value: float | None,
+                 decimals: int | None = None) -> str:
+    """A value of a point as every page writes it: in the criterion's unit and decimals, or on the scale.
+    ``decimals``: other decimals for a measured value (the audit's spreads)."""
     unit = ctx.points[key].unit
-    return ctx.fmt.measure(value, unit, ctx.decimals.get(key)) if unit else ctx.fmt.number(value)
+    if not unit:
+        return ctx.fmt.number(value)
+    return ctx.fmt.measure(value, unit, ctx.decimals.get(key) if decimals is None else decimals)
 
 
 def point_difference(ctx: SiteContext, key: tuple[str, str | None], a: float | None, b: float | None) -> str:

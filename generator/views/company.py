@@ -193,11 +193,11 @@ def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
     lines, days = [], []
     for who in (ctx.site.us, slug):
         p = vmap.get(who)
-        if p is None:
-            continue
-        day = newest_date(ctx, who, [p.quote])
+        day = newest_date(ctx, who, [p.quote] if p is not None else [])  # both: the date names both
         if day:
             days.append(day)
+        if p is None:
+            continue
         lines.append({"name": names[who], "is_us": p.is_us, "tone": zone_tone(p.zone),
                       "text": t("battlecard.where_line", rank=p.rank, count=len(market.positions),
                                 zone=zone_label(t, p.zone), value=fmt.signed(p.customer_value))})

@@ -96,7 +96,8 @@ def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -
     }
 
 
-def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...]) -> dict | None:
+def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...], shares: dict) -> dict | None:
+    """``shares``: each dimension's weight as the sliders show it (:meth:`Formatter.shares`)."""
     t, fmt = ctx.t, ctx.fmt
     if not found:
         return None
@@ -104,7 +105,7 @@ def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...]) -> 
     rows = []
     for s in found:
         rows.append([
-            cell(label[s.dimension]), cell(fmt.share(s.weight)),
+            cell(label[s.dimension]), cell(shares[s.dimension]),
             cell(t("weigh.holds", dimension=label[s.dimension], low=fmt.share(s.low), high=fmt.share(s.high))),
             cell(t("weigh.moves_down", rank=s.below) if s.below is not None else
                  t("weigh.never_moves") if s.low <= 0.0 else t("weigh.unplaced")),
@@ -136,8 +137,8 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["ranking"] = _ranking(ctx, vmap, links, only)
     view["ranking_note"] = selection_note(ctx, vmap, links, only)
     view["unplaced"] = [u for u in unplaced_notes(ctx, vmap, links)]
-    view["sensitivity"] = _sensitivity(ctx, found)
     shares = fmt.shares(scenario.weights)
+    view["sensitivity"] = _sensitivity(ctx, found, shares)
     view["sliders"] = [{"id": d.id, "label": d.label, "value": round(100.0 * scenario.weights[d.id], 6),
                         "share": shares[d.id]} for d in site.dimensions]
     # The figure's frame only (zones, line, styles, hover): weigh.js places the points for the weights set, so

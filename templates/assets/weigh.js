@@ -87,11 +87,11 @@
     this.shares = function (fractions) {
       var total = fsum(fractions), share = this.share;
       if (!(total > 0)) { return fractions.map(function (f) { return share(f); }); }
-      var exact = fractions.map(function (f) { return 100 * f / total; });
+      var exact = fractions.map(function (f) { return Math.round(1e9 * (100 * f / total)) / 1e9; });
       var whole = exact.map(Math.floor);
       var left = 100 - whole.reduce(function (a, b) { return a + b; }, 0);
       var order = exact.map(function (x, i) { return i; }).sort(function (a, b) {
-        var d = (whole[a] - exact[a]) - (whole[b] - exact[b]);
+        var d = Math.round(1e9 * (whole[a] - exact[a])) / 1e9 - Math.round(1e9 * (whole[b] - exact[b])) / 1e9;
         return d !== 0 ? d : a - b;
       });
       for (var k = 0; k < left && k < order.length; k++) { whole[order[k]] += 1; }

@@ -201,6 +201,28 @@ def test_the_script_lays_out_numbers_as_the_server_does(new_context, lang):
     assert got == [python[kind](x) for kind, x in cases]
 
 
+def test_the_script_rounds_weights_to_percents_as_the_server_does(new_context):
+    """Shares that add up to 100% (largest remainder) from the script and from formats.py, on random weight
+    sets full of near-ties (1:6:3:12 once read 5/27/14/54 from the server, 4/27/14/55 after the script ran)."""
+    import random
+
+    source = WEIGH_JS.read_text(encoding="utf-8")
+    block = source[source.index('  var MINUS = '):source.index("  /* --- the value map")]
+    page = new_context().new_page()
+    page.set_content("<!doctype html><title>shares</title>")
+    page.evaluate("(code) => { window.Formats = new Function(code + '; return Formats;')(); }", block)
+    rng = random.Random(7)
+    sets = [[rng.choice([rng.randint(1, 24), rng.randint(1, 3000) / 100]) for _ in range(rng.randint(2, 7))]
+            for _ in range(3000)] + [[1, 6, 3, 12], [1, 1, 1], [1] * 8, [2, 1, 1, 2, 1, 1]]
+    got = page.evaluate("""(sets) => { const f = new Formats("en", "EUR", 0);
+        return sets.map((w) => { const t = w.reduce((a, b) => a + b, 0); return f.shares(w.map((x) => x / t)); }); }""",
+                        sets)
+    fmt = Formatter("en", "EUR", 0)
+    expected = [list(fmt.shares({i: x / sum(w) for i, x in enumerate(w)}).values()) for w in sets]
+    assert [(w, g, e) for w, g, e in zip(sets, got, expected) if g != e] == []
+    assert all(sum(int(v.rstrip("%")) for v in e) == 100 for e in expected)
+
+
 GAPS = "() => Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(tr => tr.classList.contains('gap'))"
 
 

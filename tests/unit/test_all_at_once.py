@@ -210,3 +210,16 @@ def test_a_repeated_id_in_site_yaml_is_one_error_not_one_in_every_company_file(t
     assert run.code == 1
     assert _codes(run) == [("duplicate-id", "content/site.yaml", "dimensions[0].criteria[1].id"),
                            ("unknown-key", "content/companies/gamma.yaml", "websit")]
+
+
+def test_a_repeated_segment_id_holds_back_no_company_check(tree, cli):
+    """Company files name dimensions, criteria and source kinds, never segments: a repeated segment id is said,
+    and every company file is still checked."""
+    tree.replace("site.yaml", "    weights: {usability: 3, service: 1}\n",
+                 "    weights: {usability: 3, service: 1}\n  - id: small\n    label: Small again\n")
+    tree.replace("companies/gamma.yaml", "  usability:", "  usabilty:")
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 1
+    codes = _codes(run)
+    assert ("duplicate-id", "content/site.yaml", "segments[1].id") in codes
+    assert ("unknown-dimension", "content/companies/gamma.yaml", "scores.usabilty") in codes

@@ -154,3 +154,17 @@ def test_the_methodology_says_whose_values_the_averages_take(tree, cli):
     text = visible_text(load(tree.root / "site" / "methodology.html"))
     assert "whether or not the company is placed on the map" in text
     assert "the companies on it need not average 100" in text
+
+
+def test_the_audit_shows_a_small_spread_with_the_decimals_it_needs(tmp_path, cli):
+    """A whole-minute value of 2 with no evidence: ±1 × 2 × 0.15 = ±0.3 minutes — not '±0 minutes' because the
+    criterion's values are written without decimals."""
+    tree = make(tmp_path, site_yaml(MINUTES, us="slow"), {
+        "fast": company("Fast", 50, "  service: {craft: 5, wait: 2}\n"),
+        "mid": company("Mid", 50, "  service: {craft: 5, wait: 20}\n"),
+        "slow": company("Slow", 50, "  service: {craft: 5, wait: 30}\n"),
+    })
+    run = cli(tree.root, "build", "--audience", "internal")
+    assert run.code == 0, run.err
+    text = visible_text(load(tree.root / "site-internal" / "audit.html"))
+    assert "±0.3 minutes" in text and "±0 minutes" not in text

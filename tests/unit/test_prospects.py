@@ -210,15 +210,17 @@ def test_a_link_written_to_a_prospect_page_is_warned_and_published_as_its_text(t
     canary_tree(tree)
     acme = prospect_token(SECRET, "acme")
     tree.replace("companies/beta.yaml", 'summary: "Beta sells widgets."',
-                 f'summary: "Beta sells widgets, see [a case](../prospects/{acme}.html) and [the list](../prospects/)."')
+                 f'summary: "Beta sells widgets, see [a case](../prospects/{acme}.html), [the deal]'
+                 f'(https://www.example.com/prospects/{acme}.html) and [the list](../prospects/)."')
     tree.replace("prospects/zenith.yaml", 'note: "OWN-NOTE-zenith:', f'note: "[Acme]({acme}.html) OWN-NOTE-zenith:')
     site, run = build(cli, tree, monkeypatch, "site", SECRET)
     warned = [line for line in run.out.splitlines() + run.err.splitlines() if "(link-to-prospect-page)" in line]
-    assert [w.split(":")[0] for w in warned] == ["content/companies/beta.yaml", "content/prospects/zenith.yaml"]
+    # the relative link and the full address (any host: the token is the secret) in beta's summary; zenith's
+    assert [w.split(":")[0] for w in warned] == ["content/companies/beta.yaml"] * 2 + ["content/prospects/zenith.yaml"]
     page = page_of(site, SECRET, "acme")
     assert [str(p.relative_to(site)) for p in files(site) if p != page and acme.encode() in p.read_bytes()] == []
     beta = (site / "competitors" / "beta.html").read_text(encoding="utf-8")
-    assert "see a case and the list." in beta and "../prospects/" not in beta  # the internal list: withheld too
+    assert "see a case, the deal and the list." in beta and "../prospects/" not in beta  # the list withheld too
     assert "(link-to-internal-page)" in run.out + run.err
 
 

@@ -289,7 +289,14 @@ def test_known_differences_only_check_catches(tree, cli, case_id, rel, old, new,
     ("name: Beta\n", "name: Beta\nas_of: 2024-11-03\n"),
     ("  service: 5\n", "  service: {value: 5}\n"),
     ("  service: 5\n", EVIDENCE.format(source="internal-metric")),
-], ids=["quoted-date", "plain-date", "detail-with-value-only", "evidence"])
+    # the model reads an empty or null field as not given (found by review: the schema once refused these)
+    ("{plan: Basic, tier: standard, price: 40,", "{plan: Basic, tier: standard, price: 40, observations: [],"),
+    ("{plan: Basic, tier: standard, price: 40,",
+     "{plan: Basic, tier: standard, price: null, observations: [{price: 40, date: 2024-01}],"),
+    ("{plan: Basic, tier: standard, price: 40,",
+     "{plan: Basic, tier: standard, observations: [{price: 40, quote: false, from: null, date: 2024-01}],"),
+], ids=["quoted-date", "plain-date", "detail-with-value-only", "evidence", "empty-observations", "null-price",
+        "quote-false-from-null"])
 def test_check_and_the_schema_both_accept(tree, cli, edit):
     schemas = _prepare(tree, cli, BETA, *edit)
     run = cli(tree.root, "check")
