@@ -156,11 +156,7 @@ def test_the_javascript_placement_equals_labels_py_on_random_maps(new_context):
 
     from generator import labels
 
-    source = WEIGH_JS.read_text(encoding="utf-8")
-    block = source[source.index("/* --- labels:"):source.index("  function noteBox(")]
-    page = new_context().new_page()
-    page.set_content("<!doctype html><title>placement</title>")
-    page.evaluate("(code) => { window.placeLabels = new Function(code + '; return placeLabels;')(); }", block)
+    page = script_page(new_context, "/* --- labels:", "  function noteBox(", "placeLabels")
     rnd = random.Random(11)
     for trial in range(40):
         n = rnd.randint(9, 60)
@@ -179,17 +175,23 @@ def test_the_javascript_placement_equals_labels_py_on_random_maps(new_context):
         assert (got["positions"], got["clashes"]) == (list(expected[0]), list(expected[1])), trial
 
 
+def script_page(new_context, start: str, end: str, name: str):
+    """A blank page with ``name`` from weigh.js (its source between ``start`` and ``end``) on ``window``."""
+    source = WEIGH_JS.read_text(encoding="utf-8")
+    block = source[source.index(start):source.index(end)]
+    page = new_context().new_page()
+    page.set_content(f"<!doctype html><title>{name}</title>")
+    page.evaluate(f"(code) => {{ window.{name} = new Function(code + '; return {name};')(); }}", block)
+    return page
+
+
 @pytest.mark.parametrize("lang", ["en", "et", "ru", "ja"])
 def test_the_script_lays_out_numbers_as_the_server_does(new_context, lang):
     """weigh.js' number formats (its Formats: Intl.NumberFormat) against generator/formats.py's (Babel), for
     every language the interface ships, on the numbers a market of thousands shows: ranks and counts past
     999 (#4,002 of 5,000), prices in the thousands, negative differences and percentages. A rank once read
     4002 in the script's table and 4,002 in the server's."""
-    source = WEIGH_JS.read_text(encoding="utf-8")
-    block = source[source.index('  var MINUS = '):source.index("  /* --- the value map")]
-    page = new_context().new_page()
-    page.set_content("<!doctype html><title>formats</title>")
-    page.evaluate("(code) => { window.Formats = new Function(code + '; return Formats;')(); }", block)
+    page = script_page(new_context, '  var MINUS = ', "  /* --- the value map", "Formats")
     cases = [("whole", 4002), ("whole", 5000), ("whole", 12), ("number", 1234.56), ("number", -0.04),
              ("signed", -1234.5), ("signed", 56.78), ("money", 4002.0), ("money", 19.5), ("signedMoney", -1383.2),
              ("percent", 6382.4), ("percent", -17.0), ("share", 0.305), ("ratio", 1.2345)]
@@ -206,11 +208,7 @@ def test_the_script_rounds_weights_to_percents_as_the_server_does(new_context):
     sets full of near-ties (1:6:3:12 once read 5/27/14/54 from the server, 4/27/14/55 after the script ran)."""
     import random
 
-    source = WEIGH_JS.read_text(encoding="utf-8")
-    block = source[source.index('  var MINUS = '):source.index("  /* --- the value map")]
-    page = new_context().new_page()
-    page.set_content("<!doctype html><title>shares</title>")
-    page.evaluate("(code) => { window.Formats = new Function(code + '; return Formats;')(); }", block)
+    page = script_page(new_context, '  var MINUS = ', "  /* --- the value map", "Formats")
     rng = random.Random(7)
     sets = [[rng.choice([rng.randint(1, 24), rng.randint(1, 3000) / 100]) for _ in range(rng.randint(2, 7))]
             for _ in range(3000)] + [[1, 6, 3, 12], [1, 1, 1], [1] * 8, [2, 1, 1, 2, 1, 1]]
