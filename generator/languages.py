@@ -55,6 +55,7 @@ TRANSLATABLE: dict[str, tuple[tuple[tuple, str], ...]] = {
         (("dimensions", "*", "label"), "name"), (("dimensions", "*", "description"), "text"),
         (("dimensions", "*", "criteria", "*", "label"), "name"),
         (("dimensions", "*", "criteria", "*", "description"), "text"),
+        (("dimensions", "*", "criteria", "*", "unit"), "name"),  # 23 minutes · 23 分 · 23 минуты
         (("segments", "*", "label"), "name"), (("segments", "*", "description"), "text"),
         (("source_kinds", "*", "label"), "name"), (("source_kinds", "*", "description"), "text"),
     ),
@@ -277,7 +278,7 @@ def check_languages(site: m.Site, doc, diagnostics: Diagnostics) -> None:
 SCHEMA_FIELDS: dict[str, tuple[tuple[str | None, str], ...]] = {
     "site": ((None, "title"), (None, "tagline"), (None, "market"), (None, "price_basis"),
              ("Dimension", "label"), ("Dimension", "description"), ("Criterion", "label"),
-             ("Criterion", "description"), ("Segment", "label"), ("Segment", "description"),
+             ("Criterion", "description"), ("Criterion", "unit"), ("Segment", "label"), ("Segment", "description"),
              ("SourceKind", "label"), ("SourceKind", "description")),
     "company": ((None, "summary"),),
     "page": ((None, "title"), (None, "description")),

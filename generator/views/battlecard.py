@@ -34,6 +34,8 @@ def battlecard_view(ctx: SiteContext, page: PlannedPage) -> dict:
              t("competitor.as_of", date=fmt.date(them.as_of)) if them.as_of else ""]
     view["facts"] = [f for f in facts if f]
     view["address"] = absolute_url(ctx, page.path)  # printed on the card: where the live version is
+    # The internal card adds the talk track and objections: they print on a second page (tests/browser/test_print.py)
+    view["print_hint"] = t("battlecard.print_hint_internal" if page.audience == INTERNAL else "battlecard.print_hint")
 
     view["curves"], view["difference"] = head_to_head_blocks(ctx, slug, ids=("card-curves", "card-difference"),
                                                              compact=True)

@@ -4,12 +4,39 @@
   "use strict";
   function narrow() { return window.matchMedia("(max-width: 640px)").matches; }
 
-  /* A criterion's name in lines of at most `max` characters (words kept whole): a phone's tick labels. */
+  /* How wide text is, in half-ems: a CJK (or other full-width) character counts two, any other one. */
+  function wide(ch) {
+    var c = ch.charCodeAt(0);
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+      (c >= 0xFFE0 && c <= 0xFFE6);
+  }
+  var NO_LINE_START = "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー・、。，．）」』】〕〉》！？";  /* may not begin a line */
+  function units(text) {
+    var n = 0;
+    for (var i = 0; i < text.length; i++) { n += wide(text[i]) ? 2 : 1; }
+    return n;
+  }
+
+  /* A criterion's name in lines at most `max` half-ems wide: a phone's tick labels. Words are kept whole; a run
+     of full-width characters (Japanese has no spaces) is broken between characters where it is too long. */
   function wrap(label, max) {
-    var lines = [], line = "";
+    var lines = [], line = "", words = [];
     String(label).split(" ").forEach(function (word) {
-      if (line && (line + " " + word).length > max) { lines.push(line); line = word; }
-      else { line = line ? line + " " + word : word; }
+      if (units(word) > max && wide(word[0])) {  /* in even pieces: no character left alone on a line */
+        var size = Math.ceil(word.length / Math.ceil(units(word) / max)), at = 0;
+        while (at < word.length) {
+          var end = Math.min(at + size, word.length);
+          while (end < word.length && end > at + 1 && NO_LINE_START.indexOf(word[end]) >= 0) { end--; }  /* kinsoku */
+          words.push(word.slice(at, end));
+          at = end;
+        }
+      } else if (word) { words.push(word); }
+    });
+    words.forEach(function (word) {
+      var joined = line ? line + (wide(word[0]) && wide(line[line.length - 1]) ? "" : " ") + word : word;
+      if (line && units(joined) > max) { lines.push(line); line = word; }
+      else { line = joined; }
     });
     lines.push(line);
     return lines.join("<br>");
@@ -39,11 +66,11 @@
                                                        xanchor: "left", yref: "container", y: 0, yanchor: "bottom" });
     /* margins set, not grown by plotly (it would grow the left one by the legend's width): the widest line of
        a criterion's name on the left, the score axis on top, the legend's rows below */
-    var widest = 0;
+    var widest = 0;  /* in half-ems of the 11 px type: ~6.6 px each (a Cyrillic capital is wider than a Latin one) */
     Object.keys(wrapped).forEach(function (k) {
-      wrapped[k].split("<br>").forEach(function (line) { widest = Math.max(widest, line.length); });
+      wrapped[k].split("<br>").forEach(function (line) { widest = Math.max(widest, units(line)); });
     });
-    layout.margin = { l: Math.ceil(widest * 6.4) + 16, r: 8, t: 48, b: 24 + 20 * legendRows, autoexpand: false };
+    layout.margin = { l: Math.ceil(widest * 6.6) + 18, r: 8, t: 48, b: 24 + 20 * legendRows, autoexpand: false };
     layout.height = row * n + layout.margin.t + layout.margin.b;
   }
 

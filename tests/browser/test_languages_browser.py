@@ -189,3 +189,17 @@ def test_the_pages_of_a_multi_language_site_are_valid_html(multi_site, vnu_jar):
     messages = [f"{m.get('url', '').replace(multi_site.as_uri() + '/', '')}: {m.get('message')}"
                 for m in report.get("messages", [])]
     assert messages == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "ru", "et"])
+def test_a_phone_s_value_curves_show_each_criterion_s_whole_name(multi_site, probe, lang):
+    """On a phone the value curves turn sideways, criteria down the left: every name is drawn inside the chart.
+    Japanese names (no spaces to wrap at) were cut at the left edge: 初期価値までの時間 read 期価値までの時間."""
+    p = _open(probe, (multi_site / lang / "competitors" / "ticketeer.html").as_uri(),
+              viewport={"width": 375, "height": 800})
+    cut = p.page.evaluate("""() => {
+        const chart = document.querySelector("[data-chart='value-curves-data']");
+        const left = chart.getBoundingClientRect().left;
+        return Array.from(chart.querySelectorAll('.ytick text')).filter(t => t.getBoundingClientRect().left < left - 0.5)
+            .map(t => t.textContent); }""")
+    assert cut == []

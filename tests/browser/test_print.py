@@ -107,6 +107,41 @@ def test_battlecards_print_on_one_page(new_context, sites, audience, paper):
     assert all(n >= 1 for n in counts.values()), counts
 
 
+@pytest.fixture(scope="module")
+def sites_in(tmp_path_factory):
+    """The sample's external site in another interface language, built once per language."""
+    made: dict[str, Path] = {}
+
+    def site(lang: str) -> Path:
+        if lang not in made:
+            import shutil
+
+            root = tmp_path_factory.mktemp(f"print-{lang}")
+            shutil.copytree(SAMPLE_CONTENT, root / "content")
+            site_yaml = root / "content" / "site.yaml"
+            text = site_yaml.read_text(encoding="utf-8")
+            site_yaml.write_text(re.sub(r"(?m)^lang: .*$", f"lang: {lang}", text) if re.search(r"(?m)^lang:", text)
+                                 else f"lang: {lang}\n" + text, encoding="utf-8")
+            diagnostics = Diagnostics()
+            build(root / "content", root / "site", diagnostics)
+            assert not diagnostics.has_errors(), diagnostics.sorted()
+            made[lang] = root / "site"
+        return made[lang]
+    return site
+
+
+@pytest.mark.parametrize("paper", FORMATS)
+@pytest.mark.parametrize("lang", ["et", "ru", "ja"])
+def test_battlecards_print_on_one_page_in_every_language(new_context, sites_in, lang, paper):
+    """The card says it fits one A4 or Letter sheet; Estonian and Russian cards once took two on Letter."""
+    page = new_context().new_page()
+    counts = {}
+    for card in battlecards(sites_in(lang)):
+        open_for_print(page, card.as_uri())
+        counts[card.stem] = pdf_pages(page.pdf(format=paper, print_background=True))
+    assert {slug: n for slug, n in counts.items() if n != 1} == {}, f"{lang} on {paper}: {counts}"
+
+
 @pytest.mark.parametrize("paper", FORMATS)
 def test_competitor_page_prints_in_few_pages(new_context, built_site, paper):
     """The issue's page: six pages before the print stylesheet. Now far fewer, and no page holds only a footer

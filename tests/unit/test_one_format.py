@@ -168,3 +168,44 @@ def test_the_audit_shows_a_small_spread_with_the_decimals_it_needs(tmp_path, cli
     assert run.code == 0, run.err
     text = visible_text(load(tree.root / "site-internal" / "audit.html"))
     assert "±0.3 minutes" in text and "±0 minutes" not in text
+
+
+def test_each_card_says_how_it_prints(tree, cli):
+    """The external card fits one page (tests/browser/test_print.py); the internal one adds its notes, which may
+    take a second page — it once claimed one page too."""
+    assert cli(tree.root, "build").code == 0
+    assert cli(tree.root, "build", "--audience", "internal").code == 0
+    external = visible_text(load(tree.root / "site" / "battlecards" / "beta.html"))
+    internal = visible_text(load(tree.root / "site-internal" / "battlecards" / "beta.html"))
+    assert "Prints on one A4 or Letter page." in external and "internal notes" not in external
+    assert "The card prints on one A4 or Letter page; the internal notes may take a second." in internal
+
+
+def test_every_page_marking_dimension_scores_says_how_they_are_marked(tree, cli):
+    """The home heat map, a dimension's page and a competitor's mark dimension scores by their weakest known
+    criterion: each says so (only the competitor page and the canvas did, and a prospect saw ∅ unexplained)."""
+    assert cli(tree.root, "build").code == 0
+    note = "A dimension's score is the weighted mean of its known criteria and carries the weakest mark among them"
+    for page in ("index.html", "dimensions/usability.html", "competitors/beta.html", "canvas.html",
+                 "segments/small.html"):
+        assert note in visible_text(load(tree.root / "site" / page)).replace("’", "'"), page
+
+
+def test_a_criterion_s_unit_is_written_in_each_language(tmp_path, cli, monkeypatch):
+    """`unit: {en: minutes, ja: 分}`: the Japanese pages read 23 分 (they read "23 minutes", and the field
+    refused a translation)."""
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "content")
+    site = root / "content" / "site.yaml"
+    text = site.read_text(encoding="utf-8").replace("unit: minutes", "unit: {en: minutes, ja: 分}")
+    site.write_text(text.replace("\nlang: en\n", "\nlang: en\nlanguages: [en, ja]\n", 1), encoding="utf-8")
+    run = cli(root, "build")
+    assert run.code == 0, run.err
+    ja = visible_text(load(root / "site" / "ja" / "competitors" / "ticketeer.html"))
+    en = visible_text(load(root / "site" / "en" / "competitors" / "ticketeer.html"))
+    assert "23 分" in ja and "23 minutes" not in ja  # (content notes stay as written: "in 35 minutes")
+    assert "23 minutes" in en
