@@ -199,10 +199,12 @@ def difference_figure(labels: Sequence[str], differences: Sequence[float | None]
     known = [d for d in differences if d is not None]
     lo, hi = min(known + [0.0]), max(known + [0.0])
     span = max(hi - lo, 1.0)
-    pad = lambda side: 0.28 * span if side else 0.03 * span  # noqa: E731  (0.28: a label such as "+5.9")
+    # 0.28: room for a label such as "+5.9" beyond a bar's end; on the left, a negative bar's label also needs a
+    # gap from the dimensions' names beside the plot ("Practicality−1.6" read as one word)
+    pad = lambda side, left=False: (0.4 if left else 0.28) * span if side else 0.03 * span  # noqa: E731
     layout = _base_layout(70 + 44 * len(labels), t)
     layout.update({
-        "xaxis": _axis(t("chart.difference_axis"), range=[round(lo - pad(lo < 0), 3), round(hi + pad(hi > 0), 3)],
+        "xaxis": _axis(t("chart.difference_axis"), range=[round(lo - pad(lo < 0, left=True), 3), round(hi + pad(hi > 0), 3)],
                        zeroline=True, zerolinecolor="#334155", fixedrange=True),
         "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True},
         "showlegend": False, "margin": {"l": 16, "r": 24, "t": 8, "b": 48},

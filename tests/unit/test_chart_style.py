@@ -139,3 +139,6 @@ def test_the_difference_axis_is_sized_to_the_data():
     assert mixed[0] < -2.0 and mixed[1] > 4.0 and abs(mixed[0]) < abs(mixed[1])
     behind = charts.difference_figure(["A"], [-1.5], ["−1.5"], ID)["layout"]["xaxis"]["range"]
     assert behind[0] < -1.5 and 0 <= behind[1] < 0.3
+    # a negative bar's label needs more room on the left: a gap from the dimensions' names beside the plot
+    # ("Practicality−1.6" once read as one word on a Russian battlecard)
+    assert -2.0 - mixed[0] >= 0.4 * 6.0 - 1e-9 and mixed[1] - 4.0 >= 0.28 * 6.0 - 1e-9
