@@ -180,11 +180,7 @@ class _Checker:
         if target is None:
             return
         if target and not internal and _secret(target):
-            self.diagnostics.warning(
-                "link-to-prospect-page", f"the link '{href}' leads to '{target}', a prospect's page: its address "
-                "is a secret between sales and that prospect", **where(),
-                hint="the external site shows the link's text without the link; a prospect page is reached only "
-                "by the address sales sends")
+            _warn_prospect_link(self.diagnostics, href, where())
             return
         reachable = self.everything if internal else self.paths
         rooted = _clean(href).startswith("/")
@@ -256,11 +252,15 @@ def check_prospect_addresses(content, plan, diagnostics: Diagnostics) -> None:
                 at = doc.where(path) if doc is not None else {"file": content.files.get(where)}
             else:  # a narrative page: at the link
                 at = {"file": where.file, "line": where.body_line + line - 1, "column": column}
-            diagnostics.warning(
-                "link-to-prospect-page", f"the link '{href}' leads to a prospect's page: its address is a secret "
-                "between sales and that prospect", path=format_path(path), **at,
-                hint="the external site shows the link's text without the link; a prospect page is reached only "
-                "by the address sales sends")
+            _warn_prospect_link(diagnostics, href, {**at, "path": format_path(path)})
+
+
+def _warn_prospect_link(diagnostics: Diagnostics, href: str, where: dict) -> None:
+    """``link-to-prospect-page``, at ``where`` (file, line, column, field path)."""
+    diagnostics.warning("link-to-prospect-page", f"the link '{href}' leads to a prospect's page: its address is a "
+                        "secret between sales and that prospect", **where,
+                        hint="the external site shows the link's text without the link; a prospect page is "
+                        "reached only by the address sales sends")
 
 
 def _address_column(lines: list[str], line: int, column: int, href: str) -> int:

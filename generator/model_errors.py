@@ -147,7 +147,7 @@ def shape_errors(error: ValidationError, doc: Document, model: type[BaseModel], 
                 meant.setdefault(loc[:-1] + (close,), i)
     for i, err in enumerate(errors):
         raw_loc = tuple(prefix) + tuple(err["loc"])
-        loc = tuple(p for p in raw_loc if p not in UNION_TAGS)
+        loc = _loc(prefix, err)
         path = format_path(loc)
         kind = err["type"]
         value = err.get("input")
