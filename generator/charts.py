@@ -93,6 +93,10 @@ def _axis(title: str, **extra) -> dict:
 
 # --- value map ------------------------------------------------------------------------------------------
 
+COMPACT_PLOT_PX = 130  # a battlecard's value curves on screen: the plot's height
+COMPACT_PRINT_PLOT_PX = 44  # ... and on paper (the card prints on one A4 or Letter page)
+
+
 def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[dict], t: T,
                         scale: tuple[float, float], height: int = 420, compact: bool = False) -> dict:
     """One line per company over ``categories`` ((group, label) pairs; group "" for a flat axis).
@@ -174,7 +178,10 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
         layout["xaxis"]["tickfont"] = {"size": 9}
         layout["legend"]["font"] = {"size": 11}
         layout["margin"] = dict(layout["margin"], r=8, t=26)
-        layout["height"] = 26 + 44 + bottom  # a ~44 px plot, as before: the card fits one Letter page
+        # On screen a plot the lines can be told apart in; on paper a ~44 px one, so that the card fits one
+        # Letter page (valuemap.js redraws the chart at ``print_height`` before printing).
+        layout["height"] = 26 + COMPACT_PLOT_PX + bottom
+        layout["meta"]["print_height"] = 26 + COMPACT_PRINT_PLOT_PX + bottom
         for trace in data:
             trace["marker"] = dict(trace["marker"], size=trace["marker"]["size"] - 2)
             trace["line"] = dict(trace["line"], width=max(trace["line"]["width"] - 1, 1.5))

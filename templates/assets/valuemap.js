@@ -133,6 +133,8 @@
       showEditInChartStudio: false
     });
     if (figure.layout.meta && figure.layout.meta.pick && el.on) { picker(el, figure.layout.meta.pick); }
+    /* a chart lower on paper than on screen (a battlecard's value curves); not one turned sideways on a phone */
+    el.paperHeight = (!narrow() && figure.layout.meta && figure.layout.meta.print_height) || 0;
   }
 
   /* The strategy canvas: a click on a company in the legend makes it the rival drawn against us (the one
@@ -179,12 +181,16 @@
     drawn().forEach(function (el) {
       el.printHidden = hiddenTrails(el);
       var update = { width: el.clientWidth };
+      if (el.paperHeight && el._fullLayout.height) { el.printHeight = el._fullLayout.height; update.height = el.paperHeight; }
       if (el.printHidden.length) {
         var legend = function () { return (el._fullLayout && el._fullLayout.legend && el._fullLayout.legend._height) || 0; };
         var before = legend();
         Plotly.restyle(el, { showlegend: false }, el.printHidden);
         var saved = before - legend();  /* the legend rows left off: the plot keeps its height, the chart shrinks */
-        if (saved > 0 && el._fullLayout.height) { el.printHeight = el._fullLayout.height; update.height = el._fullLayout.height - saved; }
+        if (saved > 0 && el._fullLayout.height) {
+          el.printHeight = el.printHeight || el._fullLayout.height;
+          update.height = (update.height || el._fullLayout.height) - saved;
+        }
       }
       Plotly.relayout(el, update);
     });

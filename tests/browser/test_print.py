@@ -142,6 +142,27 @@ def test_battlecards_print_on_one_page_in_every_language(new_context, sites_in, 
     assert {slug: n for slug, n in counts.items() if n != 1} == {}, f"{lang} on {paper}: {counts}"
 
 
+CURVES_PLOT_PX = """
+() => document.querySelector('.bc-curves [data-chart]')._fullLayout._size.h
+"""
+
+
+def test_battlecard_curves_are_tall_on_screen_and_low_on_paper(new_context, built_site):
+    """On screen the value curves get a plot the lines can be told apart in (a 44 px one squashed 17 criteria
+    into a band); on paper the low one that keeps the card on one page — and the tall one again afterwards."""
+    page = new_context().new_page()
+    page.goto((built_site / "battlecards" / "ticketeer.html").as_uri(), wait_until="load")
+    page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+    screen = page.evaluate(CURVES_PLOT_PX)
+    page.emulate_media(media="print")
+    page.wait_for_function(CHARTS_FIT, timeout=CHART_TIMEOUT_MS)
+    paper = page.evaluate(CURVES_PLOT_PX)
+    page.emulate_media(media="screen")
+    page.wait_for_function(f"() => ({CURVES_PLOT_PX.strip()})() > 100", timeout=CHART_TIMEOUT_MS)
+    assert screen >= 100, f"the value curves' plot is {screen} px high on screen"
+    assert paper <= 50, f"the value curves' plot is {paper} px high on paper"
+
+
 @pytest.mark.parametrize("paper", FORMATS)
 def test_competitor_page_prints_in_few_pages(new_context, built_site, paper):
     """The issue's page: six pages before the print stylesheet. Now far fewer, and no page holds only a footer
