@@ -38,6 +38,7 @@ class Entry:
     company: object | None  # the validated model (None: the file had errors)
     document: object  # the released Document
     diagnostics: tuple[Diagnostic, ...]
+    tiers: frozenset = frozenset()  # the tiers the file writes, when it had errors (validate.check_tiers)
 
 
 def _digest(path: Path | str) -> str | None:
@@ -116,9 +117,10 @@ class CompanyCache:
         self.misses += 1
         return None, key
 
-    def put(self, slug: str, key: tuple[str, str] | None, company, document, diagnostics) -> None:
+    def put(self, slug: str, key: tuple[str, str] | None, company, document, diagnostics,
+            tiers: frozenset = frozenset()) -> None:
         if key is not None:
-            self._entries[slug] = Entry(key, company, document, tuple(diagnostics))
+            self._entries[slug] = Entry(key, company, document, tuple(diagnostics), tiers)
 
     def forget(self, slug: str) -> None:
         self._entries.pop(slug, None)

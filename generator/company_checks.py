@@ -50,7 +50,10 @@ def check_tiers(companies: dict[str, m.Company], site: m.Site, site_doc: Documen
                 others: set[str] = frozenset()) -> None:
     """A price reference whose tier no company has (``standrd``): said once, at site.yaml, with the tiers the
     companies use — instead of a "no plan" error in every company file, which is where the mistake is not.
-    ``others``: the tiers written in company files whose shape failed (not called when some are unknown)."""
+    ``others``: the tiers written in company files whose shape failed. Called after the history snapshots are
+    checked (their "no plan" errors are the same mistake). A file that could not be read at all says no tier:
+    a tier only it used would be reported here too — that file's own error comes first to fix, and the
+    other files all agreeing on a tier the site does not name is by far the likelier reading."""
     tiers = {p.tier for c in companies.values() for p in c.prices if p.tier is not None} | set(others)
     if not tiers:
         return

@@ -201,7 +201,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     for kind, stand_in, _ in tree.misnamed:  # a refused file name: the company is there, under another name
         if kind == "company":
             loaded[stand_in] = None
-    other_tiers: set[str] | None = set()  # the tiers of company files whose shape failed (None: some unknown)
+    other_tiers: set[str] = set()  # the tiers of company files whose shape failed (an unreadable file's: unknown)
     shared: dict = {}  # one set per distinct set of given fields (_share_field_sets)
     site_key = None
     if cache is not None:  # serve: files unchanged since the last rebuild are not validated again
@@ -227,35 +227,32 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
             documents[f"company:{slug}"] = entry.document
             if entry.company is not None:
                 companies[slug] = entry.company
-            else:
-                other_tiers = None  # its tiers are not known here
+            other_tiers.update(entry.tiers)
             continue
         found, translated = len(diagnostics.items), len(translations)
         if isinstance(doc, PendingFile):
             doc = next(parsed)  # its problems reported now, in this file's turn
             if doc is None:  # unreadable: its own problem is reported; the company exists all the same (no
                 loaded[slug] = None  # "unknown company" where another file names it, no "no such file" for us)
-                other_tiers = None
                 continue
             doc = localize_company(slug, doc)
         loaded[slug] = None
         files[f"company:{slug}"] = doc.file
         company = _validate_company(slug, doc, against, diagnostics, day, shared)
         documents[f"company:{slug}"] = doc.released()
+        written = frozenset()
         if company is not None:
             companies[slug] = company
-        elif other_tiers is not None:  # its shape failed: the tiers it gives still count (check_tiers)
-            other_tiers.update(_tiers_written(doc.data))
+        else:  # its shape failed: the tiers it gives still count (check_tiers)
+            other_tiers.update(written := frozenset(_tiers_written(doc.data)))
         if cache is not None:
             if len(translations) == translated:
-                cache.put(slug, key, company, documents[f"company:{slug}"], diagnostics.items[found:])
+                cache.put(slug, key, company, documents[f"company:{slug}"], diagnostics.items[found:], written)
             else:
                 cache.forget(slug)
     if cache is not None:
         cache.keep_only(tree.companies)
     check_names(companies, documents, site.us if site is not None else None, diagnostics)
-    if against is not None and tree.site is not None and other_tiers is not None:
-        check_tiers(companies, against, tree.site, diagnostics, other_tiers)
     if site is not None and site.us not in loaded:
         choices = list(loaded)
         diagnostics.error("unknown-company", f"'us' names '{site.us}', but there is no companies/{site.us}.yaml",
@@ -283,6 +280,8 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
     _check_misnamed(tree, against, diagnostics, day, loaded)
     from .history import validate_snapshots  # content/history/: checked like company files
     history = validate_snapshots(tree.history, against, loaded, companies, tree.site, diagnostics, day)
+    if against is not None and tree.site is not None:  # after the snapshots: their "no plan" errors go too
+        check_tiers(companies, against, tree.site, diagnostics, other_tiers)
     if tree.companies_unknown:  # companies/ could not be listed (reported): no company is "unknown" elsewhere
         diagnostics.discard(lambda d: d.code in ("unknown-company", "too-few-companies"))
     if diagnostics.has_errors() or site is None:

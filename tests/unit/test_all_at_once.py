@@ -193,6 +193,26 @@ def test_a_tier_no_company_has_is_found_even_when_a_company_file_has_a_shape_err
                            ("unknown-tier", "content/site.yaml", "segments[0].price_reference.tier")]
 
 
+def test_a_tier_no_company_has_says_nothing_in_the_history_snapshots(tree, cli):
+    """The snapshots' plans are checked like company files: each one's "no 'standrd' plan — did you mean
+    'standrd'?" was the same mistake again, in the wrong file, with a hint to break a correct tier."""
+    tree.write("history/2026-01-01.yaml", "companies:\n  gamma: {prices: [{plan: Basic, tier: standard, price: 55}], "
+               "scores: {usability: {setup: 4, daily-use: 8}, service: 7}}\n")
+    tree.replace("site.yaml", "price_reference: {tier: standard, seats: 10}", "price_reference: {tier: standrd, seats: 10}")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("unknown-tier", "content/site.yaml", "price_reference.tier")]
+
+
+def test_a_tier_no_company_has_is_found_even_when_a_company_file_cannot_be_read(tree, cli):
+    """A file that cannot be parsed says no tier; the others all agree on one the site does not name."""
+    tree.replace("site.yaml", "price_reference: {tier: standard, seats: 2}", "price_reference: {tier: standrd, seats: 2}")
+    tree.write("companies/gamma.yaml", "name: [\n")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("unknown-tier", "content/site.yaml", "segments[0].price_reference.tier"),
+                           ("yaml-syntax", "content/companies/gamma.yaml", "")]
+    assert "did you mean 'standard'?" in run.out
+
+
 def test_a_company_file_with_a_refused_name_is_not_unknown_elsewhere(tree, cli):
     tree.write("prospects/acme.yaml", "name: Acme\nsegment: small\nevaluating: [beta, gamma]\n")
     (tree.content / "companies" / "gamma.yaml").rename(tree.content / "companies" / "Gamma.yaml")

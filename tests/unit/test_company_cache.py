@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.build import check
 from generator.company_cache import CompanyCache
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import ContentError, Diagnostics
 
 from tests.unit.test_linear import write_market
 
@@ -109,3 +111,22 @@ def test_the_link_check_looks_again_at_an_edited_company_only_and_sees_its_new_l
     path.unlink()  # a company gone: its answer goes with it
     _check(content, cache)
     assert "c0005" not in cache.link_texts and len(cache.link_texts) == 11
+
+
+def test_a_reused_file_with_errors_still_says_its_tiers(tree):
+    """A plan tier that only a file with errors uses is still a tier some company has: the price reference
+    naming it is not reported as unknown when that file comes from the cache (validate.check_tiers)."""
+    for slug in ("alpha", "beta"):
+        tree.replace(f"companies/{slug}.yaml", "tier: standard", "tier: pro")
+    tree.replace("companies/gamma.yaml", "name: Gamma", "name: Gamma\nwbsite: x")
+    cache = CompanyCache()
+    runs = []
+    for _ in range(2):
+        diagnostics = Diagnostics()
+        with pytest.raises(ContentError):
+            check(tree.content, diagnostics, cache=cache)
+        runs.append(sorted((d.code, Path(d.file).name) for d in diagnostics.errors))
+    assert cache.hits == 3
+    assert runs[0] == runs[1]
+    assert ("unknown-key", "gamma.yaml") in runs[0]
+    assert not any(code == "unknown-tier" for code, _ in runs[0])
