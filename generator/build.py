@@ -163,6 +163,7 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built
             gate(content, diagnostics, today(), scores)
         diagnostics.promote_warnings()
+
     if diagnostics.has_errors():
         raise ContentError(diagnostics)
     return Checked(content, scores, plan)

@@ -223,13 +223,18 @@ def cmd_check(args, reporter: TerminalReporter) -> int:
         checked = check(args.content, diagnostics, timings=timings, strict=args.strict)
     except ContentError:
         return _report_failure(reporter, diagnostics)
-    reporter.attach("notes", list(checked.plan.notes))
+    notes = checked.plan.notes
+    if not args.strict:  # what the publishing gate would refuse, counted (a new project's first CI run)
+        from .gate import preview
+        from .validate import today
+        notes += preview(checked.content, today(), checked.scores)
+    reporter.attach("notes", list(notes))
     reporter.diagnostics(diagnostics.sorted()) if diagnostics.items else None
     warnings = len(diagnostics.sorted())  # as listed (no error got here: every one is a warning)
     said = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
     reporter.message(f"✓ {len(checked.content.companies)} companies, {checked.plan.html_pages} pages: "
                      f"no errors{said} ({timings.total * 1000:.0f} ms)")
-    for note in checked.plan.notes:  # what build would tell (no sitemap, no prospect pages: why)
+    for note in notes:  # what build would tell (no sitemap, no prospect pages: why), and the gate's count
         reporter.message(f"  note: {note}")
     return EXIT_OK
 

@@ -26,6 +26,7 @@ internal``, internal evidence and observations) never reaches an external page a
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Iterator
 
 from . import model as m
 from .diagnostics import Diagnostics, format_path
@@ -91,44 +92,40 @@ def _review_hint(path: tuple) -> str:
         "{text: ..., audience: internal} to keep it to the internal site"
 
 
+def _where(content: Content, slug: str, path: tuple, key: bool = False) -> dict:
+    doc = content.documents.get(f"company:{slug}")
+    return doc.where(path, key=key) if doc is not None else {"file": content.files.get(f"company:{slug}")}
+
+
+def _unreviewed(content: Content) -> Iterator[tuple[str, object]]:
+    """(slug, text) for each piece of free text an external page would show without a ``reviewed`` date (our
+    own company's too)."""
+    for slug, company in content.companies.items():
+        for text in company.free_texts():
+            if not text.internal and text.text and text.reviewed is None:
+                yield slug, text
+
+
 def review_gate(content: Content, diagnostics: Diagnostics) -> int:
     """Add one ``unreviewed-text`` error per piece of free text an external page would show without a
-    ``reviewed`` date (our own company's too); return how many."""
+    ``reviewed`` date (:func:`_unreviewed`); return how many."""
     found = 0
-    for slug, company in content.companies.items():
-        doc = content.documents.get(f"company:{slug}")
-        for text in company.free_texts():
-            if text.internal or not text.text or text.reviewed is not None:
-                continue
-            where = doc.where(text.at) if doc is not None else {"file": content.files.get(f"company:{slug}")}
-            diagnostics.error(UNREVIEWED, f"{m.visible(company.name)}: {format_path(text.path)} "
-                              f"'{first_words(text.text)}' has not been reviewed for external pages",
-                              path=format_path(text.path), hint=_review_hint(text.path), **where)
-            found += 1
+    for slug, text in _unreviewed(content):
+        diagnostics.error(UNREVIEWED, f"{m.visible(content.companies[slug].name)}: {format_path(text.path)} "
+                          f"'{first_words(text.text)}' has not been reviewed for external pages",
+                          path=format_path(text.path), hint=_review_hint(text.path), **_where(content, slug, text.at))
+        found += 1
     return found
 
 
-def gate(content: Content, diagnostics: Diagnostics, today: _dt.date, scores: MarketScores | None = None) -> int:
-    """Add one ``below-min-status`` error per claim an external page would show below the minimum, and one
-    ``unreviewed-text`` error per unreviewed text it would show (:func:`review_gate`); return how many.
-    ``scores``: the build's scores, reused when they are the external audience's."""
+def _below_minimum(content: Content, scores: MarketScores) -> Iterator[tuple[str, str, str, tuple]]:
+    """(slug, claim, status, path) for each claim an external page would show below the minimum: every score
+    as written, every comparison price placed on a map (once per plan)."""
     site = content.site
     minimum = site.verification.min_status
     allow_missing = site.verification.allow_missing
-    if scores is None or scores.audience != EXTERNAL:
-        scores = score_market(site, content.companies, EXTERNAL, today)
     labels = {d.id: d.label for d in site.dimensions}
     criteria = {(d.id, c.id): c.label for d in site.dimensions for c in d.criteria}
-    found = 0
-
-    def report(slug: str, claim: str, status: str, path: tuple) -> None:
-        nonlocal found
-        doc = content.documents.get(f"company:{slug}")
-        where = doc.where(path, key=True) if doc is not None else {"file": content.files.get(f"company:{slug}")}
-        diagnostics.error(CODE, _message(content.companies[slug].name, claim, status, minimum),
-                          path=format_path(path), hint=_hint(status), **where)
-        found += 1
-
     pts = points(site)
     for slug, company in content.companies.items():
         seen: set[tuple] = set()
@@ -145,10 +142,9 @@ def gate(content: Content, diagnostics: Diagnostics, today: _dt.date, scores: Ma
                 continue
             seen.add(path)
             status = traces[p.key].status
-            if _passes(status, minimum, allow_missing):
-                continue
-            claim = labels[p.dimension] if whole else f"{labels[p.dimension]} › {criteria[p.key]}"
-            report(slug, claim, status, path)
+            if not _passes(status, minimum, allow_missing):
+                yield slug, labels[p.dimension] if whole else f"{labels[p.dimension]} › {criteria[p.key]}", \
+                    status, path
 
     priced: set[tuple[str, int]] = set()
     for vmap in scores.maps():
@@ -160,8 +156,46 @@ def gate(content: Content, diagnostics: Diagnostics, today: _dt.date, scores: Ma
                 continue
             priced.add((pos.slug, index))
             status = pos.quote.verdict.status
-            if _passes(status, minimum, allow_missing):
-                continue
-            field = "price" if plan.price is not None else "observations"
-            report(pos.slug, f"price of plan '{plan.plan}'", status, ("prices", index, field))
+            if not _passes(status, minimum, allow_missing):
+                field = "price" if plan.price is not None else "observations"
+                yield pos.slug, f"price of plan '{plan.plan}'", status, ("prices", index, field)
+
+
+def _external(content: Content, today: _dt.date, scores: MarketScores | None) -> MarketScores:
+    """What the external pages show: the build's scores when they are the external audience's."""
+    return scores if scores is not None and scores.audience == EXTERNAL \
+        else score_market(content.site, content.companies, EXTERNAL, today)
+
+
+def gate(content: Content, diagnostics: Diagnostics, today: _dt.date, scores: MarketScores | None = None) -> int:
+    """Add one ``below-min-status`` error per claim an external page would show below the minimum
+    (:func:`_below_minimum`), and one ``unreviewed-text`` error per unreviewed text it would show
+    (:func:`review_gate`); return how many. ``scores``: the build's scores, reused when they are the external
+    audience's."""
+    minimum = content.site.verification.min_status
+    found = 0
+    for slug, claim, status, path in _below_minimum(content, _external(content, today, scores)):
+        diagnostics.error(CODE, _message(content.companies[slug].name, claim, status, minimum),
+                          path=format_path(path), hint=_hint(status), **_where(content, slug, path, key=True))
+        found += 1
     return found + review_gate(content, diagnostics)
+
+
+def preview(content: Content, today: _dt.date, scores: MarketScores | None = None) -> tuple[str, ...]:
+    """``check`` without ``--strict``: one note counting what the gate would refuse, so that its first run in CI
+    is no surprise (a new project's placeholder scores have no evidence yet, its texts no review date).
+    Counted only: no message is made, no file read again for a line."""
+    claims = [slug for slug, *_ in _below_minimum(content, _external(content, today, scores))]
+    texts = [slug for slug, _ in _unreviewed(content)]
+    if not claims and not texts:
+        return ()
+    total, files = len(claims) + len(texts), len(set(claims) | set(texts))
+    said = ([f"{_count(len(claims), 'score or price', 'scores or prices')} below verification.min_status "
+             f"({content.site.verification.min_status})"] if claims else []) + \
+        ([f"{_count(len(texts), 'text', 'texts')} not reviewed for external pages"] if texts else [])
+    return (f"the publishing gate (--strict) would refuse {_count(total, 'thing', 'things')} in "
+            f"{_count(files, 'file', 'files')}: {', '.join(said)} — `valuemap check --strict` lists each one",)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"

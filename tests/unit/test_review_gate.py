@@ -311,3 +311,34 @@ def test_a_future_note_review_date_is_an_error(tree, cli):
     assert run.code == 1
     [d] = [d for d in diagnostics_of(run) if d["severity"] == "error"]
     assert d["code"] == "date-in-future" and d["path"] == "scores.service.note_reviewed"
+
+
+def _note(run) -> str:
+    notes = [n for n in json.loads(run.out)["notes"] if n.startswith("the publishing gate")]
+    assert len(notes) <= 1, notes
+    return notes[0] if notes else ""
+
+
+def test_check_without_strict_counts_what_the_gate_would_refuse(tree, cli):
+    """A new project's first `check --strict` in CI was its first sight of the gate: plain `check` passed and
+    said nothing. It now says, in one note, how many things the gate would refuse, as many as it does."""
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 0
+    strict = cli(tree.root, "check", "--strict", "--format", "json")
+    refused = [d for d in diagnostics_of(strict) if d["severity"] == "error"]
+    texts = sum(d["code"] == "unreviewed-text" for d in refused)
+    claims = sum(d["code"] == "below-min-status" for d in refused)
+    assert texts == 9 and claims > 0 and texts + claims == len(refused), refused
+    assert _note(run) == (f"the publishing gate (--strict) would refuse {len(refused)} things in 3 files: {claims} "
+                          f"scores or prices below verification.min_status (single-source), {texts} texts not "
+                          "reviewed for external pages — `valuemap check --strict` lists each one")
+
+
+def test_check_says_nothing_of_the_gate_when_it_passes_or_under_strict(tree, cli):
+    _reviewed(tree)
+    assert _note(cli(tree.root, "check", "--format", "json")) == ""
+    tree.replace("companies/beta.yaml", f"summary_reviewed: {REVIEWED}\n", "")
+    run = cli(tree.root, "check", "--format", "json")
+    assert _note(run).startswith("the publishing gate (--strict) would refuse 1 thing in 1 file: 1 text not "
+                                 "reviewed"), _note(run)
+    assert "publishing gate" not in cli(tree.root, "check", "--strict", "--format", "json").out
