@@ -256,7 +256,18 @@ def cmd_serve(args, reporter: TerminalReporter) -> int:
     return EXIT_OK
 
 
-def _terminate(signum, frame):  # SIGTERM behaves like Ctrl-C: the build unwinds and the old site stays
+_STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _say(reporter: TerminalReporter, text: str) -> None:
+    """A last word that may have nowhere to go (the terminal closed: SIGHUP): never a traceback for it."""
+    try:
+        reporter.problem(text)
+    except OSError:
+        pass
+
+
+def _terminate(signum, frame):  # SIGTERM, SIGHUP behave like Ctrl-C: the build unwinds and the old site stays
     raise KeyboardInterrupt
 
 
@@ -270,6 +281,29 @@ def _interrupted(exc: BaseException) -> bool:
         exc = exc.__cause__ or exc.__context__
         seen += 1
     return False
+
+
+def _system_problem(exc: OSError) -> str:
+    """An error of the system valuemap runs on, said as such: what failed and on which file."""
+    from .render import MissingTemplates
+
+    if isinstance(exc, MissingTemplates):  # says what to do itself (reinstall)
+        return str(exc)
+    what = exc.strerror or str(exc)
+    where = f": {exc.filename}" if exc.filename else " (writing the output)" if exc.errno is not None else ""
+    return f"cannot read or write a file{where}: {what}"
+
+
+def _quiet_stdout() -> None:
+    """Standard output that failed (a full disk, a closed pipe) is not flushed again at exit, which would
+    print Python's "Exception ignored" with a traceback."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -289,16 +323,27 @@ def _main(argv: list[str] | None) -> int:
     reporter = REPORTERS[getattr(args, "format", "text")].for_args(args)  # project root from --content
     # Only a build has a previous site to keep; the other commands write their files whole or not at all.
     kept = " — the previous site was left as it was" if args.func is cmd_build else ""
-    previous = signal.signal(signal.SIGTERM, _terminate) if hasattr(signal, "SIGTERM") else None
+    # SIGTERM (a stop) and SIGHUP (the terminal closed, an SSH session lost) unwind like Ctrl-C: the old site
+    # stays, serve's private preview folder is removed (it may hold internal pages), workers are stopped.
+    previous = {sig: signal.signal(sig, _terminate) for sig in _STOPS}
     try:
         return args.func(args, reporter)
     except KeyboardInterrupt:
-        reporter.problem(f"interrupted{kept}")
+        _say(reporter, f"interrupted{kept}")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except UsageError as exc:  # what a command did not catch itself (an environment variable it cannot use)
         reporter.problem(f"{exc}{kept}")
+        return EXIT_USAGE
+    except OSError as exc:  # the machine, not valuemap: a full disk, a closed output, a broken install
+        if _interrupted(exc):
+            reporter.problem(f"interrupted{kept}")
+            return EXIT_INTERRUPTED
+        if os.environ.get("VALUEMAP_DEBUG"):
+            raise
+        _quiet_stdout()
+        reporter.problem(f"{_system_problem(exc)}{kept}")
         return EXIT_USAGE
     except Exception as exc:  # a bug in valuemap, not in the content: say so, keep the site, no traceback
         if _interrupted(exc):  # Ctrl-C that Python wrapped on its way up (e.g. in a class's __set_name__)
@@ -310,8 +355,8 @@ def _main(argv: list[str] | None) -> int:
                          "This is a bug in valuemap; run again with VALUEMAP_DEBUG=1 for the traceback.")
         return EXIT_INTERNAL
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ case-insensitive disk), links that would lead out of the content folder refused,
 from __future__ import annotations
 
 import os
+import stat
 import re
 from pathlib import Path
 
@@ -35,10 +36,16 @@ def unreserved(slug: str) -> str:
 
 
 def display_path(path: Path, base: Path) -> str:
+    """``path`` as an author reads it in a message: relative to ``base`` (the working folder) when it lies
+    below it or was given relative; an absolute path elsewhere stays absolute ('/srv/market/content', not
+    '../../../srv/market/content')."""
     try:
-        return os.path.relpath(path, base)
+        rel = os.path.relpath(path, base)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+    if os.path.isabs(path) and (rel == os.pardir or rel.startswith(os.pardir + os.sep)):
+        return str(path)
+    return rel
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -60,6 +67,18 @@ def collect(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, dia
             unlisted.append(folder)
         return []
     return out
+
+
+def _kind(entry: os.DirEntry) -> str:
+    """What a directory entry that is not a regular file is, in words."""
+    if entry.is_dir():
+        return "a folder"
+    try:
+        mode = entry.stat().st_mode
+    except OSError:
+        return "not a regular file"
+    return "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" \
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def _listed(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, diagnostics: Diagnostics,
@@ -111,7 +130,9 @@ def _listed(folder: Path, suffixes: tuple[str, ...], root: Path, base: Path, dia
             diagnostics.error("path-outside-content", "the file is a link to a place outside the content folder",
                               file=display, hint="copy the file into the content folder instead of linking it")
             continue
-        if not entry.is_file():
+        if not entry.is_file():  # named like content, but a folder, a pipe, a socket or a device: never read
+            diagnostics.warning("file-ignored", f"ignored: '{name}' is {_kind(entry)}, not a {'/'.join(suffixes)} file",
+                                file=display, hint="rename or move it: only regular files here are read")
             continue
         same = by_folded.get(slug.lower(), ())
         if len(same) > 1:

@@ -36,7 +36,7 @@ def processes(limit: int) -> int:
     return max(1, min(limit, workers_from_env() or cpu_count()))
 
 
-_STOP = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+_STOP = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _leave(signum, frame) -> None:
@@ -49,8 +49,11 @@ def _child_signals() -> None:
     group — ends the worker, not the CLI's "SIGTERM is Ctrl-C" handler it inherited. It ends it by raising
     SystemExit, not by the default action: an idle worker waits for work holding the pool's queue lock, and
     a worker killed outright never gives it back, so ``Pool.terminate`` in the parent would wait for that lock
-    forever; unwinding releases it. Then the signals held back during the fork are let through."""
+    forever; unwinding releases it. SIGHUP (the terminal closed) is the parent's too. Then the signals held
+    back during the fork are let through."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):  # a closed terminal reaches the whole group: the parent stops the pool
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _leave)
     if hasattr(signal, "pthread_sigmask"):

@@ -118,6 +118,14 @@ def cmd_docs(args, reporter: TerminalReporter) -> int:
     return EXIT_OK
 
 
+def _shell_word(path) -> str:
+    """``path`` as one word a shell reads back unchanged (quoted if need be; ``./-x``, not an option)."""
+    import shlex
+
+    text = str(path)
+    return shlex.quote("./" + text if text.startswith("-") else text)
+
+
 def cmd_new(args, reporter: TerminalReporter) -> int:
     from .scaffold import ScaffoldError, create
 
@@ -126,5 +134,6 @@ def cmd_new(args, reporter: TerminalReporter) -> int:
     except (ScaffoldError, OSError) as exc:
         reporter.problem(f"cannot create a project in {args.dir}: {exc}")
         return EXIT_USAGE
-    reporter.message(f"✓ wrote {len(files)} files to {args.dir}/content/ — next: cd {args.dir} && valuemap build")
+    reporter.message(f"✓ wrote {len(files)} files to {Path(args.dir) / 'content'}/ — next: cd {_shell_word(args.dir)} "
+                     "&& valuemap build")
     return EXIT_OK

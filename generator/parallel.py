@@ -132,13 +132,15 @@ def _chunks(pages: Sequence, order: list[int], workers: int) -> list[list[int]]:
 def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int = 1, track: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[Rendered]:
     """Render ``pages`` and write each into ``writer`` as it is made; return one record per page, in order.
+    ``progress(done, total)`` counts the HTML pages (the number build reports), not robots.txt or sitemap.xml.
 
     The caller adds the records' diagnostics (template errors) and fails the build if there are any; the
     pages already written are thrown away with the temporary folder."""
     _Job.env, _Job.templates, _Job.pages, _Job.writer, _Job.track = env, templates, pages, writer, track
     _Job.ctx = tracked_context(ctx) if track else ctx
     total = len(pages)
-    done = 0
+    readable = [page.path.endswith(".html") for page in pages]  # what progress counts: pages, not robots.txt
+    shown, done = sum(readable), 0
     results: list[Rendered | None] = [None] * total
     # Everything made so far (content, scores, plan) lives until the build ends: moved to a permanent generation,
     # the collector stops scanning it again and again as pages are made (~1 s of a 1,000-company build), and a
@@ -148,16 +150,16 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
     gc.freeze()
     try:
         if progress is not None:
-            progress(0, total)
+            progress(0, shown)
         # A company's pages one after the other (its competitor page, then its battlecard): they share blocks
         # (views.common.shared_block). The order pages are made in changes no byte of any page.
         order = sorted(range(total), key=lambda i: (pages[i].key or "", i))
         if workers <= 1 or total < 2:
             for i in order:
                 results[i] = _render_one(i)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+                done += readable[i]
+                if progress is not None and readable[i]:
+                    progress(done, shown)
         else:
             chunks = _chunks(pages, order, workers)
             # Ctrl-C or a failure stops the workers at once (forked_pool); the caller then aborts the writer
@@ -167,9 +169,9 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
                         results[record.index] = record
                         if record.diagnostic is None:
                             writer.record(record.path, record.size)
-                    done += len(records)
+                    done += sum(readable[record.index] for record in records)
                     if progress is not None:
-                        progress(done, total)
+                        progress(done, shown)
     finally:
         gc.unfreeze()
         _Job.env = _Job.ctx = _Job.writer = None
@@ -178,4 +180,7 @@ def render_pages(env, templates, ctx, pages: Sequence, writer, *, workers: int =
 
 
 def diagnostics_of(records: Iterable[Rendered]) -> list[Diagnostic]:
-    return [r.diagnostic for r in records if r.diagnostic is not None]
+    """The template errors of ``records``, each mistake once (:func:`generator.render.merged`)."""
+    from .render import merged
+
+    return merged([r.diagnostic for r in records if r.diagnostic is not None])

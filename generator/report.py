@@ -132,8 +132,9 @@ class TerminalReporter:
         errors = sum(1 for d in items if d.severity == ERROR)
         warnings = len(items) - errors
         if errors:
-            files = len({d.file for d in items if d.severity == ERROR})
-            self.stream.write(self._c("1;31", f"\n✗ {_plural(errors, 'error')} in {_plural(files, 'file')}") +
+            files = len({d.file for d in items if d.severity == ERROR and d.file})
+            where = f" in {_plural(files, 'file')}" if files else ""  # a missing folder is no file
+            self.stream.write(self._c("1;31", f"\n✗ {_plural(errors, 'error')}{where}") +
                               (f", {_plural(warnings, 'warning')}" if warnings else "") +
                               (" — nothing was written.\n" if self.writes else ".\n"))
 

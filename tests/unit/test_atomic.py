@@ -66,7 +66,7 @@ def _wait_for_writing(root: Path, proc: subprocess.Popen) -> Path:
     pytest.fail("the build never started writing")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_build_interrupted_midway_keeps_the_old_site(sample, cli, sig):
     assert cli(sample.root, "build").code == 0
     before = snapshot(sample.root / "site")

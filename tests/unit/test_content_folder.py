@@ -134,3 +134,24 @@ def test_an_id_with_underscores_or_capitals_gets_its_corrected_form(tree, cli):
     run = cli(tree.root, "check", "--format", "json")
     found = [(d["code"], d["path"], d["hint"]) for d in json.loads(run.out)["diagnostics"]]
     assert ("invalid-id", "us", "ids are lower-case letters, digits and hyphens: write 'alpha-one'") in found
+
+
+def test_a_folder_or_a_pipe_named_like_a_content_file_is_a_warning_not_silence(tree, cli):
+    """`companies/dir.yaml/` and a FIFO `companies/pipe.yaml`: never read (a pipe would hang the build), and
+    said, like any other file that is ignored."""
+    import json as _json
+    import os as _os
+
+    (tree.content / "companies" / "archive.yaml").mkdir()
+    if hasattr(_os, "mkfifo"):
+        _os.mkfifo(tree.content / "companies" / "pipe.yaml")
+    (tree.content / "pages").mkdir(exist_ok=True)
+    (tree.content / "pages" / "draft.md").mkdir()
+    run = cli(tree.root, "check", "--format", "json")
+    assert run.code == 0, run.out
+    found = {(d["file"], d["message"]) for d in _json.loads(run.out)["diagnostics"] if d["code"] == "file-ignored"}
+    expected = {("content/companies/archive.yaml", "ignored: 'archive.yaml' is a folder, not a .yaml/.yml file"),
+                ("content/pages/draft.md", "ignored: 'draft.md' is a folder, not a .md file")}
+    if hasattr(_os, "mkfifo"):
+        expected.add(("content/companies/pipe.yaml", "ignored: 'pipe.yaml' is a pipe (FIFO), not a .yaml/.yml file"))
+    assert found == expected

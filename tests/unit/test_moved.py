@@ -3,6 +3,7 @@ it shows progress on long builds only where a person watches (the build itself n
 from __future__ import annotations
 
 import io
+import re
 import json
 import os
 import subprocess
@@ -158,8 +159,11 @@ def test_quiet_in_ci_and_off_a_terminal_unless_asked(monkeypatch):
 
 
 def test_progress_option_prints_counts(tree, cli):
+    """The last count is the number of pages the build reports (robots.txt is rendered, but no page)."""
     run = build_ok(cli, tree, "--progress")
-    assert "pages" in run.err and "rendered" in run.err
+    last = [line for line in run.err.splitlines() if line.startswith("rendered ")][-1]
+    built = re.search(r"built (\d+) pages", run.out + run.err).group(1)
+    assert last == f"rendered {built}/{built} pages", (last, built)
 
 
 def test_rich_is_imported_only_for_a_bar(tree):

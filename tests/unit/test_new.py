@@ -111,3 +111,16 @@ def test_new_needs_a_folder_argument(tmp_path, cli):
     run = cli(tmp_path, "new")
     assert run.code == 2
     assert "DIR" in run.err
+
+
+@pytest.mark.parametrize("name, word", [("odd name é #1", "'odd name é #1'"), ("-dash", "./-dash"),
+                                        ("plain", "plain")])
+def test_the_next_step_new_prints_can_be_pasted_into_a_shell(tmp_path, cli, name, word):
+    """`cd odd name é #1` breaks at the spaces and the '#'; `cd -dash` reads an option."""
+    import shlex
+
+    run = cli(tmp_path, "new", "--", name)
+    assert run.code == 0, run.err
+    printed = (run.out + run.err).split("next: ", 1)[1].strip()
+    assert printed == f"cd {word} && valuemap build"
+    assert (tmp_path / shlex.split(printed)[1]).resolve() == (tmp_path / name).resolve()

@@ -206,7 +206,8 @@ def test_failed_swap_moves_carried_entries_back(tree, cli, monkeypatch):
 
     monkeypatch.setattr(w.SiteWriter, "_swap", broken_swap)
     run = cli(tree.root, "build")
-    assert run.code == 3
+    assert run.code == 2  # the machine's problem, said as such (not "internal error … a bug", exit 3)
+    assert "Input/output error — the previous site was left as it was" in run.err, run.err
     assert everything(tree.root) == before
 
 
@@ -265,7 +266,7 @@ def test_export_writes_atomically_and_keeps_the_mode(tree, cli, monkeypatch):
 
     monkeypatch.setattr(w.os, "replace", failing_replace)
     run = cli(tree.root, "export", "-o", "model.json")
-    assert run.code == 3 and "previous site" not in run.err
+    assert run.code == 2 and "previous site" not in run.err and "No space left on device" in run.err, run.err
     assert target.read_bytes() == first
     assert sorted(p.name for p in tree.root.iterdir()) == ["content", "model.json"]  # no temporary file left
     monkeypatch.undo()
@@ -519,3 +520,32 @@ def test_ctrl_c_inside_a_callback_python_ignores_is_delivered_again(capsys):
     Raises(ValueError("boom"))
     gc.collect()
     assert "ValueError: boom" in capsys.readouterr().err
+
+
+def test_a_full_disk_under_export_is_said_as_such_not_as_a_bug(tmp_path):
+    """`export > /dev/full`: the machine's problem, named, exit 2 — not "internal error … a bug in valuemap"
+    (exit 3), and no traceback when Python flushes the failed stream again at exit."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "wb") as full:
+        run = subprocess.run([sys.executable, "-m", "generator", "export"], cwd=ROOT, stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=60,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert run.returncode == 2, run.stderr
+    assert "No space left on device" in run.stderr and "cannot read or write a file" in run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+
+
+def test_missing_templates_are_a_broken_install_not_a_bug(tree, cli, monkeypatch):
+    """valuemap's own templates not found (a broken install, or running one checkout's code on another's
+    content): the message says to reinstall; it is not "internal error … a bug" (exit 3)."""
+    import generator.render as render
+
+    def missing():
+        raise render.MissingTemplates("valuemap's templates were not found — reinstall valuemap")
+
+    monkeypatch.setattr(render, "bundled_templates", missing)
+    run = cli(tree.root, "build")
+    assert run.code == 2, run.err
+    assert "reinstall valuemap" in run.err and "internal error" not in run.err
+    assert not (tree.root / "site").exists()

@@ -382,3 +382,17 @@ def test_a_source_date_epoch_past_year_9999_is_a_usage_error(tree, cli, monkeypa
         assert run.code == 2, (run.code, run.err)
         assert f"SOURCE_DATE_EPOCH={epoch} is not a date valuemap can use" in run.err and "internal" not in run.err
     assert not (tree.root / "site").exists()
+
+
+def test_a_missing_content_folder_is_named_as_given_and_is_no_file(tmp_path, cli):
+    """`--content /abs/elsewhere` from a folder far from it: the message names '/abs/elsewhere', not
+    '../../../abs/elsewhere', and the summary does not count a file that no error names."""
+    work = tmp_path / "a" / "b" / "c"
+    work.mkdir(parents=True)
+    missing = tmp_path / "elsewhere" / "content"
+    run = cli(work, "check", "--content", str(missing))
+    assert run.code == 1
+    assert f"the content folder '{missing}' does not exist" in run.err, run.err
+    assert "✗ 1 error." in run.err and "in 1 file" not in run.err, run.err
+    inside = cli(work, "check", "--content", str(work / "content"))
+    assert "the content folder 'content' does not exist" in inside.err, inside.err
