@@ -33,13 +33,15 @@ SCRIPT_PATH = PREFIX + "reload.js"
 STYLE_PATH = PREFIX + "serve.css"
 
 
-def problem_report(outcome: Outcome, *, have_site: bool, root: Path | None = None) -> dict:
-    """The problems of a failed build as plain data: rendered into HTML here and by reload.js in the browser."""
+def problem_report(outcome: Outcome, *, have_site: bool, root: Path | None = None, excerpts: bool = True) -> dict:
+    """The problems of a failed build as plain data: rendered into HTML here and by reload.js in the browser.
+    ``excerpts=False`` (the external preview): no content line is quoted — it may be internal text."""
     items = []
     for d in outcome.diagnostics:
         items.append({"severity": d.severity, "location": d.location, "message": d.message,
                       "detail": " ".join(p for p in (f"[{d.path}]" if d.path else "", f"({d.code})") if p),
-                      "excerpt": caret_excerpt(d.file, d.line, d.column, root), "hint": d.hint or ""})
+                      "excerpt": caret_excerpt(d.file, d.line, d.column, root) if excerpts else "",
+                      "hint": d.hint or ""})
     if outcome.problem:
         items.append({"severity": ERROR, "location": "valuemap", "message": outcome.problem, "detail": "",
                       "excerpt": "", "hint": ""})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -115,9 +115,30 @@ def template_diagnostic(exc: BaseException, templates_dir: Path, page_path: str)
         except ValueError:
             pass
     message = exc.message if isinstance(exc, jinja2.TemplateError) and getattr(exc, "message", None) else str(exc)
-    return Diagnostic("template-error", f"{type(exc).__name__}: {message} (while rendering {page_path})",
+    return Diagnostic("template-error", f"{type(exc).__name__}: {message}{_WHILE}{page_path})",
                       file=file, line=line, column=1 if line else None,
                       hint="a template names a value its page does not provide, or has a syntax error")
+
+
+_WHILE = " (while rendering "
+
+
+def merged(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One template mistake is one problem, not one per page it broke (a typo in competitor.html: a thousand
+    identical errors): the same error at the same place is said once, naming the first page and how many
+    more, in the order first met."""
+    groups: dict[tuple, list[Diagnostic]] = {}
+    for d in diagnostics:
+        head, sep, _page = d.message.rpartition(_WHILE) if d.code == "template-error" else (d.message, "", "")
+        groups.setdefault((d.code, d.file, d.line, d.column, head if sep else d.message, d.severity), []).append(d)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        if len(same) > 1:
+            more = len(same) - 1
+            first = replace(first, message=f"{first.message[:-1]} and {more} other page{'s' if more > 1 else ''})")
+        out.append(first)
+    return out
 
 
 def render_page(env: jinja2.Environment, template: str, view: dict, templates_dir: Path, page_path: str) -> str:

@@ -61,6 +61,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     state: LiveState  # set on the subclass made by :class:`ServeSession`
     root: Path | None
+    excerpts = True  # the content lines a problem points at, in the banner: not in the external preview
     server_version = "valuemap-serve"
     sys_version = ""
 
@@ -85,7 +86,7 @@ class _Handler(SimpleHTTPRequestHandler):
     def _report(self, snap: Snapshot) -> dict | None:
         if snap.outcome is None or snap.outcome.ok:
             return None
-        return problem_report(snap.outcome, have_site=snap.epoch > 0, root=self.root)
+        return problem_report(snap.outcome, have_site=snap.epoch > 0, root=self.root, excerpts=self.excerpts)
 
     def _respond(self, head: bool) -> None:
         path = urlsplit(self.path).path
@@ -243,7 +244,10 @@ class ServeSession:
         if not 0 <= self.port <= 65535:
             raise ServeError(f"--port must be between 0 and 65535, not {self.port}")
         server_class = _Server6 if ":" in self.host else _Server
-        handler = type("Handler", (_Handler,), {"state": self.state, "root": self.root})
+        # The external preview may be shared (--host): a content line can be internal text (a talk track, an
+        # objection, a note), so its banner names where a problem is, never what the line says.
+        handler = type("Handler", (_Handler,), {"state": self.state, "root": self.root,
+                                                "excerpts": self.audience == INTERNAL})
         try:
             self._server = server_class((self.host.strip("[]"), self.port), partial(handler, directory=str(self.out)))
         except (OSError, OverflowError) as exc:

@@ -179,6 +179,11 @@ def compose(text: str, line_offset: int = 0) -> tuple[Any, dict[tuple, Mark], di
             problem = "a quote that is not closed"
             hint = "add the closing quote at the end of the text (a quote inside it is written \\\" between " \
                    "double quotes, '' between single quotes)"
+        elif exc.context in ("while parsing a flow sequence", "while parsing a flow mapping") and exc.context_mark:
+            opened = "[" if "sequence" in exc.context else "{"
+            closing = "]" if opened == "[" else "}"
+            hint = f"the '{opened}' on line {exc.context_mark.line + 1 + line_offset} is not closed: add " \
+                   f"'{closing}' where it ends"  # libyaml gives up lines later, at the next key
         elif "mapping values are not allowed" in problem:
             line_text = lines[mark.line] if mark and mark.line < len(lines) else ""
             if mark and 0 <= line_text.find(": ") < mark.column:  # a second ': ' on the line: a text, unquoted

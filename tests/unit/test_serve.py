@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import queue
 import re
+import signal
 import threading
 from pathlib import Path
 
@@ -152,6 +154,21 @@ def test_edit_break_fix_round_trip(session, tree):
     reporter = session.reporter_record
     assert any(d.file and d.file.endswith("alpha.yaml") for batch in reporter.diagnostic_batches for d in batch)
     assert any("still serving the last good build" in line for line in reporter.lines)
+
+
+@pytest.mark.parametrize("audience", ["external", "internal"])
+def test_the_external_preview_s_banner_quotes_no_content_line(tree, templates, audience):
+    """A mistake on the line of a talk track: the internal preview shows the line (with its caret), the
+    external one — which may be shared with --host — only where it is, never what it says."""
+    tree.replace("companies/beta.yaml", 'talk_track: "SECRET-TALK-beta"',
+                 'talk_track: "SECRET-TALK-beta"\ntalk_trak: "SECRET-TYPO-beta"')
+    with ServeSession(tree.content, templates=templates, port=0, reporter=Recorder(), root=tree.root,
+                      audience=audience) as s:
+        status, page, _ = get(s, "/")
+    assert status == 503 and 'id="valuemap-serve-problems"' in page
+    assert "talk_trak" in page  # the field is named: [talk_trak] (unknown-key)
+    assert ("SECRET-TYPO-beta" in page) == (audience == "internal"), page[:3000]
+    assert "SECRET-TALK-beta" not in page
 
 
 def test_only_the_pages_an_edit_changed_reload_and_a_page_showing_problems_reloads_once_fixed(session, tree):
@@ -308,6 +325,37 @@ def test_cli_serve_is_wired_and_reports_a_missing_content_folder(cli, tmp_path):
     assert run.code == 1 and "content-missing" in run.err
     run = cli(tmp_path, "serve", "--help")
     assert run.code == 0 and "--port" in run.out and "--host" in run.out
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
+def test_a_closed_terminal_stops_serve_and_removes_its_private_folder(tree, tmp_path):
+    """SIGHUP to the whole process group (a terminal tab closed, an SSH session lost) is a stop like Ctrl-C:
+    the private preview folder — internal pages, the prospect list — is removed, and nothing prints a
+    traceback. It used to die on the spot and leave the folder behind."""
+    import subprocess
+    import sys
+    import time
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content), "--port", "0"],
+                            cwd=tree.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + WAIT * 4
+        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file()
+                                                      for f in temp.glob("valuemap-serve-*")):
+            time.sleep(0.05)
+        assert list(temp.glob("valuemap-serve-*")), "serve never built its preview"
+        os.killpg(proc.pid, signal.SIGHUP)
+        out, err = proc.communicate(timeout=WAIT * 2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Traceback" not in out, err
+    assert not list(temp.glob("valuemap-serve-*")), "the private preview folder was left behind"
 
 
 def test_cli_serve_warns_off_loopback_and_ctrl_c_exits_130(cli, tree, templates, monkeypatch):

@@ -158,6 +158,14 @@ def test_a_quote_left_open_is_named_where_it_opens(tree, cli):
     assert d["message"] == "invalid YAML: a quote that is not closed" and "closing quote" in d["hint"]
 
 
+def test_a_list_left_open_is_named_by_the_line_it_opens_on(tree, cli):
+    """`setup: [6` — libyaml gives up at the next key, lines later: the hint names the '[' left open."""
+    put(tree, beta(tree).replace("    setup: 6\n", "    setup: [6\n"))
+    line, _ = locate(beta(tree), "setup: [6")
+    d = fails_with(tree, cli, "yaml-syntax", line=None)
+    assert d["line"] > line and d["hint"] == f"the '[' on line {line} is not closed: add ']' where it ends", d
+
+
 def test_a_text_holding_colon_space_gets_the_line_with_quotes_as_its_hint(tree, cli):
     put(tree, beta(tree).replace('summary: "Beta sells widgets."', "summary: Annual billing: automations"))
     line, column = locate(beta(tree), "billing: automations")
