@@ -471,10 +471,22 @@
     var drawn = false;
     panel.hidden = false;
 
+    var results = [figures, chart, document.getElementById("weigh-ranking")];
+    function stale(on) {  /* every weight at zero: no ranking follows from them; the last one is greyed out */
+      results.forEach(function (el) { if (el) { el.classList.toggle("weigh-stale", on); } });
+    }
+
     function update(weights) {
       var total = fsum(weights);
-      if (!(total > 0)) { message.textContent = data.strings.all_zero; return; }
+      if (!(total > 0)) {
+        message.textContent = data.strings.all_zero;
+        outputs.forEach(function (el) { if (el) { el.textContent = "\u2014"; } });
+        stale(true);
+        document.body.setAttribute("data-weigh-state", "none");
+        return;
+      }
       message.textContent = "";
+      stale(false);
       var shares = weights.map(function (w) { return w / total; });
       var texts = fmt.shares(shares);
       texts.forEach(function (text, i) { if (outputs[i]) { outputs[i].textContent = text; } });
@@ -491,13 +503,48 @@
       document.body.setAttribute("data-weigh-state", shares.join(","));
     }
     function fromSliders() { return inputs.map(function (el) { return Math.max(0, Number(el.value) || 0); }); }
+    function published() { return data.dimensions.map(function (d) { return d.weight; }); }
+    function isPublished() {
+      return data.dimensions.every(function (d, i) { return inputs[i].value === String(100 * d.weight); });
+    }
+    /* The weights in the address (#usability=30&service=20): a link that opens the page with them. Only numbers
+       are read from it; a dimension it leaves out weighs nothing. */
+    function fromAddress() {
+      var params = new URLSearchParams(window.location.hash.slice(1)), found = false;
+      var weights = data.dimensions.map(function (d) {
+        var text = params.get(d.id), value = text === null || text === "" ? NaN : Number(text);
+        if (!isFinite(value) || value < 0) { return 0; }
+        found = true;
+        return Math.min(100, value);
+      });
+      return found ? weights : null;
+    }
+    function toAddress(weights) {
+      var hash = weights === null ? "" : "#" + data.dimensions.map(function (d, i) {
+        return encodeURIComponent(d.id) + "=" + String(Math.round(weights[i] * 10) / 10);
+      }).join("&");
+      try { window.history.replaceState(null, "", window.location.pathname + window.location.search + hash); }
+      catch (e) { /* an address that cannot change (some file:// pages): the sliders still work */ }
+    }
     function reset() {
       data.dimensions.forEach(function (d, i) { inputs[i].value = String(100 * d.weight); });
-      update(data.dimensions.map(function (d) { return d.weight; }));
+      toAddress(null);
+      update(published());
     }
-    inputs.forEach(function (el) { el.addEventListener("input", function () { update(fromSliders()); }); });
+    inputs.forEach(function (el) {
+      el.addEventListener("input", function () { var w = fromSliders(); toAddress(w); update(w); });
+    });
     document.getElementById("weigh-reset").addEventListener("click", reset);
-    update(data.dimensions.map(function (d) { return d.weight; }));
+    function start() {
+      var linked = fromAddress();
+      /* Back to the page: the address holds the weights left (the sliders are autocomplete="off": a browser
+         that put them back after this ran would show them over the published results) */
+      if (linked) { inputs.forEach(function (el, i) { el.value = String(linked[i]); }); update(fromSliders()); }
+      else if (!isPublished()) { update(fromSliders()); }
+      else { update(published()); }
+    }
+    start();
+    window.addEventListener("hashchange", start);
   }
 
   /* plotly.js loads (deferred) after this script: start once everything has loaded */
