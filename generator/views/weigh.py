@@ -8,6 +8,8 @@ Without JavaScript the page shows the published weights' ranking and says the sl
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import replace
 
 import orjson
@@ -96,6 +98,20 @@ def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -
     }
 
 
+def _held(fmt, s: weighting.Sensitivity) -> dict[str, str]:
+    """The range a rank holds over, as shares a reader can check: the rank changes *at* an end that is not 0%
+    or 100% (``s.low``, ``s.high``: the first share where it does), so each such end is shown rounded inwards —
+    "from 6%", not "from 5%" for 5.03%, where the slider at 5% shows another rank. A range narrower than the
+    whole percents around it gets one decimal."""
+    for decimals in (0, 1, 2):
+        scale = 10 ** decimals
+        low = s.low * 100 if s.below is None and s.low <= 0.0 else (math.floor(s.low * 100 * scale) + 1) / scale
+        high = s.high * 100 if s.above is None and s.high >= 1.0 else (math.ceil(s.high * 100 * scale) - 1) / scale
+        if low <= high:
+            break
+    return {"low": fmt.percent(low, decimals, sign=False), "high": fmt.percent(high, decimals, sign=False)}
+
+
 def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...], shares: dict) -> dict | None:
     """``shares``: each dimension's weight as the sliders show it (:meth:`Formatter.shares`)."""
     t, fmt = ctx.t, ctx.fmt
@@ -106,7 +122,7 @@ def _sensitivity(ctx: SiteContext, found: tuple[weighting.Sensitivity, ...], sha
     for s in found:
         rows.append([
             cell(label[s.dimension]), cell(shares[s.dimension]),
-            cell(t("weigh.holds", dimension=label[s.dimension], low=fmt.share(s.low), high=fmt.share(s.high))),
+            cell(t("weigh.holds", dimension=label[s.dimension], **_held(fmt, s))),
             cell(t("weigh.moves_down", rank=s.below) if s.below is not None else
                  t("weigh.never_moves") if s.low <= 0.0 else t("weigh.unplaced")),
             cell(t("weigh.moves_up", rank=s.above) if s.above is not None else

@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,45 @@ def test_a_sum_keeps_fifteen_digits_and_a_large_one_every_digit():
     assert _sum(-1.2945747726879477) == -1.29457477268795
     assert _sum(0.0) == 0.0 and _sum(2.5) == 2.5 and _sum(1e-5) == 1e-5
     assert _sum(1234567890123.4567) == 1234567890123.4567
+
+
+def test_a_rank_s_range_is_shown_rounded_inwards():
+    """The rank changes at an end that is not 0% or 100%: "holds from 5%" for a first change at 5.03% was
+    false at the slider's 5%. Each such end is rounded inwards; a range inside one percent gets a decimal."""
+    from generator.formats import Formatter
+    from generator.views.weigh import _held
+
+    fmt = Formatter("en", "EUR")
+
+    def held(low, high, below, above):
+        return _held(fmt, weighting.Sensitivity("d", 0.3, 2, low, high, below, above))
+
+    assert held(0.0503, 1.0, 3, None) == {"low": "6%", "high": "100%"}
+    assert held(0.0, 0.6249, None, 2) == {"low": "0%", "high": "62%"}
+    assert held(0.0, 0.62, None, 2) == {"low": "0%", "high": "61%"}  # at 62% exactly it has changed
+    assert held(0.2503, 0.2580, 3, 1) == {"low": "25.1%", "high": "25.7%"}
+    assert held(0.0, 1.0, 4, None) == {"low": "1%", "high": "100%"}  # changes at 0% itself
+
+
+def test_the_sensitivity_table_s_ends_hold_on_the_slider(tree):
+    """Each end the table prints, set on the slider, gives the rank the table says holds (the tree's market:
+    usability 0–62.49 %, service 37.51–100 %; see test_sensitivity_by_hand)."""
+    from generator.formats import Formatter
+    from generator.views.weigh import _held
+
+    checked = check(tree.content, Diagnostics())
+    site = checked.content.site
+    names = {s: c.name for s, c in checked.content.companies.items()}
+    scenario = sc.overall_scenario(site)
+    quotes = {s: qu.quote_at(c, site, scenario.reference, "external", checked.scores.today)
+              for s, c in checked.content.companies.items()}
+    fmt = Formatter(site.lang, site.currency)
+    found = weighting.sensitivity(site, checked.scores.companies, scenario, quotes, names)
+    shown = {s.dimension: _held(fmt, s) for s in found}
+    assert shown == {"usability": {"low": "0%", "high": "62%"}, "service": {"low": "38%", "high": "100%"}}
+    for s in found:
+        for text in shown[s.dimension].values():
+            moved = weighting.moved_weights(scenario.weights, s.dimension, float(text.rstrip("%")) / 100)
+            vmap = sc.value_map(site, checked.scores.companies, quotes,
+                                       replace(scenario, weights=moved), names)
+            assert vmap.get(site.us).rank == s.rank, (s.dimension, text)
