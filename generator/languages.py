@@ -236,8 +236,9 @@ def localize(content, lang: str):
         elif doc_id.startswith("page:") and doc_id[5:] in pages:
             page = pages[doc_id[5:]]
             pages[doc_id[5:]] = dataclasses.replace(page, meta=_set(page.meta, path, text))
+    written_in = content.written_in or content.site.lang
     site = site.model_copy(update={"lang": lang})
-    return dataclasses.replace(content, site=site, companies=companies, pages=pages)
+    return dataclasses.replace(content, site=site, companies=companies, pages=pages, written_in=written_in)
 
 
 # --- checks ---------------------------------------------------------------------------------------------

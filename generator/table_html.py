@@ -60,8 +60,8 @@ def table_rows(tbl: Mapping, marks: Mapping[str, str]) -> Markup:
     return Markup("".join(out))
 
 
-def _source(ev: Mapping, link: str, internal: str) -> str:
-    note = f" — <bdi>{_e(ev['note'])}</bdi>" if ev["note"] else ""
+def _source(ev: Mapping, link: str, internal: str, lang: str) -> str:
+    note = f" — <bdi{lang}>{_e(ev['note'])}</bdi>" if ev["note"] else ""
     href = f' <a href="{_e(ev["href"])}" rel="noopener noreferrer">{link}</a>' if ev["href"] else ""
     badge = f' <span class="badge internal">{internal}</span>' if ev["internal"] else ""
     return (f'<li><span class="badge {_e(ev["badge"])}"><bdi>{_e(ev["source"])}</bdi></span> '
@@ -70,19 +70,21 @@ def _source(ev: Mapping, link: str, internal: str) -> str:
 
 
 def evidence_rows(rows: Sequence[Mapping], marks: Mapping[str, str], as_of: Mapping[str, str], link: str,
-                  internal: str) -> Markup:
+                  internal: str, written_in: str = "") -> Markup:
     """The rows of a competitor's evidence table (:func:`generator.views.company.evidence_rows`): per
     criterion its score and status mark, the summary, note and every source shown. ``as_of`` maps a row's date
-    to its sentence; ``link`` and ``internal`` are the link's and the internal badge's words."""
+    to its sentence; ``link`` and ``internal`` are the link's and the internal badge's words; ``written_in``:
+    the notes' language where it is not the page's (their ``lang``)."""
     link, internal = _e(link), _e(internal)
+    lang = f' lang="{_e(written_in)}"' if written_in else ""
     out = []
     for row in rows:
         summary = _e(row["summary"]) + (f" · {_e(as_of[row['as_of']])}" if row["as_of"] else "")
         parts = [f'<span class="ev-summary">{summary}</span>']
         if row["note"]:
-            parts.append(f'<span class="ev-note">{_e(row["note"])}</span>')
+            parts.append(f'<span class="ev-note"{lang}>{_e(row["note"])}</span>')
         if row["sources"]:
-            parts.append('<ul class="sources">\n' + "".join(_source(ev, link, internal) for ev in row["sources"])
+            parts.append('<ul class="sources">\n' + "".join(_source(ev, link, internal, lang) for ev in row["sources"])
                          + "</ul>")
         if row["hidden"]:
             parts.append(f'<span class="ev-hidden">{_e(row["hidden"])}</span>')

@@ -61,6 +61,9 @@ class Content:
     # above hold the site's lang text (see generator/languages.py).
     translations: dict = field(default_factory=dict, repr=False, compare=False)
     history: tuple = ()  # generator.history.Snapshot, oldest first (content/history/)
+    # The language the content's text is written in, once a sub-site's copy has another (languages.localize):
+    # what pages mark as such (lang="…") where they show text as written. None: the site's own lang.
+    written_in: str | None = None
 
     @property
     def us(self) -> m.Company:

@@ -8,11 +8,12 @@ landmines (questions that expose the competitor's weaknesses, from its scorecard
 from __future__ import annotations
 
 from ..plan import INTERNAL, PlannedPage
-from ..text import markdown, safe_href
+from ..text import safe_href
 from ..verify import STATUSES
 from .common import Links, SiteContext, categories, newest_date, point_number, shown_score
 from .frame import absolute_url, base
-from .company import _note, _price_table, _verdict, head_to_head_blocks, statements, where_they_sit
+from .company import (_note, _price_table, _verdict, head_to_head_blocks, internal_texts, statements,
+                      where_they_sit)
 
 EVIDENCE_ITEMS = 3
 
@@ -47,11 +48,9 @@ def battlecard_view(ctx: SiteContext, page: PlannedPage) -> dict:
 
     view["internal_card"] = None
     if page.audience == INTERNAL:
-        view["internal_card"] = {
-            "talk_track": markdown(them.talk_track),
-            "objections": [{"objection": o.objection, "response": markdown(o.response)} for o in them.objections],
-            "landmines": statements(ctx, them.weaknesses, page.audience),
-        }
+        texts = internal_texts(ctx, them)
+        view["internal_card"] = {"talk_track": texts["talk_track"], "objections": texts["objections"],
+                                 "landmines": statements(ctx, them.weaknesses, page.audience)}
     return view
 
 
@@ -85,6 +84,6 @@ def strongest_evidence(ctx: SiteContext, slug: str, count: int = EVIDENCE_ITEMS)
             "source": kind.label if kind else ev.source,
             "badge": "independent" if kind is None or kind.independent else "gameable",
             "value": point_number(ctx, (d, c), ev.value),
-            "date": fmt.date(ev.date), "note": _note(ctx, ev), "href": safe_href(ev.url),
+            "date": fmt.date(ev.date), "note": ctx.as_written(_note(ctx, ev), inline=True), "href": safe_href(ev.url),
         })
     return items

@@ -45,6 +45,22 @@ class SiteContext:
     def name(self, slug: str) -> str:
         return self.content.companies[slug].name
 
+    @property
+    def written_in(self) -> str:
+        """The language content text is in when it differs from this page's: "" when they agree."""
+        source = self.content.written_in
+        return source if source and source != self.site.lang else ""
+
+    def as_written(self, html: Markup | str, *, inline: bool = False, field: tuple | None = None) -> Markup | str:
+        """Content text shown as written, not in this page's language (a Japanese page quoting an English
+        summary), marked with its own (``lang``: WCAG 3.1.2): a screen reader reads it with the right voice.
+        ``field``: (document id, field path) of a translatable field — not marked when translated here."""
+        source = self.written_in
+        if not source or not html or (field is not None and self.site.lang in self.content.translations.get(field, {})):
+            return html
+        tag = "span" if inline else "div"
+        return Markup('<{0} lang="{1}">{2}</{0}>').format(tag, source, html if isinstance(html, Markup) else str(html))
+
 
 def with_languages(ctx, make: Callable[[Any, Any], Any]):
     """The site context with one context per language (``ctx.variants``) when the plan has languages;
@@ -177,18 +193,21 @@ def cell(text: Any, href: str | None = None, tone: str = "", strong: bool = Fals
 
 
 def table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict]], highlight: list[bool] | None = None,
-          gaps: list[bool] | None = None) -> dict:
+          gaps: list[bool] | None = None, sorted_by: int | None = None) -> dict:
     """``columns``: (label, numeric) pairs. ``highlight``: rows shown as ours. ``gaps``: rows that follow rows
-    left out (a large market's selection): drawn with a broken rule above."""
+    left out (a large market's selection): drawn with a broken rule above. ``sorted_by``: the column the rows
+    are ranked by, highest first (its header says so: a ▾ and aria-sort)."""
     # A caption holding names is Markup (<bdi> around each name, see Translator.html); its aria-label is text.
     # Each cell's element and class are set here, once, so the template's loop only prints them: the first cell
-    # of a row heads it (<th scope="row">) unless it is a number.
-    kinds = [("td", "num ") if numeric else ("th" if i == 0 else "td", "") for i, (_, numeric) in enumerate(columns)]
+    # of a row that is not a number heads it (<th scope="row">): the company after its rank, a criterion.
+    head = next((i for i, (_, numeric) in enumerate(columns) if not numeric), None)
+    kinds = [("td", "num ") if numeric else ("th" if i == head else "td", "") for i, (_, numeric) in enumerate(columns)]
     for r in rows:
         for c, (tag, cls) in zip(r, kinds):
             c["tag"], c["cls"] = tag, cls + c["tone"]
     return {"caption": caption, "caption_text": caption.striptags() if isinstance(caption, Markup) else caption,
-            "columns": [{"label": label, "numeric": numeric} for label, numeric in columns],
+            "columns": [{"label": label, "numeric": numeric, "sorted": i == sorted_by}
+                        for i, (label, numeric) in enumerate(columns)],
             "rows": [{"cells": r, "us": bool(highlight[i]) if highlight else False,
                       "gap": bool(gaps[i]) if gaps else False} for i, r in enumerate(rows)]}
 

@@ -51,10 +51,10 @@ def statements(ctx: SiteContext, items: list[m.Statement], audience: str) -> lis
     out = []
     for item in items:
         if not item.internal:
-            out.append(inline_markdown(item.text))
+            out.append(ctx.as_written(inline_markdown(item.text), inline=True))
         elif audience == INTERNAL:
-            out.append(inline_markdown(item.text) + Markup(' <span class="badge internal">{}</span>').format(
-                ctx.t("evidence.internal")))
+            out.append(ctx.as_written(inline_markdown(item.text), inline=True)
+                       + Markup(' <span class="badge internal">{}</span>').format(ctx.t("evidence.internal")))
     return out
 
 
@@ -77,7 +77,7 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
                                                                      us=us.name))
     view["name"], view["us_name"] = them.name, us.name
     view["website"] = safe_href(them.website)
-    view["summary"] = markdown(them.summary)
+    view["summary"] = ctx.as_written(markdown(them.summary), field=(f"company:{slug}", ("summary",)))
     view["as_of"] = fmt.date(them.as_of)
     placed = ctx.scores.overall.get(slug)
     view["coverage"] = t("competitor.coverage", share=fmt.share(placed.coverage)) if placed else ""
@@ -95,7 +95,7 @@ def competitor_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view["verdict"] = _verdict(ctx, slug, them.name, us.name)
     view["evidence"] = evidence_rows(ctx, slug)
     view["evidence_as_of"] = {r["as_of"]: t("evidence.as_of", date=r["as_of"]) for r in view["evidence"] if r["as_of"]}
-    view["internal_fields"] = _internal_company(them) if page.audience == INTERNAL else None
+    view["internal_fields"] = internal_texts(ctx, them) if page.audience == INTERNAL else None
     return view
 
 
@@ -364,8 +364,12 @@ def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
     return said
 
 
-def _internal_company(company: m.Company) -> dict:
-    return {"talk_track": markdown(company.talk_track), "internal_notes": markdown(company.internal_notes),
-            "objections": [{"objection": o.objection, "response": markdown(o.response)} for o in company.objections]}
+def internal_texts(ctx: SiteContext, company: m.Company) -> dict:
+    """A company's talk track, notes and objections (internal pages), marked with the language they are
+    written in where the page's differs."""
+    return {"talk_track": ctx.as_written(markdown(company.talk_track)),
+            "internal_notes": ctx.as_written(markdown(company.internal_notes)),
+            "objections": [{"objection": ctx.as_written(o.objection, inline=True),
+                            "response": ctx.as_written(markdown(o.response))} for o in company.objections]}
 
 

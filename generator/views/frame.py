@@ -84,6 +84,7 @@ def base(ctx: SiteContext, page: PlannedPage, title: str, description: str = "",
     og_image = absolute_url(ctx, og_image) if og_image else None
     return {
         "t": t, "lang": site.lang, "title": full_title, "heading": title,
+        "written_in": ctx.written_in,  # the content text's language where it is not the page's (lang="…")
         "description": description or site.tagline or site.title,
         # <meta> and og:description: plain text, kept apart from "description", which some views replace with
         # the page's own (Markdown) description for the body.

@@ -184,7 +184,7 @@ def _section(ctx: SiteContext, links: Links, changes: Changes) -> dict:
     return {
         "id": f"since-{since.key}", "title": t("history.since_section", date=then),
         "label": since.label, "date": then,
-        "note": markdown(since.note) if since.note and ctx.scores.audience == INTERNAL else "",
+        "note": ctx.as_written(markdown(since.note)) if since.note and ctx.scores.audience == INTERNAL else "",
         "crossed": crossed, "entered": entered, "left": left,
         "positions": positions, "prices": prices, "scores": scores,
     }

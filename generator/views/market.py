@@ -70,7 +70,8 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
     cards = []
     for slug, p in chunk:
         company = ctx.content.companies[slug]
-        summary = inline_markdown(company.summary.split("\n\n")[0]) if company.summary else ""
+        summary = ctx.as_written(inline_markdown(company.summary.split("\n\n")[0]), inline=True,
+                                 field=(f"company:{slug}", ("summary",))) if company.summary else ""
         if number > 1:  # competitors/page/N.html: a folder deeper than the summary's links were written from
             summary = rebase_links(summary, written_in, posixpath.dirname(page.path))
         if p is not None:

@@ -35,7 +35,7 @@ def prospect_view(ctx: SiteContext, page: PlannedPage) -> dict:
     view = base(ctx, page, t("prospect.title", name=prospect.name), t("prospect.description", name=prospect.name))
     view["robots"] = "noindex, nofollow"  # unlisted and unlinked; never indexed even if its address leaks
     view["eyebrow"] = t("prospect.eyebrow")
-    view["note"] = markdown(prospect.note) if prospect.note else ""
+    view["note"] = ctx.as_written(markdown(prospect.note)) if prospect.note else ""
     days = [d for d in (newest_date(ctx, p.slug, [p.quote]) for p in vmap.positions) if d]
     view["as_of"] = t("prospect.as_of", date=fmt.date(max(days))) if days else ""  # the newest evidence or price
     view["reference"] = reference_label(ctx, vmap.scenario.reference, short=False)

@@ -65,13 +65,12 @@ def ranking_table(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str, 
                (t("col.relative_price"), True), (t("col.customer_value"), True), (t("col.ratio"), True),
                (t("col.price"), True), (t("col.justified_price"), True), (t("col.headroom"), True),
                (t("col.zone"), False)]
-    columns = [(label + (" ▾" if key == ranked else ""), numeric)
-               for (label, numeric), key in zip(columns, ["", "", "", "", "col.customer_value", "col.ratio", "", "", "", ""])]
+    sorted_by = {"col.customer_value": 4, "col.ratio": 5}[ranked]
     columns.append((t("col.backed"), True))
     if partial:  # only when some company lacks a score: the share of the quality weight whose score is known
         columns.append((t("col.known"), True))
     gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in listed]) if only is not None else None
-    return table(caption, columns, rows, ours, gaps)
+    return table(caption, columns, rows, ours, gaps, sorted_by=sorted_by)
 
 
 OVERVIEW_ROWS = 12
@@ -162,9 +161,9 @@ def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str
                      cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else "")])
     measure_label = t("col.customer_value") if vmap.rank_by == "distance" else t("col.ratio")
     gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in shown]) if only is not None else None
-    return table(caption, [(t("col.rank"), True), (t("col.company"), False), (measure_label + " ▾", True),
+    return table(caption, [(t("col.rank"), True), (t("col.company"), False), (measure_label, True),
                            (t("col.zone"), False), (t("col.price"), True), (t("col.fair_price"), True),
-                           (t("col.backed"), True)], rows, [p.is_us for p in shown], gaps)
+                           (t("col.backed"), True)], rows, [p.is_us for p in shown], gaps, sorted_by=2)
 
 
 HEAT_BINS = 5  # shades of the heat map (valuemap.css .heat-0 … .heat-4), equal slices of the scale

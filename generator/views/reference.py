@@ -196,7 +196,7 @@ def narrative_view(ctx: SiteContext, page: PlannedPage) -> dict:
     narrative = ctx.content.pages[page.key]
     view = base(ctx, page, narrative.meta.title, narrative.meta.description)
     body = without_title(narrative.body, narrative.meta.title)
-    view["body"] = markdown(body, shift_headings=heading_shift(body))
+    view["body"] = ctx.as_written(markdown(body, shift_headings=heading_shift(body)))
     return view
 
 

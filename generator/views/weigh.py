@@ -46,9 +46,9 @@ def _ranking(ctx: SiteContext, vmap: sc.ValueMap, links: Links, only: set[str] |
     labels = ["col.rank", "col.company", "col.relative_quality", "col.relative_price", "col.customer_value",
               "col.ratio", "col.price", "col.justified_price", "col.headroom", "col.zone"]
     numeric = [True, False, True, True, True, True, True, True, True, False]
-    columns = [(t(k) + (" ▾" if i == ranked else ""), n) for i, (k, n) in enumerate(zip(labels, numeric))]
+    columns = [(t(k), n) for k, n in zip(labels, numeric)]
     gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in listed]) if only is not None else None
-    return table(t("weigh.caption"), columns, rows, ours, gaps)
+    return table(t("weigh.caption"), columns, rows, ours, gaps, sorted_by=ranked)
 
 
 SUMS_DIGITS = 15  # significant digits of a partial sum (see _sum)

@@ -262,6 +262,16 @@
       var n = nav.getBoundingClientRect(), c = current.getBoundingClientRect();
       nav.scrollLeft += c.left - n.left - (n.width - c.width) / 2;
     }
+    /* A phone's one-row navigation: a link reached with Tab is scrolled clear of the fade at the right edge
+       (the browser stops as soon as part of it shows) */
+    if (nav) {
+      nav.addEventListener("focusin", function (e) {
+        if (nav.scrollWidth <= nav.clientWidth + 1 || !e.target.getBoundingClientRect) { return; }
+        var n = nav.getBoundingClientRect(), r = e.target.getBoundingClientRect(), fade = 40, edge = 14;
+        if (r.right > n.right - fade) { nav.scrollLeft += r.right - (n.right - fade); }
+        else if (r.left < n.left + edge) { nav.scrollLeft -= (n.left + edge) - r.left; }
+      });
+    }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();

@@ -385,7 +385,9 @@
       var classes = (r.c.us ? ["us"] : []).concat(item.gap ? ["gap"] : []);
       if (classes.length) { tr.className = classes.join(" "); }
       tr.appendChild(cellOf("td", fmt.whole(r.rank), "num "));
-      var name = document.createElement("td");
+      var name = document.createElement("th");  /* the row's header, as the server writes it */
+      name.setAttribute("scope", "row");
+      name.className = "";
       var holder = name;
       if (r.c.us) { holder = document.createElement("strong"); name.appendChild(holder); }
       var bdi = document.createElement("bdi");

@@ -638,3 +638,19 @@ def test_a_plan_copied_with_a_field_changed_finds_the_same_pages(tree):
         assert copy.of_kind(kind) == plan.of_kind(kind)
     assert copy.paths == plan.paths and copy.find("home") == plan.find("home")
     assert copy._by_kind is not plan._by_kind
+
+
+def test_ranking_rows_are_headed_by_the_company_and_the_ranked_column_says_so(tree_site):
+    """A screen reader moving along a row names the company ("Price €52" said for whom?), and the column the
+    ranking follows is announced as sorted, its ▾ hidden from speech."""
+    text = (tree_site / "index.html").read_text(encoding="utf-8")
+    ranking = text[text.index('<table class="data ranking">'):]
+    ranking = ranking[:ranking.index("</table>")]
+    assert re.findall(r'<th scope="col"[^>]*aria-sort="descending"[^>]*><bdi>([^<]*)</bdi><span aria-hidden="true"> ▾'
+                      r'</span></th>', ranking) == ["Value for money"]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", ranking.split("<tbody>", 1)[1], re.S)
+    assert len(rows) == 3
+    for row in rows:
+        cells = re.findall(r"<(t[hd])( scope=\"row\")?[^>]*>", row)
+        assert cells[0] == ("td", "") and cells[1] == ("th", ' scope="row"'), cells  # the rank, then the company
+        assert all(tag == "td" for tag, _ in cells[2:]), cells

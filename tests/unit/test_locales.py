@@ -198,6 +198,38 @@ def test_every_page_declares_its_language_and_its_alternates(multi):
     assert "Конкуренты" in page and "Кривые ценности" in page
 
 
+def test_text_shown_as_written_is_marked_with_its_language(multi):
+    """A Russian page quoting the team's English summary, strengths, evidence notes or a narrative page marks
+    them lang="en" (WCAG 3.1.2: a screen reader would read English with a Russian voice); the English pages
+    need no such mark, and a summary translated into the page's language gets none."""
+    import re as _re
+
+    ru = (multi / "ru" / "competitors" / "havenwall.html").read_text(encoding="utf-8")
+    assert _re.search(r'<div class="prose"><div lang="en"><p>Havenwall is ', ru)
+    assert '<li><span lang="en">Support in office hours (CET) only</span></li>' in ru
+    assert '— <bdi lang="en">Email at 17:40 answered at 09:15 the next morning</bdi>' in ru
+    page = (multi / "ru" / "pages" / "trust-but-verify.html").read_text(encoding="utf-8")
+    assert '<div lang="en"><h2' in page or '<div lang="en"><p>' in page
+    battlecard = (multi / "et" / "battlecards" / "havenwall.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in battlecard.split("</header>", 1)[1]
+    for path in ("competitors/havenwall.html", "pages/trust-but-verify.html", "battlecards/havenwall.html"):
+        body = (multi / "en" / path).read_text(encoding="utf-8").split("</header>", 1)[1]
+        assert 'lang="en"' not in body, path
+
+
+def test_a_summary_translated_into_the_page_s_language_is_not_marked(tmp_path):
+    content = _sample(tmp_path, lambda s: s.replace("\nlang: en\n", "\nlang: en\nlanguages: [en, et]\n", 1))
+    company = content / "companies" / "havenwall.yaml"
+    text = company.read_text(encoding="utf-8")
+    block = text[text.index("summary: >-\n"):text.index("summary_reviewed:")]
+    company.write_text(text.replace(block, "summary:\n  en: Havenwall sells help desks.\n  et: Havenwall müüb "
+                                           "kasutajatoe tarkvara.\n"), encoding="utf-8")
+    _build(content, tmp_path / "site")
+    et = (tmp_path / "site" / "et" / "competitors" / "havenwall.html").read_text(encoding="utf-8")
+    assert '<div class="prose"><p>Havenwall müüb kasutajatoe tarkvara.</p>' in et
+    assert '<li><span lang="en">' in et  # the strengths are still as written
+
+
 def test_the_sitemap_lists_every_language(multi):
     sitemap = (multi / "sitemap.xml").read_text(encoding="utf-8")
     for lang in LANGS:
