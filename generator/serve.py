@@ -45,6 +45,8 @@ __all__ = ["LiveState", "Outcome", "Rebuild", "ServeError", "ServeSession", "inc
 
 QUIET_MS = 50  # a rebuild starts once the files have been quiet for one to two steps of this (~100 ms) ...
 LONGEST_WAIT_MS = 1600  # ... or when changes have kept coming for this long
+SETTLE_S = 0.15  # a failed rebuild looks at the saved files again after this long (ServeSession._settled) ...
+SETTLE_TRIES = 3  # ... and builds again at most this many times in all while they keep changing
 KEEPALIVE_S = 15.0
 PENDING_WAIT_S = 120.0  # a page the rebuild has still to make is sent once it is made (or after this long)
 
@@ -301,12 +303,27 @@ class ServeSession:
 
     def rebuild_now(self, changed: frozenset[Path]) -> Outcome:
         with self._lock:
-            outcome = self.rebuild(changed)
+            outcome = self._settled(changed)
             try:
                 self._tell(outcome, changed)
             finally:  # the pages waiting for this build are told even if the terminal is gone
                 self.state.publish(outcome)
             return outcome
+
+    def _settled(self, changed: frozenset[Path]) -> Outcome:
+        """A rebuild, made again when it failed while a saved file was still changing: an editor that writes in
+        place leaves a file empty for a moment, one that saves by renaming leaves it missing — a build that
+        read it then reports problems that are not there (a flash of errors in the terminal and the banner).
+        So a failed rebuild looks at the changed files again after :data:`SETTLE_S`; if any is not as it was
+        when the build started, it builds again (at most :data:`SETTLE_TRIES` times). Problems that stay are
+        reported."""
+        for attempt in range(SETTLE_TRIES):
+            before = _states(changed)
+            outcome = self.rebuild(changed)
+            if outcome.ok or not changed or attempt == SETTLE_TRIES - 1 or self._stop.wait(SETTLE_S) \
+                    or _states(changed) == before:
+                return outcome
+        return outcome
 
     def _watch(self) -> None:
         import watchfiles
@@ -346,6 +363,18 @@ class ServeSession:
             r.message(f"✗ {what}: still serving the last good build; fix the files and save to rebuild")
         else:
             r.message(f"✗ {what}: serving an error page until the files are fixed")
+
+
+def _states(paths: frozenset[Path]) -> dict:
+    """What each path is now (size and change time; None when it is missing): a save still under way shows."""
+    states = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+            states[path] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            states[path] = None
+    return states
 
 
 def _display(path: Path, root: Path) -> str:

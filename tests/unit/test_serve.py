@@ -257,6 +257,35 @@ def test_the_rebuild_function_can_be_swapped(tree, templates):
         assert "&lt;b&gt;bad&lt;/b&gt;" in page and "<b>bad</b>" not in page
 
 
+def test_a_build_that_read_a_file_mid_save_is_made_again_before_problems_are_told(tree, templates):
+    """An editor writing in place leaves the file empty for a moment: a build that read it then failed with
+    problems that were not there. A failed rebuild whose saved file changed meanwhile is made again, and only
+    what stays is told; a real problem is still told (after one look at the files)."""
+    reporter = Recorder()
+    saved = tree.content / "companies" / "beta.yaml"
+    calls = []
+    finished = saved.read_text(encoding="utf-8")
+
+    def rebuild(changed):
+        calls.append(changed)
+        if changed and len(calls) == 2:  # the first rebuild of a save: read while the editor was writing
+            saved.write_text(finished + "# saved\n", encoding="utf-8")  # ... which then finished
+            return Outcome(False, (Diagnostic("yaml-empty", "the file is empty", file=str(saved)),))
+        if changed and "broken" in saved.read_text(encoding="utf-8"):
+            return Outcome(False, (Diagnostic("real", "a real problem", file=str(saved)),))
+        return Outcome(True, ())
+
+    with ServeSession(tree.content, templates=templates, port=0, rebuild=rebuild, root=tree.root,
+                      reporter=reporter) as s:
+        outcome = s.rebuild_now(frozenset({saved}))
+        assert outcome.ok  # built again once the save had finished (the watcher may build too: not counted)
+        assert not any("empty" in d.message for batch in reporter.diagnostic_batches for d in batch)
+        saved.write_text(finished + "broken: yes\n", encoding="utf-8")
+        outcome = s.rebuild_now(frozenset({saved}))
+        assert not outcome.ok  # the file stays as it is: the problem is real, and told
+        assert any(d.message == "a real problem" for batch in reporter.diagnostic_batches for d in batch)
+
+
 def test_problems_reach_a_page_when_the_open_pages_went_first_and_the_build_then_failed(session):
     """A rebuild that moved the open pages in first (a new epoch) and then failed: the stream of a page
     whose file did not change may see both in one snapshot — it must still get the problems. And a page
