@@ -138,6 +138,15 @@ def _fast_layout(lang: str, kind: str, decimals: int, currency: str | None) -> "
     return layout
 
 
+def band_decimals(value: float, band: float, decimals: int = 1, most: int = 4) -> int:
+    """The decimals a customer value is shown with: ``decimals``, more when that many would put it on the
+    fair-value band's edge while it lies outside (−5.02 beside "Worse value" with a band of ±5.0: at one decimal
+    it reads −5.0, which a reader takes as fair). The same in weigh.js (bandDecimals)."""
+    while decimals < most and abs(value) > band and abs(rounded(value, decimals)) <= band:
+        decimals += 1
+    return decimals
+
+
 class Formatter:
     """Number formats of one site: its language, its currency and the precision its prices support."""
 

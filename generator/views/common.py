@@ -14,7 +14,7 @@ from ..languages import localize
 from ..locales import Translator
 from ..plan import INTERNAL, PlannedPage, SitePlan, relative_url
 from ..reads import recorded, recording, replay
-from ..formats import Formatter, decimals_of
+from ..formats import Formatter, band_decimals, decimals_of
 from ..points import Point, points
 from ..score import MarketScores, Position, ValueMap
 from ..verify import STATUSES
@@ -246,9 +246,17 @@ def reference_label(ctx: SiteContext, ref: m.PriceReference | None, short: bool 
                       count=ref.seats)
 
 
-def map_numbers(fmt: Formatter, p: Position) -> list[str]:
+def value_for_money(ctx: SiteContext, value: float | None) -> str:
+    """A customer value (the distance below the fair-value line) as every page writes it: one decimal, more
+    where one would read as inside the fair-value band while the company is outside it (formats.band_decimals)."""
+    if value is None:
+        return ctx.fmt.signed(None)
+    return ctx.fmt.signed(value, band_decimals(value, ctx.site.method.fair_value_band))
+
+
+def map_numbers(ctx: SiteContext, p: Position) -> list[str]:
     """The numbers of a company on a map as a reader sees them, in the chart's hover and in the table."""
-    return [fmt.number(p.relative_quality), fmt.number(p.relative_price), fmt.signed(p.customer_value)]
+    return [ctx.fmt.number(p.relative_quality), ctx.fmt.number(p.relative_price), value_for_money(ctx, p.customer_value)]
 
 
 def map_range(ctx: SiteContext, p: Position) -> str:
@@ -305,7 +313,7 @@ def headline(ctx: SiteContext, vmap: ValueMap) -> list[dict]:
         {"label": t("fig.headroom"), "value": fmt.signed_money(us.headroom),
          "detail": t("fig.headroom_detail", pct=fmt.percent(us.headroom_pct)), "tone": tone(us.headroom)},
         {"label": t("fig.position"), "value": f"{fmt.number(us.relative_quality)} / {fmt.number(us.relative_price)}",
-         "detail": t("fig.position_detail", value=fmt.signed(us.customer_value), zone=zone_label(t, us.zone),
+         "detail": t("fig.position_detail", value=value_for_money(ctx, us.customer_value), zone=zone_label(t, us.zone),
                      ratio=fmt.ratio(us.ratio) if us.ratio is not None else t("ratio.free")),
          "tone": zone_tone(us.zone)},
     ]

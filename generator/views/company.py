@@ -16,7 +16,7 @@ from ..score import ValueMap
 from ..text import inline_markdown, markdown, safe_href
 from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, map_backed, map_numbers,
                      map_range, newest_date, plotted_score, point_difference, point_number, reference_label,
-                     shared_block, shown_score, table, tone, zone_label, zone_tone)
+                     shared_block, shown_score, table, tone, value_for_money, zone_label, zone_tone)
 from .frame import base
 
 
@@ -181,13 +181,13 @@ def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
     vmap = nearby(market, slug, ctx.site.us)
     names = {p.slug: ctx.name(p.slug) for p in vmap.positions}
     names[slug], names[ctx.site.us] = ctx.name(slug), ctx.name(ctx.site.us)
-    figure = value_map_chart.value_map_figure(vmap, names, t, lambda p: map_numbers(fmt, p),
+    figure = value_map_chart.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)], focus=slug, compact=True)
     # The table beside the chart: us and them only (the full ranking is on the home page). Constant work per
     # page — no link or date look-up per company of the market (tests/unit/test_linear.py).
     rows = [[cell(fmt.whole(p.rank)), cell(names[p.slug], strong=p.is_us or p.slug == slug),
              cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
-             cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
+             cell(value_for_money(ctx, p.customer_value), tone=tone(p.customer_value)),
              cell(zone_label(t, p.zone), tone=zone_tone(p.zone))] for p in vmap.positions]
     ours = [p.is_us for p in vmap.positions]
     lines, days = [], []
@@ -200,7 +200,7 @@ def _where_they_sit(ctx: SiteContext, slug: str) -> dict:
             continue
         lines.append({"name": names[who], "is_us": p.is_us, "tone": zone_tone(p.zone),
                       "text": t("battlecard.where_line", rank=p.rank, count=len(market.positions),
-                                zone=zone_label(t, p.zone), value=fmt.signed(p.customer_value))})
+                                zone=zone_label(t, p.zone), value=value_for_money(ctx, p.customer_value))})
     block = chart_block("", figure, t("battlecard.where_label", them=names[slug], us=names[ctx.site.us],
                                             count=len(vmap.positions)),
                         table(t("table.value_map_caption"),
@@ -349,7 +349,7 @@ def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
         shown = [fmt.ratio(p.ratio) if p.ratio is not None else "free" for p in (a, b)]
         gap = fmt.number(abs((a.ratio or 0) - (b.ratio or 0)), 2)
     else:
-        shown = [fmt.signed(p.customer_value) for p in (a, b)]
+        shown = [value_for_money(ctx, p.customer_value) for p in (a, b)]
         gap = fmt.number(abs(a.customer_value - b.customer_value))
     side = "even" if shown[0] == shown[1] else "ahead" if a.rank < b.rank else "behind"
     key = f"competitor.verdict.{vmap.rank_by}.{side}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..history import Changes, History, Step, compare
 from ..plan import INTERNAL, PlannedPage
 from ..text import markdown
-from .common import Links, SiteContext, cell, point_number, table, tone, zone_label, zone_tone
+from .common import Links, SiteContext, cell, point_number, table, tone, value_for_money, zone_label, zone_tone
 from .frame import base
 
 
@@ -48,7 +48,7 @@ def map_trails(ctx: SiteContext) -> tuple:
         for pt in points:
             p = pt.position
             numbers = [step_label(ctx, pt.step), fmt.number(p.relative_quality), fmt.number(p.relative_price),
-                       fmt.signed(p.customer_value)]
+                       value_for_money(ctx, p.customer_value)]
             labels.append(numbers)
             rows.append([cell(p.name, strong=p.is_us), cell(numbers[0]), cell(numbers[1]), cell(numbers[2]),
                          cell(numbers[3], tone=tone(p.customer_value)),

@@ -10,7 +10,8 @@ from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
 from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, headline, method_note,
-                     plotted_score, point_number, reference_label, shown_score, table, tone, weights_table, zone_label, zone_tone)
+                     plotted_score, point_number, reference_label, shown_score, table, tone, value_for_money,
+                     weights_table, zone_label, zone_tone)
 from .frame import base
 from .rankings import (OVERVIEW_ROWS, gaps_in, heat_map, overview_selection, ranking_more, ranking_selection,
                        ranking_summary, ranking_table, value_map_block)
@@ -78,7 +79,7 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
             cards.append({"name": company.name, "href": links.company(slug), "summary": summary,
                           "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),
                           "facts": t("competitors.facts", rank=p.rank, price=ctx.fmt.money(p.price),
-                                     value=ctx.fmt.signed(p.customer_value),
+                                     value=value_for_money(ctx, p.customer_value),
                                      justified=ctx.fmt.money(p.justified_price))})
         else:
             cards.append({"name": company.name, "href": links.company(slug), "summary": summary,

@@ -14,7 +14,7 @@ from typing import Sequence
 from ..score import Position, ValueMap, median
 from .. import value_map_chart
 from .common import (Links, SiteContext, cell, chart_block, dimension_status, map_as_of, map_backed, map_numbers,
-                     map_range, table, tone, unplaced_notes, zone_label, zone_tone)
+                     map_range, table, tone, unplaced_notes, value_for_money, zone_label, zone_tone)
 
 
 def gaps_in(order: Sequence[str], shown: Sequence[str]) -> list[bool]:
@@ -36,7 +36,7 @@ def ranking_cells(ctx: SiteContext, p: Position, links: Links) -> list[dict]:
     return [
         cell(ctx.fmt.whole(p.rank)), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
         cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
-        cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)),
+        cell(value_for_money(ctx, p.customer_value), tone=tone(p.customer_value)),
         cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
         cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
         cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
@@ -152,7 +152,7 @@ def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str
     rows = []
     shown = [p for p in vmap.positions if only is None or p.slug in only]
     for p in shown:
-        measure = (cell(fmt.signed(p.customer_value), tone=tone(p.customer_value)) if vmap.rank_by == "distance"
+        measure = (cell(value_for_money(ctx, p.customer_value), tone=tone(p.customer_value)) if vmap.rank_by == "distance"
                    else cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")))
         rows.append([cell(ctx.fmt.whole(p.rank)), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
                      measure,
@@ -194,7 +194,7 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
             value = scores.value(d.id)
             row.append(cell(fmt.number(value), tone=shade(value, d.input != "relative"),
                             status=dimension_status(ctx, slug, d.id)))
-        row.append(cell(fmt.signed(p.customer_value) if p else t("unplaced.short"),
+        row.append(cell(value_for_money(ctx, p.customer_value) if p else t("unplaced.short"),
                         tone=tone(p.customer_value) if p else ""))
         rows.append(row)
     ours = [s == site.us for s, _ in order]
@@ -227,7 +227,7 @@ def value_map_block(ctx: SiteContext, vmap: ValueMap, links: Links, chart_id: st
     market's table lists beside the selection, ``keep_note`` the sentence saying so (a prospect's page)."""
     t = ctx.t
     names = {s: ctx.name(s) for s in ctx.content.companies}
-    figure = value_map_chart.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx.fmt, p),
+    figure = value_map_chart.value_map_figure(vmap, names, t, lambda p: map_numbers(ctx, p),
                                      lambda p: [map_range(ctx, p), map_backed(ctx, p)],
                                      trails=trails[0] if trails else ())
     only = table_selection(ctx, vmap, keep)

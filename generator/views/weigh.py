@@ -159,7 +159,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
                         "share": shares[d.id]} for d in site.dimensions]
     # The figure's frame only (zones, line, styles, hover): weigh.js places the points for the weights set, so
     # no labels are placed here (place_labels' work stays with the maps the other pages draw).
-    figure = value_map_chart.value_map_figure(replace(vmap, positions=()), names, t, lambda p: map_numbers(fmt, p))
+    figure = value_map_chart.value_map_figure(replace(vmap, positions=()), names, t, lambda p: map_numbers(ctx, p))
     price_status = {p.slug: p.price_status for p in vmap.positions}
     data = {
         "lang": site.lang, "currency": site.currency, "price_decimals": fmt.price_decimals,

@@ -79,6 +79,14 @@
     }
     this.number = function (x, d) { return plainNumber("decimal", x, d === undefined ? 1 : d); };
     this.signed = function (x) { return signedNumber("decimal", x, 1, true); };
+    /* a customer value: one decimal, more where one would put it on the fair-value band's edge while it lies
+       outside (formats.py: band_decimals) */
+    this.valueForMoney = function (x, band) {
+      if (x === null || x === undefined) { return "\u2014"; }
+      var d = 1;
+      while (d < 4 && Math.abs(x) > band && Math.abs(Number(roundHalfAway(x, d).text)) <= band) { d++; }
+      return signedNumber("decimal", x, d, true);
+    };
     this.money = function (x) { return plainNumber("currency", x, priceDecimals); };
     this.signedMoney = function (x) { return signedNumber("currency", x, priceDecimals, true); };
     this.percent = function (x) { return signedNumber("percent", x, 0, true); };
@@ -311,7 +319,7 @@
       t.textfont = Object.assign({}, t.textfont, {
         color: sel.map(function (r) { return r.hidden ? "rgba(0, 0, 0, 0)" : ink; }),
         size: narrow ? 10 : t.textfont.size });
-      t.customdata = sel.map(function (r) { return [fmt.number(r.rq), fmt.number(r.rp), fmt.signed(r.distance)]; });
+      t.customdata = sel.map(function (r) { return [fmt.number(r.rq), fmt.number(r.rp), fmt.valueForMoney(r.distance, data.method.band)]; });
       t.meta = { short: t.text };
       delete t.error_x; delete t.error_y; delete t.hovertext;
       var zones = fig.layout.meta && fig.layout.meta.zones;  /* competitors by zone, as value_map_chart.py draws them */
@@ -401,7 +409,7 @@
       tr.appendChild(name);
       tr.appendChild(cellOf("td", fmt.number(r.rq), "num "));
       tr.appendChild(cellOf("td", fmt.number(r.rp), "num "));
-      tr.appendChild(cellOf("td", fmt.signed(r.distance), "num " + tone(r.distance)));
+      tr.appendChild(cellOf("td", fmt.valueForMoney(r.distance, data.method.band), "num " + tone(r.distance)));
       tr.appendChild(cellOf("td", r.ratio === null ? s.free : fmt.ratio(r.ratio), "num "));
       var price = cellOf("td", fmt.money(r.c.price), "num ");
       if (r.c.price_status) { price.appendChild(statusMark(r.c.price_status, s.status)); }

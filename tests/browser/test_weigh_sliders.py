@@ -13,7 +13,7 @@ import pytest
 from generator import score as sc
 from generator.build import check
 from generator.diagnostics import Diagnostics
-from generator.formats import Formatter
+from generator.formats import Formatter, band_decimals
 from generator.locales import Translator
 
 pytestmark = pytest.mark.browser
@@ -39,8 +39,9 @@ def expected(checked, raw: list[float], price_decimals: int):
     vmap = sc.scenario_map(site, checked.content.companies, checked.scores.companies, scenario,
                            checked.scores.audience, checked.scores.today)
     fmt, t = Formatter(site.lang, site.currency, price_decimals), Translator(site.lang)
+    band = site.method.fair_value_band
     rows = [[fmt.whole(p.rank), p.name, fmt.number(p.relative_quality), fmt.number(p.relative_price),
-             fmt.signed(p.customer_value), fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free"),
+             fmt.signed(p.customer_value, band_decimals(p.customer_value, band)), fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free"),
              fmt.money(p.price), fmt.money(p.justified_price),
              f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", t(f"zone.{p.zone}")]
             for p in vmap.positions]
@@ -159,3 +160,230 @@ def test_back_to_the_page_the_sliders_and_the_results_agree(probe, origins, chec
         shown = page.page.evaluate(READ)
         assert shown["rows"] == rows and shown["figures"] == figures, (keep_address, values)
     page.assert_clean()
+
+
+def test_sliders_are_labelled(probe, origins):
+    page = probe().open(origins["http"] + "weigh.html")
+    page.page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    sliders = page.page.locator("#weigh-sliders input[type=range]")
+    assert sliders.count() == 4
+    for i in range(sliders.count()):
+        slider_id = sliders.nth(i).get_attribute("id")
+        assert page.page.locator(f"label[for='{slider_id}']").count() == 1
+    page.assert_clean()
+
+
+def test_without_javascript_the_default_table_shows(new_context, origins, checked):
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(origins["http"] + "weigh.html")
+    assert not page.locator("#weigh-sliders").is_visible()
+    assert "need JavaScript" in page.locator("main").inner_text()
+    data = json.loads(page.locator("#weigh-data").text_content())["weigh"]
+    rows, _, marks = expected(checked, [d["weight"] for d in data["dimensions"]], data["price_decimals"])
+    shown = page.evaluate(READ)
+    assert shown["rows"] == rows and shown["marks"] == marks
+
+
+LABELS = """(id) => {
+  const el = document.getElementById(id), out = {};
+  el.data.filter(t => t.mode === 'markers+text').forEach(t => t.text.forEach((name, i) => {
+    const ink = Array.isArray(t.textfont.color) ? t.textfont.color[i] : t.textfont.color;
+    out[name] = [Array.isArray(t.textposition) ? t.textposition[i] : t.textposition, ink === 'rgba(0, 0, 0, 0)'];
+  }));
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_weigh_map_places_its_labels_as_the_home_map_does(new_context, origins, width):
+    """weigh.js places the labels of the points it draws with generator/labels.py's placement: at the published
+    weights its map is the overall one, so every company's label sits where the home page's map puts it, and
+    the same labels are left undrawn — on a desktop and on a phone (short names, the phone's plot area)."""
+    context = new_context(viewport={"width": width, "height": 900})
+    home, weigh = context.new_page(), context.new_page()
+    home.goto(origins["http"] + "index.html")
+    home.wait_for_function("() => !!document.querySelector('#value-map .main-svg')", timeout=20_000)
+    weigh.goto(origins["http"] + "weigh.html")
+    weigh.wait_for_function(MAP_DRAWN, timeout=20_000)
+    on_home, on_weigh = home.evaluate(LABELS, "value-map"), weigh.evaluate(LABELS, "weigh-map")
+    assert len(on_home) >= 10 and on_weigh == on_home
+
+
+WEIGH_JS = Path(__file__).resolve().parents[2] / "templates" / "assets" / "weigh.js"
+
+
+def test_the_javascript_placement_equals_labels_py_on_random_maps(new_context):
+    """weigh.js' placeLabels against generator/labels.py's place, on 40 random maps of 9–60 labels with the
+    fair-value line and the corner notes: the same position and the same drawn/undrawn decision for every
+    label. (A box in two grid cells once counted twice in JavaScript: 17 of 40 maps differed.)"""
+    import random
+
+    from generator import labels
+
+    page = script_page(new_context, "/* --- labels:", "  function noteBox(", "placeLabels")
+    rnd = random.Random(11)
+    for trial in range(40):
+        n = rnd.randint(9, 60)
+        points = [(rnd.uniform(60, 140), rnd.uniform(60, 140), "Co " + "x" * rnd.randint(2, 18)) for _ in range(n)]
+        xr, yr = (55.0, 145.0), (55.0, 145.0)
+        width, height, char_px, text_px, note_px = rnd.choice([(640, 390, 7.2, 16, 6.6), (255, 250, 6.0, 13, 6.0)])
+        notes = [labels.note_box("↖ Worse value: less quality", note_px, text_px, width, height, top_left=True),
+                 labels.note_box("Better value ↘", note_px, text_px, width, height, top_left=False)]
+        line = ((xr[0], 50.0 + trial), (xr[1], 150.0 - trial / 2))
+        first = rnd.randrange(n)
+        expected = labels.place(points, xr, yr, width, height, line=line, obstacles=notes, char_px=char_px,
+                                text_px=text_px, first=first)
+        got = page.evaluate("([p, xr, yr, area, line, notes, first]) => placeLabels(p, xr, yr, area, line, notes, first)",
+                            [[list(p) for p in points], list(xr), list(yr), [width, height, char_px, text_px, note_px],
+                             [list(e) for e in line], [list(b) for b in notes], first])
+        assert (got["positions"], got["clashes"]) == (list(expected[0]), list(expected[1])), trial
+
+
+def script_page(new_context, start: str, end: str, name: str):
+    """A blank page with ``name`` from weigh.js (its source between ``start`` and ``end``) on ``window``."""
+    source = WEIGH_JS.read_text(encoding="utf-8")
+    block = source[source.index(start):source.index(end)]
+    page = new_context().new_page()
+    page.set_content(f"<!doctype html><title>{name}</title>")
+    page.evaluate(f"(code) => {{ window.{name} = new Function(code + '; return {name};')(); }}", block)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["en", "et", "ru", "ja"])
+def test_the_script_lays_out_numbers_as_the_server_does(new_context, lang):
+    """weigh.js' number formats (its Formats: Intl.NumberFormat) against generator/formats.py's (Babel), for
+    every language the interface ships, on the numbers a market of thousands shows: ranks and counts past
+    999 (#4,002 of 5,000), prices in the thousands, negative differences and percentages. A rank once read
+    4002 in the script's table and 4,002 in the server's."""
+    page = script_page(new_context, '  var MINUS = ', "  /* --- the value map", "Formats")
+    cases = [("whole", 4002), ("whole", 5000), ("whole", 12), ("number", 1234.56), ("number", -0.04),
+             ("signed", -1234.5), ("signed", 56.78), ("money", 4002.0), ("money", 19.5), ("signedMoney", -1383.2),
+             ("percent", 6382.4), ("percent", -17.0), ("share", 0.305), ("ratio", 1.2345)]
+    got = page.evaluate("""([lang, cases]) => { const f = new Formats(lang, "EUR", 0);
+        return cases.map(([kind, x]) => f[kind](x)); }""", [lang, [list(c) for c in cases]])
+    fmt = Formatter(lang, "EUR", 0)
+    python = {"whole": fmt.whole, "number": fmt.number, "signed": fmt.signed, "money": fmt.money,
+              "signedMoney": fmt.signed_money, "percent": fmt.percent, "share": fmt.share, "ratio": fmt.ratio}
+    assert got == [python[kind](x) for kind, x in cases]
+
+
+def test_the_script_rounds_weights_to_percents_as_the_server_does(new_context):
+    """Shares that add up to 100% (largest remainder) from the script and from formats.py, on random weight
+    sets full of near-ties (1:6:3:12 once read 5/27/14/54 from the server, 4/27/14/55 after the script ran)."""
+    import random
+
+    page = script_page(new_context, '  var MINUS = ', "  /* --- the value map", "Formats")
+    rng = random.Random(7)
+    sets = [[rng.choice([rng.randint(1, 24), rng.randint(1, 3000) / 100]) for _ in range(rng.randint(2, 7))]
+            for _ in range(3000)] + [[1, 6, 3, 12], [1, 1, 1], [1] * 8, [2, 1, 1, 2, 1, 1]]
+    got = page.evaluate("""(sets) => { const f = new Formats("en", "EUR", 0);
+        return sets.map((w) => { const t = w.reduce((a, b) => a + b, 0); return f.shares(w.map((x) => x / t)); }); }""",
+                        sets)
+    fmt = Formatter("en", "EUR", 0)
+    expected = [list(fmt.shares({i: x / sum(w) for i, x in enumerate(w)}).values()) for w in sets]
+    assert [(w, g, e) for w, g, e in zip(sets, got, expected) if g != e] == []
+    assert all(sum(int(v.rstrip("%")) for v in e) == 100 for e in expected)
+
+
+GAPS = "() => Array.from(document.querySelectorAll('#weigh-ranking tbody tr')).map(tr => tr.classList.contains('gap'))"
+
+
+def test_a_very_large_market_s_table_lists_the_selection_for_the_weights_set(new_context, tmp_path, monkeypatch):
+    """Past FULL_TABLE_ROWS companies the weigh page's table lists us, the top three and our neighbours — on
+    the server for the published weights, in the browser for the weights set — by the same rule."""
+    from generator.build import build
+    from generator.views import rankings
+    from tests.unit.test_build_pages import load
+    from tests.unit.test_linear import write_market
+
+    monkeypatch.setattr(rankings, "FULL_TABLE_ROWS", 30)  # a 40-company market stands in for a 1,001-company one
+    content = write_market(tmp_path / "m", 40, distinct=False)
+    build(content, tmp_path / "site", Diagnostics(), workers=1)
+    market = check(content, Diagnostics())
+    html = load(tmp_path / "site" / "weigh.html")  # the server's table, as written (no script has run)
+    body = html.find("div", id="weigh-ranking").find("tbody")
+    server = {"rows": [[c.text() for c in tr.children if not isinstance(c, str)] for tr in body.find_all("tr")],
+              "gaps": ["gap" in tr.attrs.get("class", "").split() for tr in body.find_all("tr")]}
+    page = new_context().new_page()
+    page.goto((tmp_path / "site" / "weigh.html").as_uri())
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    data = json.loads(page.locator("#weigh-data").text_content())["weigh"]
+    us = market.content.site.us
+
+    def selected(raw):
+        rows = expected(market, raw, data["price_decimals"])[0]
+        site = market.content.site
+        ids = [d.id for d in site.dimensions]
+        vmap = sc.scenario_map(site, market.content.companies, market.scores.companies,
+                               sc.Scenario("visitor", "", sc.normalise(dict(zip(ids, raw))), site.price_reference),
+                               market.scores.audience, market.scores.today)
+        ranked = [p.slug for p in vmap.positions]
+        chosen = rankings.overview_selection(ranked, us, ranked[:rankings.TOP_ROWS])
+        return ([row for slug, row in zip(ranked, rows) if slug in chosen], rankings.gaps_in(ranked, chosen))
+
+    default = selected([d["weight"] for d in data["dimensions"]])
+    assert 4 < len(default[0]) <= rankings.OVERVIEW_ROWS < 40
+    assert (server["rows"], server["gaps"]) == default  # the server's table, before the script ran
+    assert (page.evaluate(READ)["rows"], page.evaluate(GAPS)) == default  # the script's, the same
+    assert "This table lists the top three" in page.locator("#weigh-ranking + p").inner_text()
+    for raw in ([100, 0], [0, 100], [30, 70]):
+        page.evaluate(SET, raw)
+        assert (page.evaluate(READ)["rows"], page.evaluate(GAPS)) == selected(raw), raw
+
+
+@pytest.mark.parametrize("method", ["comparison: market", "fair_value_line: regression"])
+def test_the_script_works_out_the_same_prices_and_ranking_under_other_methods(new_context, tmp_path, method):
+    """weigh.js works out each company's comparison-average and relative price from its price and the
+    market's total (the page does not carry them): under comparison 'market' too, and with a fitted line."""
+    import shutil
+    from generator.build import build
+    from tests.unit.test_build_pages import load
+
+    content = Path(shutil.copytree(SAMPLE_CONTENT, tmp_path / "content"))
+    site_yaml = content / "site.yaml"
+    key = method.split(":")[0]
+    text = site_yaml.read_text(encoding="utf-8")
+    site_yaml.write_text(re.sub(rf"(?m)^  {key}: .*$", f"  {method}", text, count=1), encoding="utf-8")
+    diagnostics = Diagnostics()
+    build(content, tmp_path / "site", diagnostics, templates_dir=SAMPLE_CONTENT.parent / "templates", workers=1)
+    assert not diagnostics.has_errors(), diagnostics.sorted()
+    body = load(tmp_path / "site" / "weigh.html").find("div", id="weigh-ranking").find("tbody")
+    server = [[c.text() for c in tr.children if not isinstance(c, str)] for tr in body.find_all("tr")]
+    links = [a.attrs["href"] for a in body.find_all("a")]
+    page = new_context().new_page()
+    page.goto((tmp_path / "site" / "weigh.html").as_uri())
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    assert page.evaluate(READ)["rows"] == server and len(server) == 10
+    # each name links to its page: slugs the script derives from the name (Havenwall) and those it is given
+    # (Hearthside Support's is hearthside)
+    assert page.evaluate(LINKS) == links and len(links) == 9  # we have no competitor page
+    assert "competitors/havenwall.html" in links and "competitors/hearthside.html" in links
+
+
+def test_four_digit_prices_read_the_same_from_the_script_in_estonian(new_context, tmp_path):
+    """Babel groups every number of four digits and more ("4 002"); CLDR lets Intl.NumberFormat leave them
+    ungrouped in Estonian ("4002"): weigh.js asks for grouping always, so the table it fills in reads as the
+    server's, prices in the thousands included."""
+    import shutil
+    from generator.build import build
+
+    content = Path(shutil.copytree(SAMPLE_CONTENT, tmp_path / "content"))
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(re.sub(r"(?m)^lang: en$", "lang: et", site_yaml.read_text(encoding="utf-8")),
+                         encoding="utf-8")
+    for path in (content / "companies").glob("*.yaml"):  # every price a hundred times: €1,500 to €12,000
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bprice: ([1-9]\d*)\b", r"price: \g<1>00", text), encoding="utf-8")
+    diagnostics = Diagnostics()
+    build(content, tmp_path / "site", diagnostics, templates_dir=SAMPLE_CONTENT.parent / "templates", workers=1)
+    assert not diagnostics.has_errors(), diagnostics.sorted()
+    uri = (tmp_path / "site" / "weigh.html").as_uri()
+    still = new_context(java_script_enabled=False).new_page()  # the server's table, as written
+    still.goto(uri)
+    server = still.evaluate(READ)["rows"]
+    assert any(re.fullmatch(r"\d\u00a0\d{3}\u00a0€", row[6]) for row in server), server  # grouped on the server
+    page = new_context().new_page()
+    page.goto(uri)
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    assert page.evaluate(READ)["rows"] == server

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from generator.formats import Formatter, decimals_of
+from generator.formats import Formatter, band_decimals, decimals_of
 from tests.unit.test_build_pages import load, the_table, visible_text
 from tests.unit.test_method import MINUTES, build, company, make, site_yaml
 
@@ -20,6 +20,34 @@ def test_a_difference_is_worked_out_from_the_numbers_shown():
 def test_a_computed_value_has_the_decimals_it_was_written_with():
     # 0.7 · 250 / 0.7 is 250.00000000000003: float noise is not a decimal the author wrote
     assert decimals_of([0.7 * 250 / 0.7]) == 0 and decimals_of([19.99, 72]) == 2 and decimals_of([0.1 + 0.2]) == 1
+
+
+def test_a_value_outside_the_fair_band_never_reads_as_on_its_edge():
+    """−5.02 with a band of ±5.0 is worse value: written −5.0 beside "Worse value" it contradicted the page's
+    "within ±5.0 points … a price is fair value". It gets the decimals that tell it apart; inside the band,
+    or exactly on its edge (fair), one decimal as always."""
+    assert band_decimals(-5.02, 5.0) == 2 and band_decimals(5.04, 5.0) == 2
+    assert band_decimals(-5.004, 5.0) == 3 and band_decimals(5.0004, 5.0) == 4
+    assert band_decimals(-4.96, 5.0) == 1 and band_decimals(5.0, 5.0) == 1 and band_decimals(-5.06, 5.0) == 1
+    assert band_decimals(12.3, 5.0) == 1 and band_decimals(0.0, 0.0) == 1
+    fmt = Formatter("en")
+    assert fmt.signed(-5.02, band_decimals(-5.02, 5.0)) == "−5.02"
+
+
+def test_the_sample_s_trail_shows_a_worse_value_as_worse(tmp_path, cli, monkeypatch):
+    """The sample's Ticketeer on Feb 2: −5.02 points, worse value; the trail table and the map's hover wrote
+    −5.0, on the edge of the fair band."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "content")
+    assert cli(root, "build").code == 0
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '"Feb 2, 2026","70.8","75.8","−5.02"' in home  # the trail's hover
+    text = visible_text(load(root / "site" / "index.html"))
+    assert re.search(r"Ticketeer\s+Feb 2, 2026\s+70\.8\s+75\.8\s+−5\.02\s+Worse value", text), text[:200]
 
 
 def test_a_measured_criterion_reads_in_one_format_on_every_page(tmp_path, cli):
