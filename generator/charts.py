@@ -163,7 +163,9 @@ def value_curves_figure(categories: Sequence[tuple[str, str]], series: Sequence[
                        fixedrange=True),
         "hovermode": "x unified",
         "meta": {"rotate_on_narrow": True, "categories": n,
-                 "pick": {role: {"line": s, "marker": m} for role, (s, m) in styles.items()} if several else None},
+                 "pick": {role: {"line": s, "marker": m} for role, (s, m) in styles.items()} if several else None,
+                 # the same choice without a mouse: a list above the chart (valuemap.js), named so
+                 **({"pick_label": t("chart.pick_control")} if several else {})},
         "margin": {"l": left, "r": 16, "t": 24 + 22 * ((len(series) + 4) // 5 + several), "b": bottom},
         "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 12},
                    **({"title": {"text": t("chart.pick_rival"), "side": "top", "font": {"size": 12, "color": "#475569"}}}

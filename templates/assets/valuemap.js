@@ -132,26 +132,50 @@
       showSendToCloud: false,   /* never offer to upload the data to a third party */
       showEditInChartStudio: false
     });
-    if (figure.layout.meta && figure.layout.meta.pick && el.on) { picker(el, figure.layout.meta.pick); }
+    if (figure.layout.meta && figure.layout.meta.pick && el.on) {
+      picker(el, figure.layout.meta.pick, figure.layout.meta.pick_label);
+    }
     /* a chart lower on paper than on screen (a battlecard's value curves); not one turned sideways on a phone */
     el.paperHeight = (!narrow() && figure.layout.meta && figure.layout.meta.print_height) || 0;
   }
 
   /* The strategy canvas: a click on a company in the legend makes it the rival drawn against us (the one
      before it turns grey again); us and the rival stay drawn. Instead of plotly's show/hide on click. */
-  function picker(el, styles) {
+  function picker(el, styles, label) {
     function restyle(i, role) {
       Plotly.restyle(el, { line: [styles[role].line], marker: [styles[role].marker], "meta.role": role }, [i]);
     }
-    el.on("plotly_legendclick", function (event) {
-      var data = el.data, role = data[event.curveNumber].meta && data[event.curveNumber].meta.role;
-      if (role === "muted") {
-        data.forEach(function (trace, i) { if (trace.meta && trace.meta.role === "rival") { restyle(i, "muted"); } });
-        restyle(event.curveNumber, "rival");
-      }
-      return false;
-    });
+    function roleOf(i) { var m = el.data[i].meta; return m && m.role; }
+    var select = null;
+    function pick(i) {
+      if (roleOf(i) !== "muted") { return; }
+      el.data.forEach(function (trace, k) { if (roleOf(k) === "rival") { restyle(k, "muted"); } });
+      restyle(i, "rival");
+      if (select) { select.value = String(i); }
+    }
+    el.on("plotly_legendclick", function (event) { pick(event.curveNumber); return false; });
     el.on("plotly_legenddoubleclick", function () { return false; });
+    /* Without a mouse: the same choice from a list above the chart (a legend entry cannot take focus) */
+    if (!label || el.parentNode.querySelector(".chart-pick")) { return; }
+    var id = el.id + "-pick", box = document.createElement("p"), name = document.createElement("label");
+    box.className = "chart-pick";
+    name.htmlFor = id;
+    name.textContent = label + " ";
+    select = document.createElement("select");
+    select.id = id;
+    el.data.forEach(function (trace, i) {
+      var role = roleOf(i);
+      if (role !== "muted" && role !== "rival") { return; }
+      var option = document.createElement("option");
+      option.value = String(i);
+      option.textContent = trace.name;
+      option.selected = role === "rival";
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () { pick(Number(select.value)); });
+    box.appendChild(name);
+    box.appendChild(select);
+    el.parentNode.insertBefore(box, el);
   }
 
   function init() {

@@ -198,3 +198,37 @@ def test_axe_finds_no_serious_violations(probe, origins, axe_source, path):
         print("\n" + format_violations(path, violations))
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, "axe: serious/critical violations\n" + format_violations(path, blocking)
+
+
+ROLES = """(selector) => {
+  const el = document.querySelector(selector);
+  return Object.fromEntries(el.data.filter(t => t.meta && ['rival', 'muted'].includes(t.meta.role))
+                                   .map(t => [t.name, t.meta.role]));
+}"""
+
+
+def test_the_canvas_rival_can_be_chosen_without_a_mouse(probe, origins):
+    """WCAG 2.1.1: the canvas says "click a company to compare it with us", and a legend entry cannot take
+    focus. A labelled list above each canvas makes the same choice, and follows a click in the legend."""
+    page = probe().open(origins["file"] + "canvas.html")
+    page.wait_for_charts()
+    charts = page.page.locator(".chart-pick select")
+    assert charts.count() == 2  # by dimension, by criterion
+    select = charts.first
+    chart = "#" + select.get_attribute("id").removesuffix("-pick")
+    label = page.page.locator(f"label[for='{select.get_attribute('id')}']").inner_text().strip()
+    assert label == "Compare us with"
+    before = page.page.evaluate(ROLES, chart)
+    rival = next(name for name, role in before.items() if role == "rival")
+    other = next(name for name, role in before.items() if role == "muted")
+    select.focus()
+    select.select_option(label=other)
+    after = page.page.evaluate(ROLES, chart)
+    assert after[other] == "rival" and after[rival] == "muted"
+    assert sum(role == "rival" for role in after.values()) == 1
+    # a click in the legend moves the list too
+    page.page.locator(f"{chart} .legend .traces").filter(has_text=rival).first.click()
+    assert page.page.evaluate(ROLES, chart)[rival] == "rival"
+    assert page.page.evaluate("(s) => { const e = document.querySelector(s); return e.options[e.selectedIndex].text; }",
+                              "#" + select.get_attribute("id")) == rival
+    page.assert_clean()
