@@ -27,7 +27,8 @@ def _version() -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="valuemap", description="Build a value-versus-price positioning site from YAML scorecards.",
-        epilog="Exit codes: 0 ok, 1 content errors, 2 usage errors.")
+        epilog="Exit codes: 0 ok, 1 content errors, 2 usage errors (or the machine's: a full disk), "
+               "3 internal error (a bug), 130 interrupted.")
     parser.add_argument("--version", action="version", version=f"valuemap {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -193,6 +194,7 @@ def cmd_build(args, reporter: TerminalReporter) -> int:
         return EXIT_USAGE
     finally:
         progress.close()
+    args.built = True  # swapped in: from here only the report can fail (see _main)
     notes = ["your current folder was the old site and has been replaced; run 'cd \"$PWD\"' (or cd .) to see "
              "the new files"] if result.replaced_cwd else []
     notes += result.notes
@@ -251,7 +253,7 @@ def cmd_serve(args, reporter: TerminalReporter) -> int:
         reporter.problem(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        reporter.problem("interrupted — stopped serving (the preview folder was removed; site/ was not touched)")
+        _say(reporter, "interrupted — stopped serving (the preview folder was removed; site/ was not touched)")
         return EXIT_INTERRUPTED
     return EXIT_OK
 
@@ -260,10 +262,17 @@ _STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasatt
 
 
 def _say(reporter: TerminalReporter, text: str) -> None:
-    """A last word that may have nowhere to go (the terminal closed: SIGHUP): never a traceback for it."""
+    """A last word that may have nowhere to go (the terminal closed: SIGHUP; a full disk under the JSON
+    report): said on the process's own stderr then, else nowhere — never a traceback for it."""
     try:
         reporter.problem(text)
+        return
     except OSError:
+        pass
+    try:
+        sys.__stderr__.write(f"valuemap: {text}\n")
+        sys.__stderr__.flush()
+    except (OSError, AttributeError, ValueError):
         pass
 
 
@@ -325,7 +334,8 @@ def _main(argv: list[str] | None) -> int:
     kept = " — the previous site was left as it was" if args.func is cmd_build else ""
     # SIGTERM (a stop) and SIGHUP (the terminal closed, an SSH session lost) unwind like Ctrl-C: the old site
     # stays, serve's private preview folder is removed (it may hold internal pages), workers are stopped.
-    previous = {sig: signal.signal(sig, _terminate) for sig in _STOPS}
+    # A SIGHUP someone chose to ignore (nohup valuemap serve &) stays ignored.
+    previous = {sig: signal.signal(sig, _terminate) for sig in _STOPS if signal.getsignal(sig) is not signal.SIG_IGN}
     try:
         return args.func(args, reporter)
     except KeyboardInterrupt:
@@ -334,25 +344,27 @@ def _main(argv: list[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except UsageError as exc:  # what a command did not catch itself (an environment variable it cannot use)
-        reporter.problem(f"{exc}{kept}")
+        _say(reporter, f"{exc}{kept}")
         return EXIT_USAGE
     except OSError as exc:  # the machine, not valuemap: a full disk, a closed output, a broken install
         if _interrupted(exc):
-            reporter.problem(f"interrupted{kept}")
+            _say(reporter, f"interrupted{kept}")
             return EXIT_INTERRUPTED
         if os.environ.get("VALUEMAP_DEBUG"):
             raise
         _quiet_stdout()
-        reporter.problem(f"{_system_problem(exc)}{kept}")
+        if getattr(args, "built", False):  # the new site is in place; only the report could not be written
+            kept = " — the site was built, but its report could not be written"
+        _say(reporter, f"{_system_problem(exc)}{kept}")
         return EXIT_USAGE
     except Exception as exc:  # a bug in valuemap, not in the content: say so, keep the site, no traceback
         if _interrupted(exc):  # Ctrl-C that Python wrapped on its way up (e.g. in a class's __set_name__)
-            reporter.problem(f"interrupted{kept}")
+            _say(reporter, f"interrupted{kept}")
             return EXIT_INTERRUPTED
         if os.environ.get("VALUEMAP_DEBUG"):
             raise
-        reporter.problem(f"internal error: {type(exc).__name__}: {exc}{kept}. "
-                         "This is a bug in valuemap; run again with VALUEMAP_DEBUG=1 for the traceback.")
+        _say(reporter, f"internal error: {type(exc).__name__}: {exc}{kept}. "
+             "This is a bug in valuemap; run again with VALUEMAP_DEBUG=1 for the traceback.")
         return EXIT_INTERNAL
     finally:
         for sig, handler in previous.items():

@@ -184,7 +184,16 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
         salvaged = salvage(tree.site, m.Site, only=UNKNOWN_KEYS)
         site = salvaged.model if salvaged is not None else None
     against = site  # what the other files are checked against
-    if site is not None:
+    if site is None and tree.site is not None:
+        # Anything else wrong (a value out of range): site.yaml's own second-pass checks still run on what
+        # validated, so its problems are told at once (the scale and the price decimals, not one per run);
+        # what depends on a field left out is not said, and the other files wait.
+        salvaged = salvage(tree.site, m.Site)
+        if salvaged is not None:
+            found = Diagnostics()
+            check_site(salvaged.model, tree.site, found, day)
+            diagnostics.extend(d for d in found.items if d.path and salvaged.unaffected(d.path))
+    elif site is not None:
         found = Diagnostics()
         check_site(site, tree.site, found, day)
         check_languages(site, tree.site, found)

@@ -180,6 +180,10 @@ class SiteWriter:
             if clash:
                 raise OutputError(f"'{self.label}/{clash[0]}' was not written by valuemap and is carried over, "
                                   f"but this build writes '{clash[0]}' too: rename or remove one of them")
+            # A name put under keep: after valuemap wrote it (its robots.txt, edited by hand, then kept): this
+            # build leaves it to the author, so the file there now is carried over, not dropped with the old site.
+            inventory.carried.extend(name for name in self.keep if name not in inventory.carried
+                                     and name not in written_tops and os.path.lexists(self.out / name))
             if not inventory.exists:
                 os.rename(self.tmp, self.out)
                 self.committed = True

@@ -205,7 +205,7 @@ def heat_map(ctx: SiteContext, vmap: ValueMap, links: Links, only: set[str] | No
             value = median(ctx.scores.companies[s].value(d.id) for s, _ in every)
             row.append(cell(fmt.number(value), tone=shade(value, d.input != "relative")))
         value = median(p.customer_value for p in vmap.positions)
-        row.append(cell(fmt.signed(value), tone=tone(value)))
+        row.append(cell(value_for_money(ctx, value), tone=tone(value)))  # as the column's other cells
         rows.append(row)
         ours.append(False)
         gaps.append(True)

@@ -109,6 +109,8 @@ def _held(fmt, s: weighting.Sensitivity) -> dict[str, str]:
         high = s.high * 100 if s.above is None and s.high >= 1.0 else (math.ceil(s.high * 100 * scale) - 1) / scale
         if low <= high:
             break
+    else:  # narrower than a hundredth of a percent: the range as found, never backwards
+        low, high, decimals = s.low * 100, max(s.low, s.high) * 100, 3
     return {"low": fmt.percent(low, decimals, sign=False), "high": fmt.percent(high, decimals, sign=False)}
 
 

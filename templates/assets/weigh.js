@@ -514,8 +514,8 @@
     }
     function fromSliders() { return inputs.map(function (el) { return Math.max(0, Number(el.value) || 0); }); }
     function published() { return data.dimensions.map(function (d) { return d.weight; }); }
-    function isPublished() {
-      return data.dimensions.every(function (d, i) { return inputs[i].value === String(100 * d.weight); });
+    function isPublished() {  /* the sliders at the published weights (as numbers: 100 × 0.15 is 15.000000000000002) */
+      return data.dimensions.every(function (d, i) { return Math.abs(Number(inputs[i].value) - 100 * d.weight) < 1e-9; });
     }
     /* The weights in the address (#usability=30&service=20): a link that opens the page with them. Only numbers
        are read from it; a dimension it leaves out weighs nothing. */
@@ -531,7 +531,7 @@
     }
     function toAddress(weights) {
       var hash = weights === null ? "" : "#" + data.dimensions.map(function (d, i) {
-        return encodeURIComponent(d.id) + "=" + String(Math.round(weights[i] * 10) / 10);
+        return encodeURIComponent(d.id) + "=" + String(weights[i]);  /* every digit: the link gives the same ranks */
       }).join("&");
       try { window.history.replaceState(null, "", window.location.pathname + window.location.search + hash); }
       catch (e) { /* an address that cannot change (some file:// pages): the sliders still work */ }

@@ -243,3 +243,13 @@ def test_a_repeated_segment_id_holds_back_no_company_check(tree, cli):
     codes = _codes(run)
     assert ("duplicate-id", "content/site.yaml", "segments[1].id") in codes
     assert ("unknown-dimension", "content/companies/gamma.yaml", "scores.usabilty") in codes
+
+
+def test_site_yaml_s_own_checks_are_told_with_a_value_out_of_range(tree, cli):
+    """price_decimals: 5 (out of range) and a scale starting below zero: both at once — the scale's check
+    waited until the other value was right."""
+    tree.write("site.yaml", tree.read("site.yaml") + "price_decimals: 5\nscale: {min: -5, max: 10}\n")
+    tree.replace("companies/beta.yaml", "    setup: 6", "    setup: 16")  # the other files still wait
+    run = cli(tree.root, "check", "--format", "json")
+    assert _codes(run) == [("invalid-value", "content/site.yaml", "price_decimals"),
+                           ("scale-negative", "content/site.yaml", "scale.min")]

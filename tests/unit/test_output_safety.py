@@ -149,6 +149,21 @@ def test_names_listed_in_keep_are_carried_over(tree, cli):
     assert "downloads" not in (site / MARKER).read_text()
 
 
+def test_a_file_valuemap_wrote_then_put_under_keep_is_kept(tree, cli):
+    """The robots.txt valuemap wrote, edited by hand, then listed under keep: — the build no longer writes it,
+    and the edited file stays (it was dropped with the old site: no robots.txt at all, and no word)."""
+    assert cli(tree.root, "build").code == 0
+    site = tree.root / "site"
+    assert "robots.txt" in (site / MARKER).read_text()
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /drafts/\n")
+    add_keep(tree, ["CNAME", "robots.txt"])
+    assert cli(tree.root, "build").code == 0
+    assert (site / "robots.txt").read_text() == "User-agent: *\nDisallow: /drafts/\n"
+    assert "robots.txt" not in (site / MARKER).read_text()  # the author's now: carried over from here on
+    assert cli(tree.root, "build").code == 0
+    assert (site / "robots.txt").read_text() == "User-agent: *\nDisallow: /drafts/\n"
+
+
 @pytest.mark.parametrize("bad", ["../CNAME", "a/b", "..", "", "sub\\\\x"])
 def test_keep_accepts_only_plain_names(tree, cli, bad):
     add_keep(tree, [bad])
@@ -534,6 +549,27 @@ def test_a_full_disk_under_export_is_said_as_such_not_as_a_bug(tmp_path):
     assert run.returncode == 2, run.stderr
     assert "No space left on device" in run.stderr and "cannot read or write a file" in run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+
+
+@pytest.mark.parametrize("args, built", [(["build", "--out", "out-site"], True),
+                                         (["check", "--format", "json"], False)])
+def test_a_report_that_cannot_be_written_says_what_was_done(tmp_path, args, built):
+    """A full disk under the report: after a build that swapped its site in, it does not say "the previous
+    site was left as it was"; the JSON report, which writes to its own stream, ends without a traceback."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    import shutil
+
+    shutil.copytree(SAMPLE, tmp_path / "content")
+    with open("/dev/full", "wb") as full:
+        run = subprocess.run([sys.executable, "-m", "generator", *args], cwd=tmp_path, stdout=full,
+                             stderr=subprocess.PIPE, text=True, timeout=120,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert run.returncode == 2, run.stderr
+    assert "No space left on device" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert "previous site" not in run.stderr
+    if built:
+        assert "the site was built" in run.stderr and (tmp_path / "out-site" / "index.html").is_file()
 
 
 def test_missing_templates_are_a_broken_install_not_a_bug(tree, cli, monkeypatch):

@@ -387,6 +387,75 @@ def test_a_closed_terminal_stops_serve_and_removes_its_private_folder(tree, tmp_
     assert not list(temp.glob("valuemap-serve-*")), "the private preview folder was left behind"
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
+def test_a_real_terminal_closing_stops_serve_cleanly(tree, tmp_path):
+    """In a terminal that is gone, writing "interrupted" fails (EIO): that last word may not end the run with
+    an error (exit 1) and leave the private preview folder behind."""
+    pty = pytest.importorskip("pty")
+    import subprocess
+    import sys
+    import time
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    master, slave = pty.openpty()
+    env = dict(os.environ, TMPDIR=str(temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content), "--port", "0"],
+                            cwd=tree.root, env=env, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    try:
+        deadline = time.monotonic() + WAIT * 4
+        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file()
+                                                      for f in temp.glob("valuemap-serve-*")):
+            time.sleep(0.05)
+            try:
+                os.read(master, 65536)  # a terminal reads what it is sent
+            except OSError:
+                pass
+        os.close(master)  # the terminal goes away ...
+        os.killpg(proc.pid, signal.SIGHUP)  # ... and hangs up its session
+        proc.wait(timeout=WAIT * 2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert not list(temp.glob("valuemap-serve-*")), "the private preview folder was left behind"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
+def test_nohup_keeps_serve_running_when_the_terminal_closes(tree, tmp_path):
+    """`nohup valuemap serve &`: a SIGHUP the caller chose to ignore stays ignored (SIGINT still stops it)."""
+    import subprocess
+    import sys
+    import time
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
+
+    def ignore_hangup():
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content), "--port", "0"],
+                            cwd=tree.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=ignore_hangup)
+    try:
+        deadline = time.monotonic() + WAIT * 4
+        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file()
+                                                      for f in temp.glob("valuemap-serve-*")):
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        assert proc.poll() is None, "serve stopped on a SIGHUP that nohup had it ignore"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=WAIT * 2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert not list(temp.glob("valuemap-serve-*"))
+
+
 def test_cli_serve_warns_off_loopback_and_ctrl_c_exits_130(cli, tree, templates, monkeypatch):
     from generator import serve as serve_module
 

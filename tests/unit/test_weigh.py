@@ -245,6 +245,7 @@ def test_a_rank_s_range_is_shown_rounded_inwards():
     assert held(0.0, 0.62, None, 2) == {"low": "0%", "high": "61%"}  # at 62% exactly it has changed
     assert held(0.2503, 0.2580, 3, 1) == {"low": "25.1%", "high": "25.7%"}
     assert held(0.0, 1.0, 4, None) == {"low": "1%", "high": "100%"}  # changes at 0% itself
+    assert held(0.25031, 0.25032, 3, 1) == {"low": "25.031%", "high": "25.032%"}  # never backwards
 
 
 def test_the_sensitivity_table_s_ends_hold_on_the_slider(tree):

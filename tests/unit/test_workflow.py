@@ -90,3 +90,15 @@ def test_deploys_with_the_pages_permissions(workflow):
     assert deploy["environment"]["name"] == "github-pages"
     assert any(uses(s, "actions/deploy-pages") for s in deploy["steps"])
     assert workflow["permissions"] == {"contents": "read"}  # nothing else may write
+
+
+def test_the_internal_site_is_kept_only_where_it_stays_private(workflow):
+    """Anyone who can read a repository can download its workflow artifacts: on a public repository the
+    internal build (talk tracks, notes, the prospect pages' addresses) would be everyone's."""
+    artifacts = [s for s in steps(workflow) if uses(s, "actions/upload-artifact")]
+    assert artifacts and all(s.get("if") == "${{ github.event.repository.private }}" for s in artifacts), artifacts
+
+
+def test_both_builds_get_the_prospect_secret_from_the_repository_s_secrets(workflow):
+    env = workflow["jobs"]["build"]["env"]
+    assert env["VALUEMAP_PROSPECT_SECRET"] == "${{ secrets.VALUEMAP_PROSPECT_SECRET }}"
