@@ -356,35 +356,57 @@ def test_cli_serve_is_wired_and_reports_a_missing_content_folder(cli, tmp_path):
     assert run.code == 0 and "--port" in run.out and "--host" in run.out
 
 
+class ServeProcess:
+    """``valuemap serve`` in a process of its own, its private folder under ``tmp_path/tmp`` (TMPDIR): the
+    signal tests. ``**popen``: where its output goes, its session, what it inherits."""
+
+    def __init__(self, tree, tmp_path, **popen):
+        import subprocess
+        import sys
+
+        self.temp = tmp_path / "tmp"
+        self.temp.mkdir()
+        env = dict(os.environ, TMPDIR=str(self.temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
+        popen.setdefault("stdout", subprocess.PIPE)
+        popen.setdefault("stderr", subprocess.PIPE)
+        self.proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content),
+                                      "--port", "0"], cwd=tree.root, env=env, **popen)
+
+    def folders(self) -> list[Path]:
+        return list(self.temp.glob("valuemap-serve-*"))
+
+    def wait_for_preview(self, read=None) -> None:
+        """Until the first build is in the private folder (``read()``: drain a terminal meanwhile)."""
+        import time
+
+        deadline = time.monotonic() + WAIT * 4
+        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file() for f in self.folders()):
+            time.sleep(0.05)
+            if read is not None:
+                read()
+        assert self.folders(), "serve never built its preview"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=WAIT)
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
 def test_a_closed_terminal_stops_serve_and_removes_its_private_folder(tree, tmp_path):
     """SIGHUP to the whole process group (a terminal tab closed, an SSH session lost) is a stop like Ctrl-C:
     the private preview folder — internal pages, the prospect list — is removed, and nothing prints a
     traceback. It used to die on the spot and leave the folder behind."""
-    import subprocess
-    import sys
-    import time
-
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    env = dict(os.environ, TMPDIR=str(temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content), "--port", "0"],
-                            cwd=tree.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + WAIT * 4
-        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file()
-                                                      for f in temp.glob("valuemap-serve-*")):
-            time.sleep(0.05)
-        assert list(temp.glob("valuemap-serve-*")), "serve never built its preview"
-        os.killpg(proc.pid, signal.SIGHUP)
-        out, err = proc.communicate(timeout=WAIT * 2)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
+    with ServeProcess(tree, tmp_path, text=True, start_new_session=True) as serve:
+        serve.wait_for_preview()
+        os.killpg(serve.proc.pid, signal.SIGHUP)
+        out, err = serve.proc.communicate(timeout=WAIT * 2)
+    assert serve.proc.returncode == 130, err
     assert "Traceback" not in err and "Traceback" not in out, err
-    assert not list(temp.glob("valuemap-serve-*")), "the private preview folder was left behind"
+    assert not serve.folders(), "the private preview folder was left behind"
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
@@ -392,68 +414,41 @@ def test_a_real_terminal_closing_stops_serve_cleanly(tree, tmp_path):
     """In a terminal that is gone, writing "interrupted" fails (EIO): that last word may not end the run with
     an error (exit 1) and leave the private preview folder behind."""
     pty = pytest.importorskip("pty")
-    import subprocess
-    import sys
-    import time
-
-    temp = tmp_path / "tmp"
-    temp.mkdir()
     master, slave = pty.openpty()
-    env = dict(os.environ, TMPDIR=str(temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content), "--port", "0"],
-                            cwd=tree.root, env=env, stdout=slave, stderr=slave, start_new_session=True)
-    os.close(slave)
-    try:
-        deadline = time.monotonic() + WAIT * 4
-        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file()
-                                                      for f in temp.glob("valuemap-serve-*")):
-            time.sleep(0.05)
-            try:
-                os.read(master, 65536)  # a terminal reads what it is sent
-            except OSError:
-                pass
+
+    def read():  # a terminal reads what it is sent
+        try:
+            os.read(master, 65536)
+        except OSError:
+            pass
+
+    with ServeProcess(tree, tmp_path, stdout=slave, stderr=slave, start_new_session=True) as serve:
+        os.close(slave)
+        serve.wait_for_preview(read)
         os.close(master)  # the terminal goes away ...
-        os.killpg(proc.pid, signal.SIGHUP)  # ... and hangs up its session
-        proc.wait(timeout=WAIT * 2)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
-    assert not list(temp.glob("valuemap-serve-*")), "the private preview folder was left behind"
+        os.killpg(serve.proc.pid, signal.SIGHUP)  # ... and hangs up its session
+        serve.proc.wait(timeout=WAIT * 2)
+    assert serve.proc.returncode == 130
+    assert not serve.folders(), "the private preview folder was left behind"
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
 def test_nohup_keeps_serve_running_when_the_terminal_closes(tree, tmp_path):
     """`nohup valuemap serve &`: a SIGHUP the caller chose to ignore stays ignored (SIGINT still stops it)."""
-    import subprocess
-    import sys
     import time
-
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    env = dict(os.environ, TMPDIR=str(temp), PYTHONPATH=str(ROOT), NO_COLOR="1")
 
     def ignore_hangup():
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--content", str(tree.content), "--port", "0"],
-                            cwd=tree.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=ignore_hangup)
-    try:
-        deadline = time.monotonic() + WAIT * 4
-        while time.monotonic() < deadline and not any((f / "site" / "index.html").is_file()
-                                                      for f in temp.glob("valuemap-serve-*")):
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGHUP)
+    with ServeProcess(tree, tmp_path, text=True, preexec_fn=ignore_hangup) as serve:
+        serve.wait_for_preview()
+        serve.proc.send_signal(signal.SIGHUP)
         time.sleep(1.0)
-        assert proc.poll() is None, "serve stopped on a SIGHUP that nohup had it ignore"
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=WAIT * 2)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
-    assert not list(temp.glob("valuemap-serve-*"))
+        assert serve.proc.poll() is None, "serve stopped on a SIGHUP that nohup had it ignore"
+        serve.proc.send_signal(signal.SIGINT)
+        out, err = serve.proc.communicate(timeout=WAIT * 2)
+    assert serve.proc.returncode == 130, err
+    assert not serve.folders()
 
 
 def test_cli_serve_warns_off_loopback_and_ctrl_c_exits_130(cli, tree, templates, monkeypatch):
