@@ -223,3 +223,19 @@ def test_the_evidence_table_keeps_its_column_names_for_screen_readers_on_a_phone
     assert shown != "none"
     box = page.page.evaluate("() => document.querySelector('table.evidence thead').getBoundingClientRect().height")
     assert box <= 1  # out of sight: each block says what it is
+
+
+def test_a_hidden_trail_s_name_in_the_legend_is_readable(probe, root_site):
+    """Plotly fades a legend entry that is switched off to half its opacity: the name of a hidden history
+    trail read 3.4:1. It is a control a reader uses (click to show the trail), so its text needs 4.5:1."""
+    page = open_page(probe, root_site, "index.html", 1280)
+    found = page.page.evaluate("""() => Array.from(document.querySelectorAll('[data-chart=value-map-data] .legend .traces'))
+      .map(g => ({name: g.querySelector('.legendtext').textContent, opacity: parseFloat(getComputedStyle(g).opacity),
+                  fill: getComputedStyle(g.querySelector('.legendtext')).fill,
+                  off: (g.getAttribute('style') || '').includes('opacity: 0.5')}))""")
+    hidden = [f for f in found if f["off"]]
+    assert hidden, found  # the sample's history: trails other than ours and the rival's start hidden
+    for f in hidden:
+        rgb = tuple(int(v) for v in re.findall(r"\d+", f["fill"])[:3])
+        seen = tuple(round(255 - (255 - c) * f["opacity"]) for c in rgb)  # over white, at the group's opacity
+        assert _contrast(seen, (255, 255, 255)) >= 4.5, f
