@@ -167,7 +167,9 @@ class _Checker:
 
     def __init__(self, content, plan, diagnostics: Diagnostics, kept: frozenset):
         self.plan, self.diagnostics, self.kept = plan, diagnostics, kept
-        self.paths = frozenset(p.path for p in plan.pages)
+        # A withheld page is no target for external text even where the build writes a file at its address
+        # (the external build's "not found" stub at prospects/index.html, in the internal list's place).
+        self.paths = frozenset(p.path for p in plan.pages) - plan.withheld
         self.everything = self.paths | plan.withheld
         self.base = absolute_base(content.site.base_url)
         self.prefix = f"{plan.languages[0]}/" if plan.languages else ""

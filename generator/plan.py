@@ -291,6 +291,11 @@ def _prospect_pages(content: Content, audience: str, secret: str | None, pages: 
             pages.append(PlannedPage("prospect", link.slug, link.path, _LAYOUT["prospect"][1], audience,
                                      _prospect_file(content, link.slug),
                                      listed=False))
+        if links:  # the folder's own address: a "not found" page, so that a host that lists folders (Apache's
+            # Indexes, nginx's autoindex, a listable bucket) shows a prospect who cuts its link back to
+            # prospects/ no list of the other prospects' addresses
+            pages.append(PlannedPage("not-found", "prospects", page_path("prospects"), _LAYOUT["not-found"][1],
+                                     audience, "content/prospects", listed=False))
     else:
         pages.append(PlannedPage("prospects", "", page_path("prospects"), _LAYOUT["prospects"][1], audience,
                                  "content/prospects", listed=False))

@@ -174,6 +174,46 @@ def _check_method(site: m.Site, doc: Document, diagnostics: Diagnostics) -> None
                     "the scale", **doc.where(path))
 
 
+def _check_partial(prospect: m.Prospect, site: m.Site, weights: dict[str, _WeightEntry], doc: Document,
+                   diagnostics: Diagnostics) -> None:
+    """Weights for some dimensions only: the others keep their segment's (or the site's), and all are normalised
+    together — a prospect's ``reliability: 50`` beside the segment's 0.3s makes reliability 98 % of the page.
+    A warning that says the shares the page will show."""
+    given = [d.id for d in site.dimensions if d.id in prospect.weights]
+    if not given or len(given) == len(site.dimensions):
+        return
+    total = sum(e.weight for e in weights.values())
+    if total <= 0:
+        return
+    labels = {d.id: d.label for d in site.dimensions}
+    shares = ", ".join(f"{m.visible(labels[d.id])} {100 * weights[d.id].weight / total:.0f}%"
+                       for d in site.dimensions if d.id in weights)
+    left = [m.visible(labels[d.id]) for d in site.dimensions if d.id not in prospect.weights]
+    kept = f"{left[0]} keeps the weight" if len(left) == 1 else f"{', '.join(left)} keep the weights"
+    diagnostics.warning(
+        "partial-weights", f"weights for {len(given)} of {len(site.dimensions)} dimensions: {kept} site.yaml "
+        f"gives {'it' if len(left) == 1 else 'them'}, and all are normalised together — the page shows {shares}",
+        path="weights", hint="give a weight for every dimension, on one scale (e.g. percents adding up to 100)",
+        **doc.where(("weights",), key=True))
+
+
+def check_prospect_names(prospects: dict[str, m.Prospect], documents: dict[str, Document],
+                         diagnostics: Diagnostics) -> None:
+    """Two prospects whose names read the same: the internal list of their addresses could not tell them apart,
+    and a salesperson could send one the other's page (its note, its map). A warning on the later one."""
+    from .company_checks import name_key
+
+    seen: dict[str, str] = {}
+    for slug in sorted(prospects):
+        other = seen.setdefault(name_key(prospects[slug].name), slug)
+        if other != slug:
+            diagnostics.warning(
+                "duplicate-name", f"the prospect name '{m.visible(prospects[slug].name)}' reads the same as "
+                f"'{m.visible(prospects[other].name)}' in {documents[f'prospect:{other}'].file}", path="name",
+                hint="sales could send one the other's page: rename one (e.g. add the city or the division)",
+                **documents[f"prospect:{slug}"].where(("name",)))
+
+
 def check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Document,
                     diagnostics: Diagnostics, site_doc: Document) -> None:
     """A prospect against the site: a known segment, known dimensions, weights that can be normalised together
@@ -185,6 +225,7 @@ def check_prospect(prospect: m.Prospect, site: m.Site, companies: dict, doc: Doc
     _check_weights(prospect.weights, [d.id for d in site.dimensions], doc, ("weights",), diagnostics)
     weights = _override(_segment_weights(site, site_doc, prospect.segment), prospect.weights, doc, ("weights",))
     _check_spread(list(weights.values()), "dimension", diagnostics)
+    _check_partial(prospect, site, weights, doc, diagnostics)
     others = [s for s in companies if s != site.us]
     seen: set[str] = set()
     for i, slug in enumerate(prospect.evaluating):

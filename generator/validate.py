@@ -32,7 +32,7 @@ from .model_errors import shape_errors
 from .load import READ_AHEAD_MIN, Document, PendingFile, SourceTree, read_in_order
 from .languages import check_languages, extract_translations
 from .salvage import UNKNOWN_KEYS, salvage
-from .site_checks import check_prospect, check_site
+from .site_checks import check_prospect, check_prospect_names, check_site
 
 if TYPE_CHECKING:  # serve's cache: imported when one is given (check starts without it)
     from . import company_cache
@@ -283,6 +283,7 @@ def validate(tree: SourceTree, diagnostics: Diagnostics, cache: "company_cache.C
         prospects[slug] = prospect
         if against is not None:
             check_prospect(prospect, against, loaded, doc, diagnostics, tree.site)
+    check_prospect_names(prospects, documents, diagnostics)
     pages: dict[str, NarrativePage] = {}
     for slug in sorted(tree.pages):
         page = tree.pages[slug]

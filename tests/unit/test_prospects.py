@@ -34,7 +34,7 @@ internal_notes: "CANARY-PROSPECT-INTERNAL-acme 5.8317"
 ZENITH = """\
 name: Zenith Canary Holdings
 segment: small
-weights: {usability: 0.4321}
+weights: {usability: 0.4321, service: 1}
 evaluating: [gamma]
 note: "OWN-NOTE-zenith: CANARY-OTHER-NOTE 8.2468"
 internal_notes: "CANARY-PROSPECT-INTERNAL-zenith 7.6543"
@@ -121,9 +121,15 @@ def test_the_canaries_are_real(tree, cli, monkeypatch):
 
 
 def test_the_external_site_has_no_prospect_list_and_links_no_prospect_page(canary_site):
-    assert not (canary_site / "prospects" / "index.html").exists()
+    # The folder's own address is a "not found" page: a host that lists folders (Apache, nginx autoindex,
+    # python -m http.server) showed a prospect who cut its link back to prospects/ every other address.
+    index = (canary_site / "prospects" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Page not found" in index
+    for slug in ("acme", "zenith"):
+        assert prospect_token(SECRET, slug) not in index
+    assert not any(name in index for name in ("Acme", "Zenith"))
     pages = sorted(p.name for p in (canary_site / "prospects").iterdir())
-    assert pages == sorted(f"{prospect_token(SECRET, s)}.html" for s in ("acme", "zenith"))
+    assert pages == sorted([f"{prospect_token(SECRET, s)}.html" for s in ("acme", "zenith")] + ["index.html"])
     for path in files(canary_site):
         if path.parent.name != "prospects":
             assert b"prospects/" not in path.read_bytes() or path.name == ".valuemap-site", path
@@ -142,7 +148,7 @@ def test_addresses_are_stable_with_one_secret_and_differ_with_another(tree, cli,
     one, _ = build(cli, tree, monkeypatch, "one", SECRET)
     two, _ = build(cli, tree, monkeypatch, "two", SECRET)
     three, _ = build(cli, tree, monkeypatch, "three", OTHER_SECRET)
-    names = lambda site: sorted(p.name for p in (site / "prospects").iterdir())  # noqa: E731
+    names = lambda site: sorted(p.name for p in (site / "prospects").iterdir() if p.name != "index.html")  # noqa: E731
     assert names(one) == names(two)
     assert set(names(one)).isdisjoint(names(three))
     assert page_of(one, SECRET, "acme").read_bytes() == page_of(two, SECRET, "acme").read_bytes()
@@ -177,7 +183,7 @@ def test_the_manifest_does_not_name_prospect_pages(canary_site, tree, cli, monke
     manifest = (canary_site / ".valuemap-site").read_text(encoding="utf-8")
     for slug in ("acme", "zenith"):
         assert prospect_token(SECRET, slug) not in manifest
-    assert len(re.findall(r"^prospects/sha256-[0-9a-f]{64}$", manifest, re.M)) == 2
+    assert len(re.findall(r"^prospects/sha256-[0-9a-f]{64}$", manifest, re.M)) == 3  # and the folder's stub
     for page in (canary_site / "prospects").iterdir():  # hashed, but not only because of the hashing
         assert f"prospects/{page.name}" not in manifest
     rebuilt, run = build(cli, tree, monkeypatch, canary_site.name, SECRET)
@@ -199,7 +205,7 @@ def test_in_a_site_of_several_languages_the_token_is_in_no_file_but_its_page(tre
         assert [p.parent.parent.name for p in pages] == ["en", "et"]
         assert [str(p.relative_to(site)) for p in files(site) if p not in pages and token in p.read_bytes()] == []
     manifest = (site / ".valuemap-site").read_text(encoding="utf-8")
-    assert len(re.findall(r"^(en|et)/prospects/sha256-[0-9a-f]{64}$", manifest, re.M)) == 4
+    assert len(re.findall(r"^(en|et)/prospects/sha256-[0-9a-f]{64}$", manifest, re.M)) == 6  # with the stubs
     rebuilt, run = build(cli, tree, monkeypatch, "site", SECRET)  # still recognised as valuemap's own files
     assert rebuilt == site and run.code == 0
 
@@ -349,3 +355,33 @@ def test_check_counts_its_warnings_in_its_summary(tree, cli, monkeypatch):
     summary = next(line for line in run.out.splitlines() if line.startswith("✓"))
     warnings = (run.out + run.err).count(": warning: ")
     assert warnings >= 1 and f"no errors, {warnings} warning{'s' * (warnings != 1)} (" in summary
+
+
+def test_two_prospects_of_one_name_are_a_warning(tree, cli, monkeypatch):
+    """The internal list of addresses could not tell them apart: one could be sent the other's page."""
+    tree.write("prospects/acme.yaml", ACME)
+    tree.write("prospects/acme-north.yaml", ACME.replace("OWN-NOTE-acme", "OWN-NOTE-north"))
+    monkeypatch.setenv(PROSPECT_SECRET_ENV, SECRET)
+    run = cli(tree.root, "check", "--format", "json")
+    import json
+
+    found = [(d["code"], d["file"], d["path"]) for d in json.loads(run.out)["diagnostics"]]
+    assert ("duplicate-name", "content/prospects/acme-north.yaml", "name") in found, found
+    assert cli(tree.root, "check", "--strict").code == 1
+
+
+def test_weights_for_some_dimensions_only_say_the_shares_the_page_shows(tree, cli, monkeypatch):
+    """`weights: {usability: 50}` meaning 50 %, over the segment's {usability: 3, service: 1}: the prospect's
+    usability weighs 50 beside the other's 1 — 98 % of its page. Said, with the shares."""
+    tree.write("prospects/acme.yaml", ACME.replace("weights: {usability: 1, service: 3}", "weights: {usability: 50}"))
+    run = cli(tree.root, "check", "--format", "json")
+    import json
+
+    found = [d for d in json.loads(run.out)["diagnostics"] if d["code"] == "partial-weights"]
+    assert len(found) == 1 and found[0]["file"] == "content/prospects/acme.yaml" and found[0]["path"] == "weights"
+    assert found[0]["message"] == ("weights for 1 of 2 dimensions: Personal approach keeps the weight site.yaml gives "
+                                   "it, and all are normalised together — the page shows Ease of use 98%, "
+                                   "Personal approach 2%"), found[0]["message"]
+    tree.write("prospects/acme.yaml", ACME)  # every weight given: nothing to say
+    assert not [d for d in json.loads(cli(tree.root, "check", "--format", "json").out)["diagnostics"]
+                if d["code"] == "partial-weights"]
