@@ -17,8 +17,10 @@ from __future__ import annotations
 import math
 from typing import Mapping, NamedTuple, Sequence
 
-# Trace statuses that do not count as backed by evidence: none, or evidence that contradicts the score.
-_NOT_BACKED = ("unknown", "unsupported", "conflicting")
+# Trace statuses that do not count as backed by evidence: none, evidence that contradicts the score, only
+# sources the measured company can influence (its own surveys, call length…), only evidence past the site's
+# freshness limit. "Backed" is what a prospect may lean on: trust, but verify.
+_NOT_BACKED = ("unknown", "unsupported", "conflicting", "gameable-only", "stale")
 
 
 def comparison_average(total: float, count: int, own: float | None, comparison: str) -> float | None:

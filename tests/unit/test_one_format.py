@@ -138,6 +138,26 @@ def test_a_score_its_evidence_contradicts_is_not_backed_by_it(tree, cli, monkeyp
     assert coverage["beta"] == 0.0 and coverage["gamma"] == 0.5  # gamma's agrees: backed
 
 
+def test_self_reported_or_stale_evidence_does_not_back_a_score(tree, cli, monkeypatch):
+    """Beta's service rests only on its own internal metric, gamma's only on a shop from long ago: neither is
+    evidence a prospect may lean on ("Self-reported only", "Out of date"), so neither counts as backed — two
+    vendors ranked on such scores read "100% backed by evidence". Alpha's fresh, independent shop does."""
+    import json
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-17
+    tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    evidence:\n"
+                 "      - {source: internal-metric, value: 5, date: 2026-10-01}\n")
+    tree.replace("companies/gamma.yaml", "  service: 7\n", "  service:\n    evidence:\n"
+                 "      - {source: mystery-shopper, value: 7, date: 2019-10-01}\n")
+    tree.replace("companies/alpha.yaml", "  service: 9\n", "  service:\n    evidence:\n"
+                 "      - {source: mystery-shopper, value: 9, date: 2026-10-01}\n")
+    run = cli(tree.root, "export")
+    assert run.code == 0, run.err
+    overall = json.loads(run.out)["scenarios"][0]
+    coverage = {c["slug"]: c["coverage"] for c in overall["companies"]}
+    assert coverage == {"alpha": 0.5, "beta": 0.0, "gamma": 0.0}, coverage
+
+
 def test_weights_shown_as_percents_add_up_to_a_hundred():
     fmt = Formatter("en", "EUR", 0)
     assert list(fmt.shares({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}).values()) == ["34%", "33%", "33%"]
