@@ -312,8 +312,9 @@ def value_map(site: m.Site, scores: Mapping[str, CompanyScores], prices: Mapping
             zone="better" if distance > band else "worse" if distance < -band else "fair",
         ))
     rows.sort(key=lambda r: (rank_key(r, method.rank_by), r["name"].casefold(), r["slug"]))
-    for i, r in enumerate(rows):
-        r["rank"] = i + 1
+    for i, r in enumerate(rows):  # a tie shares its rank (1, 2, 2, 4): listed by name, never ranked by it
+        same = i and rank_key(r, method.rank_by) == rank_key(rows[i - 1], method.rank_by)
+        r["rank"] = rows[i - 1]["rank"] if same else i + 1
     positions = tuple(map(Position.of_row, rows))
     return ValueMap(scenario, method.comparison, method.quality_ratio, method.rank_by, line,
                     method.fair_value_band, positions, tuple(unplaced))
@@ -333,7 +334,8 @@ def _value_scores(site: m.Site, scores: Mapping[str, CompanyScores], weights: Ma
 
 
 def rank_key(row: dict, rank_by: str) -> float:
-    """Best first. Values equal to 9 decimals tie (then name, then slug); a free offer's ratio is infinite."""
+    """Best first. Values equal to 9 decimals tie: they share a rank, listed by name, then slug; a free offer's
+    ratio is infinite."""
     if rank_by == "ratio":
         return -math.inf if row["ratio"] is None else -round(row["ratio"], 9)
     return -round(row["customer_value"], 9)

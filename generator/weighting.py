@@ -133,7 +133,7 @@ def _rank_in_model(model: WeightModel, method: m.Method, weights: Mapping[str, f
     for c, rq in rows:
         rp = c.relative_price
         row = {"customer_value": line.price_at(rq) - rp, "ratio": (rq / rp) if rp > 0 else None}
-        key = (rank_key(row, method.rank_by), c.order)
+        key = rank_key(row, method.rank_by)  # a tie shares its rank, as value_map ranks
         keys.append(key)
         if c.slug == us:
             ours = key

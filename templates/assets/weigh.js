@@ -1,9 +1,9 @@
 /* valuemap "Weigh it yourself": the overall value map recomputed for a visitor's dimension weights.
    The same arithmetic as generator/score.py (value_map, fit_line, ranking) on the page's JSON data block:
    RQ(w) = 100 · Σ w_d·S_d / Σ w_d·K_d, the fair-value line fitted to the placed points, distance, justified
-   price = line(RQ) floored at 0 × p̄ / 100, zones, rank (ties by name casefolded, then slug). Numbers are
-   formatted as generator/formats.py does: half away from zero on the shortest decimal of the number, then
-   laid out by Intl.NumberFormat in the site's language, the typographic minus for negatives. */
+   price = line(RQ) floored at 0 × p̄ / 100, zones, rank (a tie shares its rank, listed by name casefolded, then
+   slug). Numbers are formatted as generator/formats.py does: half away from zero on the shortest decimal of
+   the number, then laid out by Intl.NumberFormat in the site's language, the typographic minus for negatives. */
 (function () {
   "use strict";
   var MINUS = "\u2212";
@@ -150,7 +150,7 @@
       r.key = method.rank_by === "ratio" ? (r.ratio === null ? -Infinity : -round9(r.ratio)) : -round9(r.distance);
     });
     rows.sort(function (a, b) { return (a.key - b.key) || (a.c.order - b.c.order); });
-    rows.forEach(function (r, i) { r.rank = i + 1; });
+    rows.forEach(function (r, i) { r.rank = i && r.key === rows[i - 1].key ? rows[i - 1].rank : i + 1; });  /* a tie shares its rank */
     return { line: line, rows: rows };
   }
 

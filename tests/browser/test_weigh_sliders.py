@@ -361,6 +361,34 @@ def test_the_script_works_out_the_same_prices_and_ranking_under_other_methods(ne
     assert "competitors/havenwall.html" in links and "competitors/hearthside.html" in links
 
 
+def test_the_script_shares_a_tied_rank_as_the_server_does(new_context, tmp_path, checked):
+    """A competitor copied under another name ties with it: both share one rank, the next is skipped — in the
+    server's table and in the script's, for the published weights and for others."""
+    import shutil
+    from generator.build import build
+
+    content = Path(shutil.copytree(SAMPLE_CONTENT, tmp_path / "content"))
+    havenwall = (content / "companies" / "havenwall.yaml").read_text(encoding="utf-8")
+    (content / "companies" / "havenwall-twin.yaml").write_text(
+        havenwall.replace("name: Havenwall", "name: Havenwall Twin"), encoding="utf-8")
+    diagnostics = Diagnostics()
+    build(content, tmp_path / "site", diagnostics, templates_dir=SAMPLE_CONTENT.parent / "templates", workers=1)
+    assert not diagnostics.has_errors(), diagnostics.sorted()
+    market = check(content, Diagnostics())
+    page = new_context().new_page()
+    page.goto((tmp_path / "site" / "weigh.html").as_uri())
+    page.wait_for_function(MAP_DRAWN, timeout=20_000)
+    data = json.loads(page.locator("#weigh-data").text_content())["weigh"]
+    for raw in ([d["weight"] * 100 for d in data["dimensions"]], [10, 20, 30, 40]):
+        page.evaluate(SET, raw)
+        rows = page.evaluate(READ)["rows"]
+        assert rows == expected(market, raw, data["price_decimals"])[0], raw
+        ranks = {row[1]: row[0] for row in rows}
+        assert ranks["Havenwall"] == ranks["Havenwall Twin"], ranks
+        assert str(int(ranks["Havenwall"]) + 1) not in ranks.values(), ranks  # the next rank is skipped
+    page.close()
+
+
 def test_four_digit_prices_read_the_same_from_the_script_in_estonian(new_context, tmp_path):
     """Babel groups every number of four digits and more ("4 002"); CLDR lets Intl.NumberFormat leave them
     ungrouped in Estonian ("4002"): weigh.js asks for grouping always, so the table it fills in reads as the

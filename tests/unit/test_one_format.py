@@ -99,6 +99,31 @@ def test_a_tie_is_not_called_a_win(tree, cli):
                                                                              "beta.html"))
 
 
+def test_a_tie_shares_its_rank(tree, cli):
+    """Two companies with every figure equal were #1 and #2 (the tie broken by name): now both #1, the next #3
+    — in the ranking, the headline, the export and the "weigh it yourself" script's arithmetic."""
+    import json
+
+    tree.write("companies/twin.yaml", tree.read("companies/alpha.yaml").replace("name: Alpha", "name: Twin"))
+    assert cli(tree.root, "build").code == 0
+    table = the_table(load(tree.root / "site" / "index.html"), "Value map data and ranking by value for money",
+                      cls="ranking")
+    assert [(r[0], r[1]) for r in table.rows] == [("1", "Alpha"), ("1", "Twin"), ("3", "Gamma"), ("4", "Beta")]
+    text = visible_text(load(tree.root / "site" / "index.html"))
+    assert "#1 of 4" in text
+    ranks = {c["slug"]: c["rank"] for c in json.loads(cli(tree.root, "export").out)["scenarios"][0]["companies"]}
+    assert ranks == {"alpha": 1, "twin": 1, "gamma": 3, "beta": 4}
+    from generator import score as sc, weighting
+    from generator.build import check
+    from generator.diagnostics import Diagnostics
+
+    checked = check(tree.content, Diagnostics())
+    site = checked.content.site
+    model = weighting.weight_model(site, checked.scores.companies, {p.slug: p.quote for p in checked.scores.overall.positions},
+                                   sc.overall_scenario(site), {s: c.name for s, c in checked.content.companies.items()})
+    assert weighting._rank_in_model(model, site.method, sc.overall_scenario(site).weights, site.us) == 1
+
+
 def _observed(tree, slug: str, price: str) -> None:
     text = tree.read(f"companies/{slug}.yaml")
     line = next(ln for ln in text.splitlines() if ln.startswith("  - {plan: Basic"))
