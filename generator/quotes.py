@@ -39,6 +39,11 @@ class Quote:
     def value(self) -> float | None:
         return self.chosen.value
 
+    @property
+    def estimated(self) -> bool:
+        """The price is our estimate of a quote-only vendor's, not one seen: it reads "≈€72" wherever shown."""
+        return self.chosen.chosen is not None and self.chosen.chosen.kind == "estimate"
+
 
 @dataclass(frozen=True)
 class _Sighting:  # a price observation as verification sees evidence

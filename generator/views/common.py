@@ -246,6 +246,14 @@ def reference_label(ctx: SiteContext, ref: m.PriceReference | None, short: bool 
                       count=ref.seats)
 
 
+ESTIMATE_MARK = "≈"  # before a price that is our estimate of a quote (weigh.js: the same)
+
+
+def asked(ctx: SiteContext, p: Position) -> str:
+    """The price a company asks on a map, as every page writes it: "≈€72" when it is our estimate of a quote."""
+    return (ESTIMATE_MARK if p.quote.estimated else "") + ctx.fmt.money(p.price)
+
+
 def value_for_money(ctx: SiteContext, value: float | None) -> str:
     """A customer value (the distance below the fair-value line) as every page writes it: one decimal, more
     where one would read as inside the fair-value band while the company is outside it (formats.band_decimals)."""
@@ -309,7 +317,7 @@ def headline(ctx: SiteContext, vmap: ValueMap) -> list[dict]:
         {"label": t("fig.rank"), "value": t("fig.rank_value", rank=us.rank, count=len(vmap.positions)),
          "detail": t(f"fig.rank_detail.{vmap.rank_by}"), "tone": "positive" if us.rank == 1 else ""},
         {"label": t("fig.justified_price"), "value": fmt.money(us.justified_price),
-         "detail": t.html("fig.justified_detail", price=fmt.money(us.price), plan=us.plan), "tone": ""},
+         "detail": t.html("fig.justified_detail", price=asked(ctx, us), plan=us.plan), "tone": ""},
         {"label": t("fig.headroom"), "value": fmt.signed_money(us.headroom),
          "detail": t("fig.headroom_detail", pct=fmt.percent(us.headroom_pct)), "tone": tone(us.headroom)},
         {"label": t("fig.position"), "value": f"{fmt.number(us.relative_quality)} / {fmt.number(us.relative_price)}",

@@ -14,9 +14,9 @@ from ..quotes import Pricing, quote_at
 from ..comparisons import head_to_head, price_comparison
 from ..score import ValueMap
 from ..text import inline_markdown, markdown, safe_href
-from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, map_backed, map_numbers,
-                     map_range, newest_date, plotted_score, point_difference, point_number, reference_label,
-                     shared_block, shown_score, table, tone, value_for_money, zone_label, zone_tone)
+from .common import (Links, SiteContext, asked, categories, cell, chart_block, dimension_status, map_backed,
+                     map_numbers, map_range, newest_date, plotted_score, point_difference, point_number,
+                     reference_label, shared_block, shown_score, table, tone, value_for_money, zone_label, zone_tone)
 from .frame import base
 
 
@@ -234,8 +234,8 @@ def _prices(ctx: SiteContext, maps: list, slug: str, them: str, us: str) -> dict
         a, b = cmp.ours, cmp.theirs
         rows.append([
             cell(label, href), cell(reference_label(ctx, vmap.scenario.reference)),
-            cell(f"{fmt.money(b.price)} · {b.plan}" if b else t("unplaced.short"), status=b.price_status if b else None),
-            cell(f"{fmt.money(a.price)} · {a.plan}" if a else t("unplaced.short"), status=a.price_status if a else None),
+            cell(f"{asked(ctx, b)} · {b.plan}" if b else t("unplaced.short"), status=b.price_status if b else None),
+            cell(f"{asked(ctx, a)} · {a.plan}" if a else t("unplaced.short"), status=a.price_status if a else None),
             cell(fmt.percent(cmp.ours_vs_theirs_pct)), cell(fmt.money(b.justified_price) if b else "—"),
             cell(fmt.signed_money(b.headroom) if b else "—", tone=tone(b.headroom) if b else ""),
             cell(t("fig.rank_value", rank=b.rank, count=len(vmap.positions)) if b else "—")])
@@ -356,8 +356,8 @@ def _verdict(ctx: SiteContext, slug: str, them: str, us: str):
     # In a buyer's words: what each one's quality justifies against what it asks (the gap stays for translations
     # that still say it in points).
     money = fmt.money
-    said = t.html(key, us=us, them=them, gap=gap, us_justified=money(a.justified_price), us_price=money(a.price),
-                  them_justified=money(b.justified_price), them_price=money(b.price))
+    said = t.html(key, us=us, them=them, gap=gap, us_justified=money(a.justified_price), us_price=asked(ctx, a),
+                  them_justified=money(b.justified_price), them_price=asked(ctx, b))
     for name, p in ((us, a), (them, b)):  # a place on part of a score: said with the verdict, not only in a column
         if p.partial:
             said += Markup(" ") + t.html("competitor.verdict.partial", name=name, share=fmt.share(p.known))

@@ -9,7 +9,7 @@ from ..plan import PlannedPage, list_page_slice
 from ..score import median
 from ..text import inline_markdown, markdown
 from .history import home_link, map_trails
-from .common import (Links, SiteContext, categories, cell, chart_block, dimension_status, headline, method_note,
+from .common import (Links, SiteContext, asked, categories, cell, chart_block, dimension_status, headline, method_note,
                      plotted_score, point_number, reference_label, shown_score, table, tone, value_for_money,
                      weights_table, zone_label, zone_tone)
 from .frame import base
@@ -78,7 +78,7 @@ def competitors_view(ctx: SiteContext, page: PlannedPage) -> dict:
         if p is not None:
             cards.append({"name": company.name, "href": links.company(slug), "summary": summary,
                           "zone": zone_label(t, p.zone), "tone": zone_tone(p.zone),
-                          "facts": t("competitors.facts", rank=p.rank, price=ctx.fmt.money(p.price),
+                          "facts": t("competitors.facts", rank=p.rank, price=asked(ctx, p),
                                      value=value_for_money(ctx, p.customer_value),
                                      justified=ctx.fmt.money(p.justified_price))})
         else:

@@ -12,8 +12,8 @@ from ..plan import PlannedPage
 from ..comparisons import head_to_head, price_comparison
 from ..score import Scenario, quality_of, scenario_map, scenario_weights
 from ..text import markdown
-from .common import (Links, SiteContext, cell, dimension_status, headline, newest_date, method_note, reference_label,
-                     table, tone, weights_table)
+from .common import (Links, SiteContext, asked, cell, dimension_status, headline, newest_date, method_note,
+                     reference_label, table, tone, weights_table)
 from .frame import absolute_url, base
 from .rankings import value_map_block
 
@@ -73,7 +73,7 @@ def _head_to_head(ctx: SiteContext, links: Links, vmap, slug: str) -> dict:
         facts = t.html("prospect.h2h_unplaced", them=them)
     else:
         facts = t.html("prospect.h2h_facts", them=them, rank=b.rank, count=len(vmap.positions),
-                       price=fmt.money(b.price), justified=fmt.money(b.justified_price),
+                       price=asked(ctx, b), justified=fmt.money(b.justified_price),
                        vs=fmt.percent(cmp.ours_vs_theirs_pct) if cmp.ours_vs_theirs_pct is not None else "—")
     return {"name": them, "href": links.company(slug), "facts": facts,
             "table": table(t.html("prospect.h2h_caption", us=us, them=them),

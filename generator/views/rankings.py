@@ -13,7 +13,7 @@ from typing import Sequence
 
 from ..score import Position, ValueMap, median
 from .. import value_map_chart
-from .common import (Links, SiteContext, cell, chart_block, dimension_status, map_as_of, map_backed, map_numbers,
+from .common import (Links, SiteContext, asked, cell, chart_block, dimension_status, map_as_of, map_backed, map_numbers,
                      map_range, table, tone, unplaced_notes, value_for_money, zone_label, zone_tone)
 
 
@@ -38,7 +38,7 @@ def ranking_cells(ctx: SiteContext, p: Position, links: Links) -> list[dict]:
         cell(fmt.number(p.relative_quality)), cell(fmt.number(p.relative_price)),
         cell(value_for_money(ctx, p.customer_value), tone=tone(p.customer_value)),
         cell(fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free")),
-        cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
+        cell(asked(ctx, p), status=p.price_status), cell(fmt.money(p.justified_price)),
         cell(f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", tone=tone(p.headroom)),
         cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
     ]
@@ -157,7 +157,7 @@ def ranking_summary(ctx: SiteContext, vmap: ValueMap, links: Links, caption: str
         rows.append([cell(ctx.fmt.whole(p.rank)), cell(ctx.name(p.slug), links.company(p.slug), strong=p.is_us),
                      measure,
                      cell(zone_label(t, p.zone), tone=zone_tone(p.zone)),
-                     cell(fmt.money(p.price), status=p.price_status), cell(fmt.money(p.justified_price)),
+                     cell(asked(ctx, p), status=p.price_status), cell(fmt.money(p.justified_price)),
                      cell(fmt.share(p.coverage), tone="partial" if p.coverage < 1.0 - 1e-9 else "")])
     measure_label = t("col.customer_value") if vmap.rank_by == "distance" else t("col.ratio")
     gaps = gaps_in([p.slug for p in vmap.positions], [p.slug for p in shown]) if only is not None else None

@@ -72,7 +72,7 @@ def derived_slug(name: str) -> str | None:
     return name.lower().replace(" ", "-") if name.isascii() else None
 
 
-def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -> dict:
+def _companies(model: weighting.WeightModel, links: Links, price_status: dict, estimated: set) -> dict:
     """The companies as weigh.js reads them: one list per field, in ranking tie-break order (the list's
     index is the order), only what the script cannot work out. At 5,000 companies the block was 290 KB gzipped
     as one object per company (each field's name again, an order the list already has, slugs the names give,
@@ -90,6 +90,7 @@ def _companies(model: weighting.WeightModel, links: Links, price_status: dict) -
         "slug": [None if derived_slug(c.name) == c.slug else c.slug for c in listed],
         "price": [c.price for c in listed],
         "price_status": [price_status.get(c.slug) for c in listed],
+        "estimate": [i for i, c in enumerate(listed) if c.slug in estimated],  # "≈€72": our estimate of a quote
         # per dimension, one value per company
         "sums": [[_sum(c.sums[d]) for c in listed] for d in dims],
         "known": [[c.known[d] for c in listed] for d in dims],
@@ -163,6 +164,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
     # no labels are placed here (place_labels' work stays with the maps the other pages draw).
     figure = value_map_chart.value_map_figure(replace(vmap, positions=()), names, t, lambda p: map_numbers(ctx, p))
     price_status = {p.slug: p.price_status for p in vmap.positions}
+    estimated = {p.slug for p in vmap.positions if p.quote.estimated}
     data = {
         "lang": site.lang, "currency": site.currency, "price_decimals": fmt.price_decimals,
         "dimensions": [{"id": d.id, "label": d.label, "weight": scenario.weights[d.id]} for d in site.dimensions],
@@ -174,7 +176,7 @@ def weigh_view(ctx: SiteContext, page: PlannedPage) -> dict:
         # the table a very large market lists: its selection's size and how many of the top it keeps
         # (read from the module when the page is made, as the server's selection reads them)
         "table": {"rows": rankings.OVERVIEW_ROWS, "top": rankings.TOP_ROWS} if only is not None else None,
-        "companies": _companies(model, links, price_status),
+        "companies": _companies(model, links, price_status, estimated),
         "strings": {"rank_value": t("fig.rank_value", rank="{rank}", count="{count}"),
                     "headroom_detail": t("fig.headroom_detail", pct="{pct}"),
                     "free": t("ratio.free"), "unplaced": t("weigh.we_unplaced"),

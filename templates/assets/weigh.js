@@ -411,7 +411,8 @@
       tr.appendChild(cellOf("td", fmt.number(r.rp), "num "));
       tr.appendChild(cellOf("td", fmt.valueForMoney(r.distance, data.method.band), "num " + tone(r.distance)));
       tr.appendChild(cellOf("td", r.ratio === null ? s.free : fmt.ratio(r.ratio), "num "));
-      var price = cellOf("td", fmt.money(r.c.price), "num ");
+      /* our estimate of a quote reads "≈€72", as the server writes it (views/common.py: asked) */
+      var price = cellOf("td", (r.c.estimate ? "\u2248" : "") + fmt.money(r.c.price), "num ");
       if (r.c.price_status) { price.appendChild(statusMark(r.c.price_status, s.status)); }
       tr.appendChild(price);
       tr.appendChild(cellOf("td", fmt.money(r.justified), "num "));
@@ -446,12 +447,14 @@
   /* The block lists each field once, one value per company, in the ranking's tie-break order
      (views/weigh.py, _companies): one object per company, as the rest of this script reads them. */
   function companies(cols) {
+    var estimated = {};
+    (cols.estimate || []).forEach(function (i) { estimated[i] = true; });
     return cols.name.map(function (name, i) {
       var slug = cols.slug[i] === null ? name.toLowerCase().split(" ").join("-") : cols.slug[i];
       var href = Object.prototype.hasOwnProperty.call(cols.href, String(i)) ? cols.href[String(i)]
         : "competitors/" + slug + ".html";
       return { name: name, slug: slug, order: i, href: href, us: cols.us === i, price: cols.price[i],
-               price_status: cols.price_status[i],
+               price_status: cols.price_status[i], estimate: estimated[i] === true,
                sums: cols.sums.map(function (d) { return d[i]; }),
                known: cols.known.map(function (d) { return d[i]; }) };
     });

@@ -42,7 +42,7 @@ def expected(checked, raw: list[float], price_decimals: int):
     band = site.method.fair_value_band
     rows = [[fmt.whole(p.rank), p.name, fmt.number(p.relative_quality), fmt.number(p.relative_price),
              fmt.signed(p.customer_value, band_decimals(p.customer_value, band)), fmt.ratio(p.ratio) if p.ratio is not None else t("ratio.free"),
-             fmt.money(p.price), fmt.money(p.justified_price),
+             ("≈" if p.quote.estimated else "") + fmt.money(p.price), fmt.money(p.justified_price),
              f"{fmt.signed_money(p.headroom)} ({fmt.percent(p.headroom_pct)})", t(f"zone.{p.zone}")]
             for p in vmap.positions]
     marks = [[f"status status-{p.price_status}"] for p in vmap.positions]  # the price's mark goes with it

@@ -282,3 +282,26 @@ def test_a_criterion_s_unit_is_written_in_each_language(tmp_path, cli, monkeypat
     en = visible_text(load(root / "site" / "en" / "competitors" / "ticketeer.html"))
     assert "23 分" in ja and "23 minutes" not in ja  # (content notes stay as written: "in 35 minutes")
     assert "23 minutes" in en
+
+
+def test_our_estimate_of_a_quote_reads_as_an_estimate_wherever_it_is_shown(tmp_path, cli, monkeypatch):
+    """The sample's Norbridge sells by quote; €72 is our estimate. "could ask €47 and asks €72" said the
+    vendor asks it: it reads "≈€72" in the verdict, the tables and the competitor list, as in weigh.js."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", root / "content")
+    assert cli(root, "build").code == 0
+    site = root / "site"
+    page = visible_text(load(site / "competitors" / "norbridge.html"))
+    assert re.search(r"Norbridge Service Desk could ask €\d+ and asks ≈€72", page), page[:400]
+    home = the_table(load(site / "index.html"), "Value map data and ranking by value for money", cls="ranking")
+    prices = {r[1]: r[table_column(home, "Price")] for r in home.rows}
+    assert prices["Norbridge Service Desk"].startswith("≈€72") and prices["Ticketeer"].startswith("€")
+    assert "≈€72" in visible_text(load(site / "competitors" / "index.html"))
+
+
+def table_column(table, name: str) -> int:
+    return table.columns.index(name)

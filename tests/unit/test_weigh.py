@@ -89,7 +89,7 @@ def test_page_is_planned_linked_and_holds_public_fields_only(sample_site):
     data = data_block(page)
     assert [d["id"] for d in data["dimensions"]] == [d.id for d in checked.content.site.dimensions]
     cols = data["columns"]
-    assert set(cols) == {"name", "slug", "price", "price_status", "sums", "known", "href", "us"}
+    assert set(cols) == {"name", "slug", "price", "price_status", "estimate", "sums", "known", "href", "us"}
     n = len(cols["name"])
     assert all(len(cols[k]) == n for k in ("slug", "price", "price_status"))
     assert len(cols["sums"]) == len(cols["known"]) == len(data["dimensions"])
