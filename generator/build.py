@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 from .diagnostics import ContentError, Diagnostics, UsageError
 from .gate import gate
 from .load import load_content
-from .map_notes import check_we_are_placed, internally_priced, unplaced_competitors
+from .map_notes import check_we_are_placed, internally_priced, outlying_prices, unplaced_competitors
 from .plan import EXTERNAL, PROSPECT_SECRET_ENV, SECRET_FOLDERS, SitePlan, make_plan
 from .score import MarketScores, score_market
 from .validate import Content, today, validate
@@ -157,7 +157,7 @@ def _score_and_plan(content: Content | None, diagnostics: Diagnostics, audience:
                          prospect_secret if prospect_secret is not None else prospect_secret_from_env())
         _check_links(content, plan, diagnostics, cache)
         check_we_are_placed(content, scores, diagnostics)
-        plan = replace(plan, notes=plan.notes + unplaced_competitors(content, scores)
+        plan = replace(plan, notes=plan.notes + unplaced_competitors(content, scores) + outlying_prices(content, scores)
                        + (internally_priced(content, scores) if audience == EXTERNAL else ()))
     if strict:
         with timings.phase("gate"):  # what an external page would show, whatever the audience built

@@ -22,6 +22,31 @@ INTERNAL_ONLY = "its only prices there are internal, and this external site leav
 NAMED = 5  # unplaced competitors a note names; the rest are counted
 
 
+OUTLIER = 5.0  # a comparison price this many times the median (or its fraction) is named in a note
+
+
+def outlying_prices(content: Content, scores: MarketScores) -> tuple[str, ...]:
+    """A note naming the companies whose price on the overall map is more than :data:`OUTLIER` times the median
+    price, or less than its fraction: every relative price, justified price and headroom is measured against an
+    average such a price moves (one price 85× the others made every competitor "better value" and ours worth
+    €328). Not a warning: a price may be right. Linear: one median of the placed prices."""
+    placed = [p for p in scores.overall.positions if p.price is not None and p.price > 0]
+    if len(placed) < 3:
+        return ()
+    ordered = sorted(p.price for p in placed)
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    far = [p for p in placed if p.price > OUTLIER * median or p.price * OUTLIER < median]
+    if not far:
+        return ()
+    named = ", ".join(f"{p.name} ({p.price:,.0f} {content.site.currency}, {p.price / median:.2g}× the median)"
+                      for p in sorted(far, key=lambda p: -abs(p.price / median - 1))[:NAMED])
+    more = f" and {len(far) - NAMED} more" if len(far) > NAMED else ""
+    return (f"price far from the others on the overall map: {named}{more} — the median is "
+            f"{median:,.0f} {content.site.currency}; every relative and justified price is measured against an "
+            "average it moves: check the price, its plan and its seat count",)
+
+
 def internally_priced(content: Content, scores: MarketScores) -> tuple[str, ...]:
     """A note per company an external build leaves off a map only because the prices that would place it there
     are internal: not a problem (a price may be confidential), but the author previews the internal site and

@@ -64,3 +64,15 @@ def test_our_price_left_out_as_internal_is_named_as_the_reason(tree, cli):
     assert found == {(f"Alpha (us) is not on the {label} map: its only prices there are internal, and this external "
                       "site leaves them out", "the site shows where we stand against the market: add a price "
                       "observation that is not internal") for label in ("overall", "Small teams")}
+
+
+def test_a_price_far_from_the_others_is_a_note(tree, cli):
+    """Gamma at 5,000 beside 60 and 40: every relative and justified price is measured against an average it
+    moves (one such price made every competitor "better value"). Said, with the median; the tree's own
+    prices (60, 40, 50) say nothing; a price is not refused for it (a note, not a warning)."""
+    assert "far from the others" not in cli(tree.root, "check").out
+    tree.replace("companies/gamma.yaml", PLAN.replace("PRICE", "50"), PLAN.replace("PRICE", "5000"))
+    run = cli(tree.root, "check")
+    assert run.code == 0, run.err
+    assert ("note: price far from the others on the overall map: Gamma (5,000 EUR, 83× the median) — the median "
+            "is 60 EUR") in run.out, run.out
