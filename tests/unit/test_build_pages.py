@@ -654,3 +654,13 @@ def test_ranking_rows_are_headed_by_the_company_and_the_ranked_column_says_so(tr
         cells = re.findall(r"<(t[hd])( scope=\"row\")?[^>]*>", row)
         assert cells[0] == ("td", "") and cells[1] == ("th", ' scope="row"'), cells  # the rank, then the company
         assert all(tag == "td" for tag, _ in cells[2:]), cells
+
+
+def test_an_internal_battlecard_opens_with_the_talk_track(tree_internal_site, tree_site):
+    """A salesperson's first seconds: the talk track, the landmines and the objections come before the charts
+    on the internal card (they were at its end, on a second printed page); the external card has none."""
+    internal = (tree_internal_site / "battlecards" / "beta.html").read_text(encoding="utf-8")
+    assert "SECRET-TALK-beta" in internal
+    assert internal.index('class="card internal bc-internal"') < internal.index('class="card bc-curves"')
+    external = (tree_site / "battlecards" / "beta.html").read_text(encoding="utf-8")
+    assert "bc-internal" not in external and "SECRET-TALK" not in external
