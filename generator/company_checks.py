@@ -272,6 +272,16 @@ def check_company(slug: str, company: m.Company, site: m.Site, doc: Document, di
                               f"'{m.visible(company.prices[misspelled].tier)}'", path=format_path(where),
                               hint=f"did you mean '{ref.tier}'?", **doc.where(where))
             continue
+        sized = next((i for i, p in enumerate(company.prices) if p.tier == ref.tier), None)
+        if sized is not None:  # a plan of the tier, sold for other seat counts: the mistake (or the fact) is there
+            seats = company.prices[sized].seats
+            sold = f"{seats.min}–{seats.max}" if seats.max is not None else f"{seats.min} or more"
+            where = ("prices", sized, "seats")
+            diagnostics.error("no-price", f"{_no_plan(ref.tier)}{ref.seats} seats (needed by {label} in site.yaml): "
+                              f"plan '{m.visible(company.prices[sized].plan)}' is sold for {sold} seats",
+                              path=format_path(where), hint=f"widen its seats if it is sold for {ref.seats}, or add "
+                              "the plan that is", **doc.where(where, key=True))
+            continue
         untiered = [p.plan for p in company.prices if p.tier is None]
         why = ""
         hint = "add a plan with that tier whose seats range covers the count"
