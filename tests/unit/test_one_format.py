@@ -146,20 +146,24 @@ def test_an_observed_price_reads_as_written_whatever_stands_beside_it(tree, cli,
     assert seen["Alpha"].startswith("€60 ") and seen["Beta"].startswith("€40.5 "), seen
 
 
+def _coverage(tree, cli) -> dict[str, float]:
+    """Each company's share of its score backed by evidence on the overall map, from the export."""
+    import json
+
+    run = cli(tree.root, "export")
+    assert run.code == 0, run.err
+    return {c["slug"]: c["coverage"] for c in json.loads(run.out)["scenarios"][0]["companies"]}
+
+
 def test_a_score_its_evidence_contradicts_is_not_backed_by_it(tree, cli, monkeypatch):
     """Beta's service: the team wrote 9, the one mystery shop says 2. Service is half the quality weight;
     Beta's usability scores are bare numbers (no evidence): nothing of Beta's score is backed."""
-    import json
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    value: 9\n    evidence:\n"
                  "      - {source: mystery-shopper, value: 2, date: 2026-10-01}\n")
     tree.replace("companies/gamma.yaml", "  service: 7\n", "  service:\n    value: 7\n    evidence:\n"
                  "      - {source: mystery-shopper, value: 7, date: 2026-10-01}\n")
-    run = cli(tree.root, "export")
-    assert run.code == 0, run.err
-    overall = json.loads(run.out)["scenarios"][0]
-    coverage = {c["slug"]: c["coverage"] for c in overall["companies"]}
+    coverage = _coverage(tree, cli)
     assert coverage["beta"] == 0.0 and coverage["gamma"] == 0.5  # gamma's agrees: backed
 
 
@@ -167,8 +171,6 @@ def test_self_reported_or_stale_evidence_does_not_back_a_score(tree, cli, monkey
     """Beta's service rests only on its own internal metric, gamma's only on a shop from long ago: neither is
     evidence a prospect may lean on ("Self-reported only", "Out of date"), so neither counts as backed — two
     vendors ranked on such scores read "100% backed by evidence". Alpha's fresh, independent shop does."""
-    import json
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-17
     tree.replace("companies/beta.yaml", "  service: 5\n", "  service:\n    evidence:\n"
                  "      - {source: internal-metric, value: 5, date: 2026-10-01}\n")
@@ -176,10 +178,7 @@ def test_self_reported_or_stale_evidence_does_not_back_a_score(tree, cli, monkey
                  "      - {source: mystery-shopper, value: 7, date: 2019-10-01}\n")
     tree.replace("companies/alpha.yaml", "  service: 9\n", "  service:\n    evidence:\n"
                  "      - {source: mystery-shopper, value: 9, date: 2026-10-01}\n")
-    run = cli(tree.root, "export")
-    assert run.code == 0, run.err
-    overall = json.loads(run.out)["scenarios"][0]
-    coverage = {c["slug"]: c["coverage"] for c in overall["companies"]}
+    coverage = _coverage(tree, cli)
     assert coverage == {"alpha": 0.5, "beta": 0.0, "gamma": 0.0}, coverage
 
 

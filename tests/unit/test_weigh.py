@@ -175,6 +175,16 @@ def test_weight_model_matches_value_map_for_other_methods(sample_site):
                     assert 100.0 * num / den == pytest.approx(p.relative_quality, rel=1e-12)
 
 
+def _overall(tree):
+    """The tree checked, with its overall scenario, each company's comparison price there and its name."""
+    checked = check(tree.content, Diagnostics())
+    site = checked.content.site
+    scenario = sc.overall_scenario(site)
+    quotes = {s: qu.quote_at(c, site, scenario.reference, "external", checked.scores.today)
+              for s, c in checked.content.companies.items()}
+    return checked, scenario, quotes, {s: c.name for s, c in checked.content.companies.items()}
+
+
 def test_sensitivity_by_hand(tree):
     """The market of tests/conftest.py, usability weight u, service 1 − u (diagonal, others' averages):
 
@@ -190,12 +200,8 @@ def test_sensitivity_by_hand(tree):
     = 49700/79530 = 0.6249214…; then beta leads and alpha is second (its distance still > 0 up to u = 0.686).
     At u = 0 alpha still leads (50/3 > 0 > 62.5 − 72.73). So usability may move from 0 % to 62.49 %, and
     service (= 1 − u) from 37.51 % to 100 %."""
-    checked = check(tree.content, Diagnostics())
+    checked, scenario, quotes, names = _overall(tree)
     site = checked.content.site
-    names = {s: c.name for s, c in checked.content.companies.items()}
-    scenario = sc.overall_scenario(site)
-    quotes = {s: qu.quote_at(c, site, scenario.reference, "external", checked.scores.today)
-              for s, c in checked.content.companies.items()}
     found = {s.dimension: s for s in weighting.sensitivity(site, checked.scores.companies, scenario, quotes, names)}
     u_star = 49700 / 79530
     use, service = found["usability"], found["service"]
@@ -254,12 +260,8 @@ def test_the_sensitivity_table_s_ends_hold_on_the_slider(tree):
     from generator.formats import Formatter
     from generator.views.weigh import _held
 
-    checked = check(tree.content, Diagnostics())
+    checked, scenario, quotes, names = _overall(tree)
     site = checked.content.site
-    names = {s: c.name for s, c in checked.content.companies.items()}
-    scenario = sc.overall_scenario(site)
-    quotes = {s: qu.quote_at(c, site, scenario.reference, "external", checked.scores.today)
-              for s, c in checked.content.companies.items()}
     fmt = Formatter(site.lang, site.currency)
     found = weighting.sensitivity(site, checked.scores.companies, scenario, quotes, names)
     shown = {s.dimension: _held(fmt, s) for s in found}

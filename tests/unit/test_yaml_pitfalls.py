@@ -114,16 +114,22 @@ def test_duplicate_key_in_flow_mapping(tree, cli):
 
 # --- numbers -------------------------------------------------------------------------------------------
 
+def _ambiguous(tree, cli, old: str, new: str) -> tuple[str, dict]:
+    """beta.yaml with ``old`` written as ``new``: the number token and its one yaml-ambiguous-number error,
+    placed on the token."""
+    put(tree, beta(tree).replace(old, new))
+    token = new.split(": ")[1]
+    line, column = locate(beta(tree), f": {token}")
+    return token, fails_with(tree, cli, "yaml-ambiguous-number", line=line, column=column + 2)
+
+
 @pytest.mark.parametrize("old, new, decimal", [
     ("  service: 5", "  service: 012", 12),
     ("price: 40", "price: 040", 40),
     ("    setup: 6", "    setup: 08", 8),
 ], ids=["score-012", "price-040", "invalid-octal-08"])
 def test_leading_zero_number_is_ambiguous(tree, cli, old, new, decimal):
-    put(tree, beta(tree).replace(old, new))
-    token = new.split(": ")[1]
-    line, column = locate(beta(tree), f": {token}")
-    d = fails_with(tree, cli, "yaml-ambiguous-number", line=line, column=column + 2)
+    token, d = _ambiguous(tree, cli, old, new)
     assert f"'{token}'" in d["message"]
     assert str(decimal) in d["hint"] and "quote" in d["hint"]
 
@@ -135,10 +141,7 @@ def test_leading_zero_number_is_ambiguous(tree, cli, old, new, decimal):
 ], ids=["score-1_0", "price-4_0", "octal-0_6"])
 def test_digit_separators_are_ambiguous(tree, cli, old, new, number):
     """YAML 1.1 reads 1_0 as 10, YAML 1.2 (editors, the JSON Schema) as text: refused, with both readings."""
-    put(tree, beta(tree).replace(old, new))
-    token = new.split(": ")[1]
-    line, column = locate(beta(tree), f": {token}")
-    d = fails_with(tree, cli, "yaml-ambiguous-number", line=line, column=column + 2)
+    token, d = _ambiguous(tree, cli, old, new)
     assert d["message"] == (f"'{token}' is ambiguous: YAML 1.1 tools read it as the number {number}, YAML 1.2 "
                             "(and editors) as text")
     assert d["hint"].startswith(f"write {number} without underscores")
